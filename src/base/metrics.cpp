@@ -1,0 +1,107 @@
+#include "base/metrics.hpp"
+
+#include <cstdio>
+
+namespace tandem::base {
+namespace {
+
+std::string Escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string RenderLabels(const Labels& labels) {
+  std::string out;
+  for (const auto& [k, v] : labels) {
+    if (!out.empty()) out += ',';
+    out += k + "=\"" + Escape(v) + "\"";
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+std::string WithLabel(const std::string& labels, const std::string& extra) {
+  if (labels.empty()) return "{" + extra + "}";
+  return "{" + labels + "," + extra + "}";
+}
+
+}  // namespace
+
+void Histogram::Observe(double seconds) {
+  for (std::size_t i = 0; i < kBounds.size(); ++i) {
+    if (seconds <= kBounds[i]) {
+      buckets_[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  }
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+double Histogram::Sum() const {
+  return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6;
+}
+
+Counter& Metrics::GetCounter(const std::string& name, const Labels& labels,
+                             const std::string& help) {
+  std::lock_guard lock(mu_);
+  Family& f = families_[name];
+  if (f.help.empty()) f.help = help;
+  auto& slot = f.counters[RenderLabels(labels)];
+  if (!slot) slot = std::make_unique<Counter>();
+  return *slot;
+}
+
+Histogram& Metrics::GetHistogram(const std::string& name, const Labels& labels,
+                                 const std::string& help) {
+  std::lock_guard lock(mu_);
+  Family& f = families_[name];
+  f.histogram = true;
+  if (f.help.empty()) f.help = help;
+  auto& slot = f.histograms[RenderLabels(labels)];
+  if (!slot) slot = std::make_unique<Histogram>();
+  return *slot;
+}
+
+std::string Metrics::Render() const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  for (const auto& [name, f] : families_) {
+    if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
+    out += "# TYPE " + name + (f.histogram ? " histogram\n" : " counter\n");
+    for (const auto& [labels, c] : f.counters) {
+      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
+             std::to_string(c->Value()) + "\n";
+    }
+    for (const auto& [labels, h] : f.histograms) {
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i < Histogram::kBounds.size(); ++i) {
+        cumulative += h->Bucket(i);
+        out += name + "_bucket" + WithLabel(labels, "le=\"" + Num(Histogram::kBounds[i]) + "\"") +
+               " " + std::to_string(cumulative) + "\n";
+      }
+      out += name + "_bucket" + WithLabel(labels, "le=\"+Inf\"") + " " +
+             std::to_string(h->Count()) + "\n";
+      out += name + "_sum" + (labels.empty() ? "" : "{" + labels + "}") + " " + Num(h->Sum()) +
+             "\n";
+      out += name + "_count" + (labels.empty() ? "" : "{" + labels + "}") + " " +
+             std::to_string(h->Count()) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace tandem::base

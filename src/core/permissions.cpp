@@ -1,0 +1,129 @@
+#include "core/permissions.hpp"
+
+#include <algorithm>
+
+namespace tandem::core {
+namespace {
+
+constexpr std::pair<Scope, std::string_view> kScopes[] = {
+    {Scope::kRead, "read"}, {Scope::kWrite, "write"}, {Scope::kIngest, "ingest"},
+    {Scope::kAdmin, "admin"}};
+
+bool MarketingStage(Stage s) {
+  return s == Stage::kVisitor || s == Stage::kLead || s == Stage::kMql ||
+         s == Stage::kRecycled || s == Stage::kDisqualified;
+}
+
+Result<void> Deny(std::string why) { return Fail(Error::Forbidden(std::move(why))); }
+
+Result<void> CheckScopes(const Principal& p, Verb verb, Resource resource) {
+  if (!p.scopes) return {};
+  bool admin_resource = resource == Resource::kUser || resource == Resource::kApiKey;
+  if (resource == Resource::kEvent) {
+    if (p.HasScope(Scope::kIngest) || p.HasScope(Scope::kWrite)) return {};
+    return Deny("this API key has no ingest scope");
+  }
+  if (admin_resource && verb != Verb::kRead) {
+    if (p.HasScope(Scope::kAdmin)) return {};
+    return Deny("this API key has no admin scope");
+  }
+  if (verb == Verb::kRead) {
+    if (p.HasScope(Scope::kRead) || p.HasScope(Scope::kWrite) || p.HasScope(Scope::kAdmin)) {
+      return {};
+    }
+    return Deny("this API key has no read scope");
+  }
+  if (p.HasScope(Scope::kWrite)) return {};
+  return Deny("this API key has no write scope");
+}
+
+}  // namespace
+
+std::string_view ToString(Scope s) {
+  for (const auto& [v, n] : kScopes) {
+    if (v == s) return n;
+  }
+  return "read";
+}
+
+std::optional<Scope> ScopeFromString(std::string_view text) {
+  for (const auto& [v, n] : kScopes) {
+    if (n == text) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view ToString(Resource r) {
+  switch (r) {
+    case Resource::kContact: return "contact";
+    case Resource::kCompany: return "company";
+    case Resource::kDeal: return "deal";
+    case Resource::kActivity: return "activity";
+    case Resource::kUser: return "user";
+    case Resource::kTeam: return "team";
+    case Resource::kApiKey: return "api_key";
+    case Resource::kAudit: return "audit";
+    case Resource::kEvent: return "event";
+  }
+  return "record";
+}
+
+bool Principal::HasScope(Scope s) const {
+  return !scopes || std::find(scopes->begin(), scopes->end(), s) != scopes->end();
+}
+
+Result<void> Authorize(const Principal& p, Verb verb, Resource resource, std::optional<Id> owner) {
+  if (auto r = CheckScopes(p, verb, resource); !r) return r;
+  const std::string what(ToString(resource));
+  if (p.role == Role::kAdmin) return {};
+
+  switch (resource) {
+    case Resource::kUser:
+    case Resource::kApiKey:
+      if (verb == Verb::kRead && resource == Resource::kUser) return {};
+      return Deny("only admins manage users and API keys");
+    case Resource::kAudit:
+      if (verb == Verb::kRead && p.role == Role::kManager) return {};
+      return Deny("only admins and managers read the audit log");
+    case Resource::kEvent:
+      return {};
+    default:
+      break;
+  }
+  if (verb == Verb::kRead) return {};
+  if (p.role == Role::kManager) return {};
+
+  if (resource == Resource::kTeam) return Deny("only admins and managers change teams");
+
+  const bool own = owner && *owner == p.user_id;
+  if (p.role == Role::kMarketing) {
+    if (resource == Resource::kContact || resource == Resource::kCompany) return {};
+    if (resource == Resource::kActivity) {
+      if (own) return {};
+      return Deny("marketing users log and edit their own activities only");
+    }
+    return Deny("marketing users cannot change deals");
+  }
+  // Sales.
+  if (verb == Verb::kCreate) {
+    if (!owner || own) return {};
+    return Deny("sales reps create " + what + "s for themselves only");
+  }
+  if (own) return {};
+  return Deny("sales reps change only the " + what + "s they own");
+}
+
+Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to,
+                                 std::optional<Id> owner) {
+  if (auto r = CheckScopes(p, Verb::kUpdate, Resource::kContact); !r) return r;
+  if (p.role == Role::kAdmin || p.role == Role::kManager) return {};
+  if (p.role == Role::kMarketing) {
+    if (MarketingStage(from) && MarketingStage(to)) return {};
+    return Deny("marketing cannot move a contact to " + std::string(ToString(to)) +
+                ": accepting and working leads is sales' part of the contract");
+  }
+  if (owner && *owner == p.user_id) return {};
+  return Deny("sales reps move only the contacts they own");
+}
+
+}  // namespace tandem::core

@@ -1,0 +1,68 @@
+// Who may do what: the role and API-key scope rules, as pure functions.
+//
+// A Principal is an authenticated caller: a user (by password session or cookie session) or
+// an API key acting for the user who created it, narrowed by the key's scopes. The rules:
+//  * admin: everything, and only admins manage users and API keys.
+//  * manager: reads everything, writes every CRM record (contacts, companies, deals,
+//    activities, teams) and moves any lifecycle stage; reads the audit log.
+//  * marketing: reads every CRM record; creates and edits contacts and companies; moves
+//    contacts only within marketing's part of the lifecycle (visitor, lead, mql, recycled,
+//    disqualified) — it cannot accept leads for sales (no move to sal or beyond); logs its
+//    own activities; reads deals.
+//  * sales: reads every CRM record; creates contacts, companies, deals and activities (owned
+//    by themselves); edits, deletes and moves only records they own.
+// Scopes narrow an API key: `read` (GET), `write` (implies read), `ingest` (event and form
+// capture only), `admin` (user and key management, with the admin role).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/lifecycle.hpp"
+#include "core/model.hpp"
+
+namespace tandem::core {
+
+enum class Scope : std::uint8_t { kRead, kWrite, kIngest, kAdmin };
+std::string_view ToString(Scope s);
+std::optional<Scope> ScopeFromString(std::string_view text);
+
+enum class Resource : std::uint8_t {
+  kContact,
+  kCompany,
+  kDeal,
+  kActivity,
+  kUser,
+  kTeam,
+  kApiKey,
+  kAudit,
+  kEvent,
+};
+std::string_view ToString(Resource r);
+
+enum class Verb : std::uint8_t { kRead, kCreate, kUpdate, kDelete };
+
+struct Principal {
+  Id user_id = 0;
+  std::string email;
+  Role role = Role::kSales;
+  // Set for API keys only: what the key may do on top of the role's rules.
+  std::optional<std::vector<Scope>> scopes;
+
+  bool HasScope(Scope s) const;
+  Actor AsActor() const { return Actor::User(user_id, email); }
+};
+
+// `owner` is the record's owner when the record exists (for updates and deletes), or the
+// owner the caller asks for when creating. Errors are kPermissionDenied with a reason.
+Result<void> Authorize(const Principal& p, Verb verb, Resource resource,
+                       std::optional<Id> owner = std::nullopt);
+
+// Moving a contact from `from` to `to`, the contact being owned by `owner`.
+Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to,
+                                 std::optional<Id> owner);
+
+}  // namespace tandem::core

@@ -1,0 +1,114 @@
+// List queries: filters, sort orders and keyset (cursor) pagination for every list endpoint.
+//
+// Pagination is by keyset, never by offset, so page 1,000 costs what page 1 costs: a page ends
+// with a Cursor (the last row's sort key and id) and the next page starts strictly after it.
+// The API encodes cursors as opaque text; the store interprets `key` according to the sort.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/lifecycle.hpp"
+#include "core/model.hpp"
+#include "core/time.hpp"
+
+namespace tandem::core {
+
+enum class SortDir : std::uint8_t { kAsc, kDesc };
+
+struct Cursor {
+  std::string key;  // the sort column's value of the last row, as text
+  Id id = 0;        // tie-breaker
+  bool operator==(const Cursor&) const = default;
+};
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
+struct PageRequest {
+  int limit = kDefaultPageSize;
+  std::optional<Cursor> after;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<Cursor> next;  // empty on the last page
+};
+
+enum class ContactSort : std::uint8_t { kCreatedAt, kUpdatedAt, kEmail, kLastName };
+std::string_view ToString(ContactSort s);
+std::optional<ContactSort> ContactSortFromString(std::string_view text);
+
+struct ContactQuery {
+  std::optional<Stage> stage;
+  std::optional<Id> owner_id;
+  bool unowned = false;  // only contacts without an owner (owner_id must then be empty)
+  std::optional<std::string> source;
+  std::optional<std::string> campaign;
+  std::optional<Id> company_id;
+  std::optional<Instant> created_from;  // inclusive
+  std::optional<Instant> created_to;    // exclusive
+  std::string text;  // words matched as prefixes against name, email and company name
+  ContactSort sort = ContactSort::kCreatedAt;
+  SortDir dir = SortDir::kDesc;
+  PageRequest page;
+};
+
+enum class CompanySort : std::uint8_t { kName, kCreatedAt };
+std::string_view ToString(CompanySort s);
+std::optional<CompanySort> CompanySortFromString(std::string_view text);
+
+struct CompanyQuery {
+  std::string text;  // prefix of the name or the domain
+  std::optional<std::string> industry;
+  std::optional<std::string> country;
+  std::optional<Id> owner_id;
+  CompanySort sort = CompanySort::kName;
+  SortDir dir = SortDir::kAsc;
+  PageRequest page;
+};
+
+enum class DealSort : std::uint8_t { kCreatedAt, kAmount, kExpectedClose };
+std::string_view ToString(DealSort s);
+std::optional<DealSort> DealSortFromString(std::string_view text);
+
+struct DealQuery {
+  std::optional<DealStage> stage;
+  std::optional<Id> owner_id;
+  std::optional<Id> contact_id;
+  std::optional<Id> company_id;
+  std::optional<Date> close_from;  // expected close, inclusive
+  std::optional<Date> close_to;    // inclusive
+  DealSort sort = DealSort::kCreatedAt;
+  SortDir dir = SortDir::kDesc;
+  PageRequest page;
+};
+
+struct ActivityQuery {
+  std::optional<Id> contact_id;
+  std::optional<Id> deal_id;
+  std::optional<Id> owner_id;
+  std::optional<ActivityType> type;
+  std::optional<Instant> from;  // occurred_at, inclusive
+  std::optional<Instant> to;    // exclusive
+  SortDir dir = SortDir::kDesc;  // always by occurred_at, then id
+  PageRequest page;
+};
+
+struct UserQuery {
+  std::optional<Role> role;
+  std::optional<Id> team_id;
+  std::optional<bool> active;
+  PageRequest page;  // by id ascending
+};
+
+struct AuditQuery {
+  std::optional<std::string> entity;
+  std::optional<Id> entity_id;
+  std::optional<Id> actor_user_id;
+  PageRequest page;  // newest first
+};
+
+}  // namespace tandem::core

@@ -1,0 +1,173 @@
+// Tandem's storage interface: one repository per aggregate, reached through a transaction.
+//
+// A `Store` runs a function inside a transaction: `Write` serialises writers and commits when
+// the function returns success (rolls back on an error or an exception); `Read` runs against a
+// consistent snapshot and may run concurrently with other reads and with the writer. The
+// repositories handed to the function (through `Tx`) are valid only during the call.
+//
+// Contract shared by every backend (tests/store/store_contract.hpp runs it on each):
+//  * Insert returns the new id (ids are positive, increasing).
+//  * Unique keys — a contact's or user's normalised email — give kAlreadyExists with the
+//    field name; a missing referenced record (owner, company, team...) gives kInvalidArgument
+//    naming the field; Update/Delete of a missing id give kNotFound.
+//  * List honours every filter of its query, sorts by the requested key then by id, returns at
+//    most `limit` rows and a cursor when more rows follow.
+//  * Values round-trip exactly (text byte for byte, instants to the millisecond).
+//  * A backend failure (disk full, database away) is kUnavailable or kInternal, never a crash.
+// Thread-safety: a Store may be used from any number of threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "core/auth.hpp"
+#include "core/error.hpp"
+#include "core/lifecycle.hpp"
+#include "core/model.hpp"
+#include "core/query.hpp"
+
+namespace tandem::store {
+
+using core::Id;
+using core::Page;
+using core::Result;
+
+class ContactRepo {
+ public:
+  virtual ~ContactRepo() = default;
+  virtual Result<Id> Insert(const core::Contact& c) = 0;
+  virtual Result<void> Update(const core::Contact& c) = 0;
+  // Removes the contact with its stage history and activities; deals keep their row with
+  // contact_id cleared. The audit log keeps the record of it.
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Contact>> Get(Id id) = 0;
+  virtual Result<std::optional<core::Contact>> FindByEmail(std::string_view normalized_email) = 0;
+  virtual Result<Page<core::Contact>> List(const core::ContactQuery& q) = 0;
+  virtual Result<std::int64_t> CountAll() = 0;
+};
+
+class StageHistoryRepo {
+ public:
+  virtual ~StageHistoryRepo() = default;
+  virtual Result<Id> Append(const core::StageChange& change) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::StageChange>> ListForContact(Id contact_id) = 0;
+};
+
+class CompanyRepo {
+ public:
+  virtual ~CompanyRepo() = default;
+  virtual Result<Id> Insert(const core::Company& c) = 0;
+  virtual Result<void> Update(const core::Company& c) = 0;
+  // Contacts and deals of the company keep their rows with company_id cleared.
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Company>> Get(Id id) = 0;
+  virtual Result<Page<core::Company>> List(const core::CompanyQuery& q) = 0;
+};
+
+class DealRepo {
+ public:
+  virtual ~DealRepo() = default;
+  virtual Result<Id> Insert(const core::Deal& d) = 0;
+  virtual Result<void> Update(const core::Deal& d) = 0;
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Deal>> Get(Id id) = 0;
+  virtual Result<Page<core::Deal>> List(const core::DealQuery& q) = 0;
+};
+
+class ActivityRepo {
+ public:
+  virtual ~ActivityRepo() = default;
+  virtual Result<Id> Insert(const core::Activity& a) = 0;
+  virtual Result<void> Update(const core::Activity& a) = 0;
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Activity>> Get(Id id) = 0;
+  virtual Result<Page<core::Activity>> List(const core::ActivityQuery& q) = 0;
+};
+
+class UserRepo {
+ public:
+  virtual ~UserRepo() = default;
+  // `password_hash` is an argon2id string, or empty for a user who cannot log in yet.
+  virtual Result<Id> Insert(const core::User& u, std::string_view password_hash) = 0;
+  virtual Result<void> Update(const core::User& u) = 0;
+  virtual Result<void> SetPasswordHash(Id id, std::string_view password_hash) = 0;
+  virtual Result<std::optional<core::User>> Get(Id id) = 0;
+  virtual Result<std::optional<core::User>> FindByEmail(std::string_view normalized_email) = 0;
+  // The stored hash, empty when none; kNotFound for an unknown id.
+  virtual Result<std::string> GetPasswordHash(Id id) = 0;
+  virtual Result<Page<core::User>> List(const core::UserQuery& q) = 0;
+};
+
+class TeamRepo {
+ public:
+  virtual ~TeamRepo() = default;
+  virtual Result<Id> Insert(const core::Team& t) = 0;
+  virtual Result<void> Update(const core::Team& t) = 0;
+  // Members keep their rows with team_id cleared.
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Team>> Get(Id id) = 0;
+  // All teams by name (a company has tens, not thousands).
+  virtual Result<std::vector<core::Team>> List() = 0;
+};
+
+class AuditRepo {
+ public:
+  virtual ~AuditRepo() = default;
+  virtual Result<Id> Append(const core::AuditEntry& e) = 0;
+  // Newest first.
+  virtual Result<Page<core::AuditEntry>> List(const core::AuditQuery& q) = 0;
+};
+
+class AuthRepo {
+ public:
+  virtual ~AuthRepo() = default;
+  virtual Result<void> InsertSession(const core::Session& s) = 0;
+  virtual Result<std::optional<core::Session>> FindSession(std::string_view token_hash) = 0;
+  virtual Result<void> DeleteSession(std::string_view token_hash) = 0;
+  virtual Result<std::int64_t> DeleteSessionsExpiredBefore(core::Instant now) = 0;
+  virtual Result<void> DeleteSessionsOfUser(Id user_id) = 0;
+  virtual Result<Id> InsertApiKey(const core::ApiKey& k, std::string_view secret_hash) = 0;
+  virtual Result<std::optional<core::ApiKey>> FindApiKeyBySecretHash(
+      std::string_view secret_hash) = 0;
+  virtual Result<std::optional<core::ApiKey>> GetApiKey(Id id) = 0;
+  virtual Result<std::vector<core::ApiKey>> ListApiKeys() = 0;
+  virtual Result<void> RevokeApiKey(Id id, core::Instant at) = 0;
+};
+
+// The repositories of one transaction.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual ContactRepo& contacts() = 0;
+  virtual StageHistoryRepo& stages() = 0;
+  virtual CompanyRepo& companies() = 0;
+  virtual DealRepo& deals() = 0;
+  virtual ActivityRepo& activities() = 0;
+  virtual UserRepo& users() = 0;
+  virtual TeamRepo& teams() = 0;
+  virtual AuditRepo& audit() = 0;
+  virtual AuthRepo& auth() = 0;
+};
+
+using TxFn = std::function<Result<void>(Tx&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `fn` in a write transaction; commits if it returns success.
+  virtual Result<void> Write(const TxFn& fn) = 0;
+  // Runs `fn` on a read-only snapshot; any write inside fails with kInternal.
+  virtual Result<void> Read(const TxFn& fn) = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string_view Backend() const = 0;
+  // The highest migration applied.
+  virtual int SchemaVersion() const = 0;
+};
+
+}  // namespace tandem::store
