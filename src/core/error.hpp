@@ -64,3 +64,20 @@ using Result = tl::expected<T, Error>;
 inline tl::unexpected<Error> Fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
 
 }  // namespace tandem::core
+
+// Returns the error of a Result-returning expression from the enclosing function.
+#define TANDEM_TRY(expr)                                      \
+  do {                                                        \
+    if (auto tandem_r_ = (expr); !tandem_r_) {                \
+      return ::tandem::core::Fail(std::move(tandem_r_.error())); \
+    }                                                         \
+  } while (0)
+
+#define TANDEM_CONCAT_INNER_(a, b) a##b
+#define TANDEM_CONCAT_(a, b) TANDEM_CONCAT_INNER_(a, b)
+#define TANDEM_ASSIGN_IMPL_(tmp, lhs, expr)                 \
+  auto tmp = (expr);                                        \
+  if (!tmp) return ::tandem::core::Fail(std::move(tmp.error())); \
+  lhs = std::move(*tmp)
+// `TANDEM_ASSIGN(auto x, F());` declares x from F()'s value or returns F()'s error.
+#define TANDEM_ASSIGN(lhs, expr) TANDEM_ASSIGN_IMPL_(TANDEM_CONCAT_(tandem_a_, __LINE__), lhs, expr)

@@ -103,12 +103,6 @@ Result<void> CheckCustom(const CustomFields& custom) {
   return {};
 }
 
-#define TANDEM_TRY(expr)            \
-  do {                              \
-    if (auto r_ = (expr); !r_) {    \
-      return Fail(std::move(r_.error())); \
-    }                               \
-  } while (0)
 
 }  // namespace
 

@@ -1,0 +1,174 @@
+#include "app/auth.hpp"
+
+namespace tandem::app {
+
+using core::Error;
+using core::Fail;
+
+namespace {
+
+constexpr std::string_view kSessionPrefix = "tnd_s_";
+constexpr std::string_view kKeyPrefix = "tnd_k_";
+
+Error BadLogin() { return Error::Unauthenticated("invalid email or password"); }
+Error BadToken() { return Error::Unauthenticated("the token is invalid or has expired"); }
+
+core::AuditEntry Entry(core::Instant at, const core::Actor& actor, std::string entity, core::Id id,
+                       core::AuditAction action) {
+  core::AuditEntry e;
+  e.at = at;
+  e.actor = actor;
+  e.entity = std::move(entity);
+  e.entity_id = id;
+  e.action = action;
+  return e;
+}
+
+}  // namespace
+
+Result<LoginResult> AuthService::Login(std::string_view email, std::string_view password,
+                                       core::SessionKind kind) {
+  auto normalized = core::NormalizeEmail(email);
+  std::optional<core::User> user;
+  std::string hash;
+  if (normalized) {
+    TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(user, tx.users().FindByEmail(*normalized));
+      if (user) {
+        TANDEM_ASSIGN(hash, tx.users().GetPasswordHash(user->id));
+      }
+      return {};
+    }));
+  }
+  // Verifying even when there is no user keeps a wrong email as slow as a wrong password.
+  static const std::string kDummy = hasher_.Hash("tandem-dummy-password").value_or("");
+  const bool ok = hasher_.Verify(hash.empty() ? kDummy : hash, password) && !hash.empty();
+  if (!ok || !user || !user->active) return Fail(BadLogin());
+
+  LoginResult out;
+  out.user = *user;
+  out.token = std::string(kSessionPrefix) + RandomToken();
+  const auto now = clock_.Now();
+  out.session.token_hash = HashSecret(out.token);
+  out.session.user_id = user->id;
+  out.session.kind = kind;
+  out.session.csrf_token = kind == core::SessionKind::kCookie ? RandomToken(24) : std::string();
+  out.session.created_at = now;
+  out.session.expires_at = now + settings_.session_ttl;
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_TRY(tx.auth().InsertSession(out.session));
+    auto e = Entry(now, core::Actor::User(user->id, user->email), "user", user->id,
+                   core::AuditAction::kLogin);
+    e.changes.push_back({"session", "", std::string(core::ToString(kind))});
+    TANDEM_TRY(tx.audit().Append(e));
+    return {};
+  }));
+  return out;
+}
+
+Result<Authenticated> AuthService::Resolve(store::Tx& tx, std::string_view token) {
+  const bool is_key = token.substr(0, kKeyPrefix.size()) == kKeyPrefix;
+  const bool is_session = token.substr(0, kSessionPrefix.size()) == kSessionPrefix;
+  if (!is_key && !is_session) return Fail(BadToken());
+  const std::string hash = HashSecret(token);
+  Authenticated out;
+  core::Id user_id = 0;
+  if (is_session) {
+    TANDEM_ASSIGN(auto session, tx.auth().FindSession(hash));
+    if (!session || session->expires_at <= clock_.Now()) return Fail(BadToken());
+    user_id = session->user_id;
+    out.session = std::move(session);
+  } else {
+    TANDEM_ASSIGN(auto key, tx.auth().FindApiKeyBySecretHash(hash));
+    if (!key || key->revoked_at) return Fail(BadToken());
+    user_id = key->user_id;
+    out.principal.scopes = key->scopes;
+  }
+  TANDEM_ASSIGN(auto user, tx.users().Get(user_id));
+  if (!user || !user->active) return Fail(BadToken());
+  out.principal.user_id = user->id;
+  out.principal.email = user->email;
+  out.principal.role = user->role;
+  return out;
+}
+
+Result<Authenticated> AuthService::Authenticate(std::string_view token) {
+  Authenticated out;
+  TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(out, Resolve(tx, token));
+    return {};
+  }));
+  return out;
+}
+
+Result<void> AuthService::Logout(std::string_view token) {
+  return store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(auto who, Resolve(tx, token));
+    if (!who.session) return Fail(Error::Invalid("token", "API keys are revoked, not logged out"));
+    TANDEM_TRY(tx.auth().DeleteSession(who.session->token_hash));
+    TANDEM_TRY(tx.audit().Append(Entry(clock_.Now(), who.principal.AsActor(), "user",
+                                       who.principal.user_id, core::AuditAction::kLogout)));
+    return {};
+  });
+}
+
+Result<NewApiKey> AuthService::CreateApiKey(const Principal& p, std::string name,
+                                            std::vector<core::Scope> scopes) {
+  TANDEM_TRY(core::Authorize(p, core::Verb::kCreate, core::Resource::kApiKey));
+  if (name.empty() || name.size() > core::kShortTextMax) {
+    return Fail(Error::Invalid("name", "is required (at most 256 bytes)"));
+  }
+  if (scopes.empty()) return Fail(Error::Invalid("scopes", "at least one scope is required"));
+  NewApiKey out;
+  out.secret = std::string(kKeyPrefix) + RandomToken();
+  out.key.name = std::move(name);
+  out.key.user_id = p.user_id;
+  out.key.prefix = out.secret.substr(0, kKeyPrefix.size() + 6);
+  out.key.scopes = std::move(scopes);
+  out.key.created_at = clock_.Now();
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(out.key.id, tx.auth().InsertApiKey(out.key, HashSecret(out.secret)));
+    auto e = Entry(out.key.created_at, p.AsActor(), "api_key", out.key.id,
+                   core::AuditAction::kKeyCreate);
+    e.changes.push_back({"name", "", out.key.name});
+    e.changes.push_back({"scopes", "", core::JoinScopes(out.key.scopes)});
+    TANDEM_TRY(tx.audit().Append(e));
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<core::ApiKey>> AuthService::ListApiKeys(const Principal& p) {
+  TANDEM_TRY(core::Authorize(p, core::Verb::kUpdate, core::Resource::kApiKey));
+  std::vector<core::ApiKey> out;
+  TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(out, tx.auth().ListApiKeys());
+    return {};
+  }));
+  return out;
+}
+
+Result<void> AuthService::RevokeApiKey(const Principal& p, core::Id id) {
+  TANDEM_TRY(core::Authorize(p, core::Verb::kDelete, core::Resource::kApiKey));
+  return store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(auto key, tx.auth().GetApiKey(id));
+    if (!key) return Fail(Error::NotFound("API key " + std::to_string(id) + " does not exist"));
+    if (key->revoked_at) return {};
+    const auto now = clock_.Now();
+    TANDEM_TRY(tx.auth().RevokeApiKey(id, now));
+    TANDEM_TRY(tx.audit().Append(Entry(now, p.AsActor(), "api_key", id,
+                                       core::AuditAction::kKeyRevoke)));
+    return {};
+  });
+}
+
+Result<std::int64_t> AuthService::PurgeExpiredSessions() {
+  std::int64_t n = 0;
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(n, tx.auth().DeleteSessionsExpiredBefore(clock_.Now()));
+    return {};
+  }));
+  return n;
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,64 @@
+// Contact use cases: create, read, update, delete, list, move through the lifecycle, and the
+// timeline. Every change is checked against the caller's role, validated by the core, written
+// with its stage history and audit entry in one transaction.
+// Thread-safety: stateless apart from its references; safe to share between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/patches.hpp"
+#include "base/clock.hpp"
+#include "core/audit.hpp"
+#include "core/permissions.hpp"
+#include "core/query.hpp"
+#include "store/store.hpp"
+
+namespace tandem::app {
+
+using core::Principal;
+using core::Result;
+
+// One line of a contact's timeline, newest first. Exactly one of the payloads is set.
+struct TimelineItem {
+  core::Instant at{};
+  std::string kind;  // "stage_change", "activity", "deal"
+  std::optional<core::StageChange> stage_change;
+  std::optional<core::Activity> activity;
+  std::optional<core::Deal> deal;
+};
+
+class ContactService {
+ public:
+  ContactService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+
+  // `draft.stage` is the first stage (default lead); it is recorded in the stage history with
+  // cause "created". A sales rep's contact is owned by the rep unless another owner is given
+  // (which a rep may not do).
+  Result<core::Contact> Create(const Principal& p, core::Contact draft);
+  Result<core::Contact> Get(const Principal& p, Id id);
+  Result<core::Contact> Update(const Principal& p, Id id, const ContactPatch& patch);
+  Result<void> Delete(const Principal& p, Id id);
+  Result<core::Page<core::Contact>> List(const Principal& p, const core::ContactQuery& q);
+  // A manual lifecycle transition (POST /contacts/{id}/stage).
+  Result<core::Contact> ChangeStage(const Principal& p, Id id, core::Stage to,
+                                    std::string reason);
+  Result<std::vector<core::StageChange>> History(const Principal& p, Id id);
+  Result<std::vector<TimelineItem>> Timeline(const Principal& p, Id id);
+
+ private:
+  store::Store& store_;
+  const base::Clock& clock_;
+};
+
+// Normalises the fields a person may type loosely (email, country) in place.
+Result<void> NormalizeContact(core::Contact& c);
+
+// Moves `contact` to `to` inside an open write transaction: plans with the core, updates the
+// row, appends history and audit. Shared by every use case that moves a lifecycle.
+Result<core::StageChange> ApplyTransition(store::Tx& tx, core::Contact& contact, core::Stage to,
+                                          core::Instant now, const core::Actor& actor,
+                                          std::string cause, std::string reason);
+
+}  // namespace tandem::app

@@ -1,0 +1,66 @@
+// Use cases for companies, deals and activities. Deals drive the contact's lifecycle: a deal
+// created moves its contact to `opportunity`, a deal won moves it to `customer` (in the same
+// transaction, with cause "deal_created" / "deal_won"); a lost deal needs a lost reason; won
+// and lost stamp closed_at, reopening clears it.
+// Thread-safety: stateless apart from references; safe to share.
+#pragma once
+
+#include "app/patches.hpp"
+#include "base/clock.hpp"
+#include "core/permissions.hpp"
+#include "core/query.hpp"
+#include "store/store.hpp"
+
+namespace tandem::app {
+
+using core::Principal;
+using core::Result;
+
+class CompanyService {
+ public:
+  CompanyService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  Result<core::Company> Create(const Principal& p, core::Company draft);
+  Result<core::Company> Get(const Principal& p, Id id);
+  Result<core::Company> Update(const Principal& p, Id id, const CompanyPatch& patch);
+  Result<void> Delete(const Principal& p, Id id);
+  Result<core::Page<core::Company>> List(const Principal& p, const core::CompanyQuery& q);
+
+ private:
+  store::Store& store_;
+  const base::Clock& clock_;
+};
+
+class DealService {
+ public:
+  DealService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  Result<core::Deal> Create(const Principal& p, core::Deal draft);
+  Result<core::Deal> Get(const Principal& p, Id id);
+  Result<core::Deal> Update(const Principal& p, Id id, const DealPatch& patch);
+  Result<void> Delete(const Principal& p, Id id);
+  Result<core::Page<core::Deal>> List(const Principal& p, const core::DealQuery& q);
+
+ private:
+  store::Store& store_;
+  const base::Clock& clock_;
+};
+
+class ActivityService {
+ public:
+  ActivityService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  // The owner defaults to the caller; occurred_at defaults to now.
+  Result<core::Activity> Create(const Principal& p, core::Activity draft);
+  Result<core::Activity> Get(const Principal& p, Id id);
+  Result<core::Activity> Update(const Principal& p, Id id, const ActivityPatch& patch);
+  Result<void> Delete(const Principal& p, Id id);
+  Result<core::Page<core::Activity>> List(const Principal& p, const core::ActivityQuery& q);
+
+ private:
+  store::Store& store_;
+  const base::Clock& clock_;
+};
+
+// Applies the lifecycle effect of a deal event on the deal's contact, if any (in `tx`).
+Result<void> ApplyDealEvent(store::Tx& tx, const core::Deal& deal, core::DealEvent event,
+                            core::Instant now, const core::Actor& actor);
+
+}  // namespace tandem::app

@@ -1,0 +1,41 @@
+// Every application service, built once by the composition root over one store and clock.
+// Handlers and commands receive a `Services&`; nothing here owns the store or the clock.
+#pragma once
+
+#include "app/auth.hpp"
+#include "app/contacts.hpp"
+#include "app/directory.hpp"
+#include "app/passwords.hpp"
+#include "app/records.hpp"
+
+namespace tandem::app {
+
+struct Services {
+  Services(store::Store& store, const base::Clock& clock, PasswordSettings passwords = {},
+           AuthSettings auth_settings = {})
+      : store(store),
+        clock(clock),
+        hasher(passwords),
+        contacts(store, clock),
+        companies(store, clock),
+        deals(store, clock),
+        activities(store, clock),
+        users(store, clock, hasher),
+        teams(store, clock),
+        audit(store),
+        auth(store, clock, hasher, auth_settings) {}
+
+  store::Store& store;
+  const base::Clock& clock;
+  PasswordHasher hasher;
+  ContactService contacts;
+  CompanyService companies;
+  DealService deals;
+  ActivityService activities;
+  UserService users;
+  TeamService teams;
+  AuditService audit;
+  AuthService auth;
+};
+
+}  // namespace tandem::app
