@@ -115,6 +115,11 @@ Result<void> AuthService::Logout(std::string_view token) {
 Result<NewApiKey> AuthService::CreateApiKey(const Principal& p, std::string name,
                                             std::vector<core::Scope> scopes) {
   TANDEM_TRY(core::Authorize(p, core::Verb::kCreate, core::Resource::kApiKey));
+  return IssueApiKey(p.AsActor(), p.user_id, std::move(name), std::move(scopes));
+}
+
+Result<NewApiKey> AuthService::IssueApiKey(const core::Actor& actor, core::Id user_id,
+                                           std::string name, std::vector<core::Scope> scopes) {
   if (name.empty() || name.size() > core::kShortTextMax) {
     return Fail(Error::Invalid("name", "is required (at most 256 bytes)"));
   }
@@ -122,15 +127,19 @@ Result<NewApiKey> AuthService::CreateApiKey(const Principal& p, std::string name
   NewApiKey out;
   out.secret = std::string(kKeyPrefix) + RandomToken();
   out.key.name = std::move(name);
-  out.key.user_id = p.user_id;
+  out.key.user_id = user_id;
   out.key.prefix = out.secret.substr(0, kKeyPrefix.size() + 6);
   out.key.scopes = std::move(scopes);
   out.key.created_at = clock_.Now();
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(auto user, tx.users().Get(user_id));
+    if (!user) {
+      return Fail(Error::Invalid("user_id", "user " + std::to_string(user_id) + " does not exist"));
+    }
     TANDEM_ASSIGN(out.key.id, tx.auth().InsertApiKey(out.key, HashSecret(out.secret)));
-    auto e = Entry(out.key.created_at, p.AsActor(), "api_key", out.key.id,
-                   core::AuditAction::kKeyCreate);
+    auto e = Entry(out.key.created_at, actor, "api_key", out.key.id, core::AuditAction::kKeyCreate);
     e.changes.push_back({"name", "", out.key.name});
+    e.changes.push_back({"user_id", "", std::to_string(user_id)});
     e.changes.push_back({"scopes", "", core::JoinScopes(out.key.scopes)});
     TANDEM_TRY(tx.audit().Append(e));
     return {};

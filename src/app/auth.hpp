@@ -61,6 +61,10 @@ class AuthService {
 
   Result<NewApiKey> CreateApiKey(const Principal& p, std::string name,
                                  std::vector<core::Scope> scopes);
+  // Issues a key for `user_id` without a role check: for operators at the command line, who
+  // already hold the database. The key acts with that user's role, narrowed by `scopes`.
+  Result<NewApiKey> IssueApiKey(const core::Actor& actor, core::Id user_id, std::string name,
+                                std::vector<core::Scope> scopes);
   Result<std::vector<core::ApiKey>> ListApiKeys(const Principal& p);
   Result<void> RevokeApiKey(const Principal& p, core::Id id);
 
