@@ -1,0 +1,42 @@
+# Shared steps of Tandem's two commands (sourced, not run).
+# Installs only what is missing, so a second run costs a few seconds.
+
+TANDEM_APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache git ca-certificates
+  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
+  libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libcli11-dev
+  libsodium-dev libssl-dev libcurl4-openssl-dev libexpected-dev
+  libhowardhinnant-date-dev tzdata libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev curl
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# install_packages [extra apt packages...]
+install_packages() {
+  local wanted=("${TANDEM_APT_PACKAGES[@]}" "$@") missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "All system packages are present"
+    return
+  fi
+  log "Installing ${#missing[@]} packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR BUILD_TYPE [cmake options...]
+build() {
+  local dir=$1 type=$2
+  shift 2
+  log "Building Tandem ($type) in $dir"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  local jobs
+  jobs=$(nproc)
+  ninja -C "$dir" -j "$jobs" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
+  test "${PIPESTATUS[0]}" -eq 0
+}

@@ -1,0 +1,235 @@
+#include "cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/demo.hpp"
+#include "cli/progress.hpp"
+#include "server/runtime.hpp"
+#include "server/serve.hpp"
+
+namespace tandem::cli {
+namespace {
+
+constexpr const char* kDefaultDb = "tandem.db";
+
+struct Options {
+  std::string db = kDefaultDb;
+  // serve
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;
+  bool secure_cookies = false;
+  std::string web_root;
+  // user
+  std::string email, name, role = "sales";
+  std::int64_t team_id = 0;
+  // apikey
+  std::string key_user, key_name, scopes = "read";
+  // demo
+  std::int64_t contacts = 20000;
+  int days = 180;
+  std::uint64_t seed = 42;
+  std::string demo_password = "tandem-demo";
+};
+
+int Fail(std::ostream& err, const core::Error& e) {
+  err << "error: " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+  return 1;
+}
+
+core::Result<std::unique_ptr<server::Runtime>> OpenRuntime(const Options& o) {
+  server::RuntimeSettings rs;
+  rs.db = o.db;
+  return server::Runtime::Open(rs);
+}
+
+std::string ReadSecret(std::istream& in) {
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+int Migrate(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  out << fmt::format("{} is at schema version {}\n", o.db, (*rt)->store().SchemaVersion());
+  return 0;
+}
+
+int UserAdd(const Options& o, std::istream& in, std::ostream& out, std::ostream& err) {
+  auto role = core::RoleFromString(o.role);
+  if (!role) {
+    err << "error: --role must be one of admin, manager, marketing, sales\n";
+    return 2;
+  }
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  core::User u;
+  u.email = o.email;
+  u.name = o.name;
+  u.role = *role;
+  if (o.team_id > 0) u.team_id = o.team_id;
+  const std::string password = ReadSecret(in);
+  auto user = (*rt)->services().users.Bootstrap(u, password);
+  if (!user) return Fail(err, user.error());
+  out << fmt::format("created user {} <{}> role {} (id {})\n", user->name, user->email,
+                     core::ToString(user->role), user->id);
+  return 0;
+}
+
+int UserList(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  core::UserQuery q;
+  q.page.limit = core::kMaxPageSize;
+  out << fmt::format("{:>6}  {:<10}  {:<6}  {:<32}  {}\n", "id", "role", "active", "email", "name");
+  for (;;) {
+    core::Page<core::User> page;
+    auto r = (*rt)->store().Read([&](store::Tx& tx) -> core::Result<void> {
+      TANDEM_ASSIGN(page, tx.users().List(q));
+      return {};
+    });
+    if (!r) return Fail(err, r.error());
+    for (const auto& u : page.items) {
+      out << fmt::format("{:>6}  {:<10}  {:<6}  {:<32}  {}\n", u.id, core::ToString(u.role),
+                         u.active ? "yes" : "no", u.email, u.name);
+    }
+    if (!page.next) break;
+    q.page.after = page.next;
+  }
+  return 0;
+}
+
+int ApiKeyCreate(const Options& o, std::ostream& out, std::ostream& err) {
+  auto scopes = core::ParseScopes(o.scopes);
+  if (!scopes) return Fail(err, scopes.error());
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto email = core::NormalizeEmail(o.key_user);
+  if (!email) return Fail(err, email.error());
+  std::optional<core::User> user;
+  auto r = (*rt)->store().Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
+    return {};
+  });
+  if (!r) return Fail(err, r.error());
+  if (!user) return Fail(err, core::Error::Invalid("user", "no user has the email " + *email));
+  auto key = (*rt)->services().auth.IssueApiKey(core::Actor::System("cli"), user->id,
+                                                o.key_name, *scopes);
+  if (!key) return Fail(err, key.error());
+  err << fmt::format("API key {} for {} with scopes {} (shown once; keep it secret):\n",
+                     key->key.id, user->email, core::JoinScopes(key->key.scopes));
+  out << key->secret << "\n";
+  return 0;
+}
+
+int Demo(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  app::DemoSettings ds;
+  ds.contacts = o.contacts;
+  ds.days = o.days;
+  ds.seed = o.seed;
+  ds.now = (*rt)->clock().Now();
+  ds.password = o.demo_password;
+  ProgressBar bar(err, "contacts", isatty(STDERR_FILENO) != 0);
+  auto summary = app::GenerateDemo((*rt)->store(), (*rt)->services().hasher, ds,
+                                   [&](std::int64_t done, std::int64_t total) {
+                                     bar.Update(done, total);
+                                   });
+  if (!summary) return Fail(err, summary.error());
+  bar.Finish();
+  out << app::Describe(*summary, ds.password);
+  return 0;
+}
+
+int Serve(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  server::ServeSettings ss;
+  ss.listen = o.listen;
+  ss.threads = o.threads;
+  ss.secure_cookies = o.secure_cookies;
+  ss.web_root = o.web_root;
+  auto r = server::Serve(**rt, ss, [&](const std::string& url) {
+    out << "Tandem is serving " << o.db << " at " << url << "\n" << std::flush;
+  });
+  if (!r) return Fail(err, r.error());
+  return 0;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app{"Tandem: the smarketing engine, where marketing and sales work as one team."};
+  app.require_subcommand(1);
+  Options o;
+  auto add_db = [&o](CLI::App* cmd) {
+    cmd->add_option("--db", o.db, "database: a SQLite file path or sqlite:PATH")
+        ->capture_default_str();
+  };
+
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API (and the dashboard)");
+  add_db(serve);
+  serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0 picks a free one)")
+      ->capture_default_str();
+  serve->add_option("--threads", o.threads, "HTTP worker threads (0 = one per core)");
+  serve->add_flag("--secure-cookies", o.secure_cookies,
+                  "mark session cookies Secure (when served behind TLS)");
+  serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");
+
+  auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
+  add_db(migrate);
+
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin");
+  add_db(user_add);
+  user_add->add_option("--email", o.email, "login email")->required();
+  user_add->add_option("--name", o.name, "display name")->required();
+  user_add->add_option("--role", o.role, "admin, manager, marketing or sales")
+      ->capture_default_str();
+  user_add->add_option("--team-id", o.team_id, "team id");
+  auto* user_list = user->add_subcommand("list", "list users");
+  add_db(user_list);
+
+  auto* apikey = app.add_subcommand("apikey", "manage API keys");
+  apikey->require_subcommand(1);
+  auto* key_create = apikey->add_subcommand("create", "create an API key acting for a user");
+  add_db(key_create);
+  key_create->add_option("--user", o.key_user, "email of the user the key acts for")->required();
+  key_create->add_option("--name", o.key_name, "what the key is for")->required();
+  key_create->add_option("--scope,--scopes", o.scopes, "comma-separated: read, write, ingest, admin")
+      ->capture_default_str();
+
+  auto* demo = app.add_subcommand(
+      "demo", "load a believable demo company (users, teams, contacts, history, deals)");
+  add_db(demo);
+  demo->add_option("--contacts", o.contacts, "number of contacts")->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
+  demo->add_option("--days", o.days, "days of history")->capture_default_str()
+      ->check(CLI::Range(7, 3650));
+  demo->add_option("--seed", o.seed, "random seed (same seed, same company)")
+      ->capture_default_str();
+  demo->add_option("--password", o.demo_password, "password of every demo user")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? 0 : 2;
+  }
+
+  if (*serve) return Serve(o, out, err);
+  if (*migrate) return Migrate(o, out, err);
+  if (*user_add) return UserAdd(o, in, out, err);
+  if (*user_list) return UserList(o, out, err);
+  if (*key_create) return ApiKeyCreate(o, out, err);
+  if (*demo) return Demo(o, out, err);
+  return 2;
+}
+
+}  // namespace tandem::cli
