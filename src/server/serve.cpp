@@ -1,0 +1,104 @@
+#include "server/serve.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+#include <spdlog/spdlog.h>
+
+#include "api/api.hpp"
+#include "api/http_server.hpp"
+#include "jobs/scheduler.hpp"
+
+namespace tandem::server {
+namespace {
+
+constexpr auto kPurgeEvery = std::chrono::hours(1);
+
+void SchedulePurge(jobs::Scheduler& scheduler, app::Services& services, core::Instant due) {
+  scheduler.Schedule(due, "purge_sessions", [&scheduler, &services](core::Instant now) {
+    auto n = services.auth.PurgeExpiredSessions();
+    if (!n) {
+      spdlog::warn("purging expired sessions failed: {}", n.error().message);
+    } else if (*n > 0) {
+      spdlog::info("purged {} expired sessions", *n);
+    }
+    SchedulePurge(scheduler, services, now + kPurgeEvery);
+  });
+}
+
+}  // namespace
+
+core::Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return core::Fail(core::Error::Invalid("listen", "must be HOST:PORT, e.g. 127.0.0.1:8080"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  auto [ptr, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc() || ptr != last || first == last || port > 65535) {
+    return core::Fail(core::Error::Invalid("listen", "the port must be a number from 0 to 65535"));
+  }
+  return std::make_pair(host, static_cast<unsigned short>(port));
+}
+
+core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
+                         const std::function<void(const std::string& url)>& on_listening) {
+  TANDEM_ASSIGN(auto host_port, ParseListen(settings.listen));
+
+  // Block the stop signals before any thread starts, so every thread inherits the mask and
+  // only this thread receives them, through sigtimedwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  api::ApiSettings api_settings;
+  api_settings.secure_cookies = settings.secure_cookies;
+  api_settings.web_root = settings.web_root;
+  api::Api api(rt.services(), rt.metrics(), rt.clock(), api_settings);
+
+  api::HttpServerSettings http_settings;
+  http_settings.host = host_port.first;
+  http_settings.port = host_port.second;
+  http_settings.threads = settings.threads;
+  http_settings.max_body_bytes = settings.max_body_bytes;
+  api::HttpServer http(api, http_settings);
+  TANDEM_ASSIGN(unsigned short port, http.Start());
+
+  const bool v6 = host_port.first.find(':') != std::string::npos;
+  on_listening("http://" + (v6 ? "[" + host_port.first + "]" : host_port.first) + ":" +
+               std::to_string(port) + "/");
+
+  jobs::Scheduler scheduler;
+  SchedulePurge(scheduler, rt.services(), rt.clock().Now());
+  for (;;) {
+    scheduler.RunDue(rt.clock().Now());
+    auto wait = std::chrono::milliseconds(60'000);
+    if (auto next = scheduler.NextDue()) {
+      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *next - rt.clock().Now()),
+                        std::chrono::milliseconds(1), wait);
+    }
+    timespec ts{static_cast<time_t>(wait.count() / 1000),
+                static_cast<long>((wait.count() % 1000) * 1'000'000)};
+    int sig = sigtimedwait(&stop_signals, nullptr, &ts);
+    if (sig == SIGINT || sig == SIGTERM) {
+      spdlog::info("stopping on signal {}", sig);
+      break;
+    }
+  }
+  http.Stop();
+  return {};
+}
+
+}  // namespace tandem::server

@@ -1,0 +1,31 @@
+// `tandem serve`: the HTTP API and the scheduler over a Runtime, until SIGINT or SIGTERM.
+//
+// The calling thread becomes the scheduler's thread: it waits for the next due job or a stop
+// signal (sigtimedwait), so periodic work (purging expired sessions today; SLA sweeps and
+// outbox delivery later) runs without a polling loop.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/error.hpp"
+#include "server/runtime.hpp"
+
+namespace tandem::server {
+
+struct ServeSettings {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+  int threads = 0;                        // HTTP I/O threads; 0 = one per core
+  std::size_t max_body_bytes = 1 << 20;
+  bool secure_cookies = false;  // behind TLS: mark the session cookie Secure
+  std::string web_root;         // built dashboard to serve as static files, if any
+};
+
+// "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.
+core::Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen);
+
+// Blocks until a stop signal. `on_listening` receives the base URL once the port is bound.
+core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
+                         const std::function<void(const std::string& url)>& on_listening);
+
+}  // namespace tandem::server

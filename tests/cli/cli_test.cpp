@@ -1,0 +1,152 @@
+#include "cli/cli.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "server/serve.hpp"
+
+namespace tandem::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Output {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tandem-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Output Tandem(std::vector<std::string> args, const std::string& stdin_text = "") {
+    args.insert(args.begin(), "tandem");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::istringstream in(stdin_text);
+    std::ostringstream out, err;
+    int code = Run(static_cast<int>(argv.size()), argv.data(), in, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, HelpListsEveryCommand) {
+  auto r = Tandem({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd : {"serve", "migrate", "user", "apikey", "demo"}) {
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  }
+  EXPECT_EQ(Tandem({"user", "add", "--help"}).code, 0);
+  EXPECT_EQ(Tandem({"demo", "--help"}).code, 0);
+}
+
+TEST_F(CliTest, UnknownCommandIsAUsageError) {
+  EXPECT_EQ(Tandem({"frobnicate"}).code, 2);
+  EXPECT_EQ(Tandem({}).code, 2);
+}
+
+TEST_F(CliTest, MigrateCreatesTheSchema) {
+  auto r = Tandem({"migrate", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("schema version"), std::string::npos);
+  EXPECT_TRUE(fs::exists(db_));
+}
+
+TEST_F(CliTest, MigrateRefusesPostgresUntilItExists) {
+  auto r = Tandem({"migrate", "--db", "postgresql://localhost/tandem"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("PostgreSQL"), std::string::npos);
+}
+
+TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndListsTheUser) {
+  auto add = Tandem({"user", "add", "--db", db_, "--email", " Ada@Example.COM ", "--name",
+                     "Ada Lovelace", "--role", "admin"},
+                    "correct horse battery\n");
+  ASSERT_EQ(add.code, 0) << add.err;
+  EXPECT_NE(add.out.find("ada@example.com"), std::string::npos);
+  auto list = Tandem({"user", "list", "--db", db_});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("ada@example.com"), std::string::npos);
+  EXPECT_NE(list.out.find("admin"), std::string::npos);
+}
+
+TEST_F(CliTest, UserAddRejectsBadInput) {
+  EXPECT_EQ(Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A", "--role",
+                    "emperor"},
+                   "long enough password\n")
+                .code,
+            2);
+  auto short_pw = Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A"},
+                         "short\n");
+  EXPECT_EQ(short_pw.code, 1);
+  EXPECT_NE(short_pw.err.find("password"), std::string::npos);
+  auto bad_email = Tandem({"user", "add", "--db", db_, "--email", "not-an-email", "--name", "A"},
+                          "long enough password\n");
+  EXPECT_EQ(bad_email.code, 1);
+  EXPECT_NE(bad_email.err.find("email"), std::string::npos);
+  Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A"}, "long enough pw\n");
+  auto dup = Tandem({"user", "add", "--db", db_, "--email", "A@B.CO", "--name", "A"},
+                    "long enough pw\n");
+  EXPECT_EQ(dup.code, 1);
+}
+
+TEST_F(CliTest, ApiKeyCreatePrintsTheSecretOnce) {
+  ASSERT_EQ(Tandem({"user", "add", "--db", db_, "--email", "ops@example.com", "--name", "Ops",
+                    "--role", "marketing"},
+                   "long enough password\n")
+                .code,
+            0);
+  auto key = Tandem({"apikey", "create", "--db", db_, "--user", "ops@example.com", "--name",
+                     "website", "--scope", "ingest"});
+  ASSERT_EQ(key.code, 0) << key.err;
+  EXPECT_EQ(key.out.rfind("tnd_k_", 0), 0u);
+  EXPECT_NE(key.err.find("ingest"), std::string::npos);
+  auto bad = Tandem({"apikey", "create", "--db", db_, "--user", "ops@example.com", "--name",
+                     "x", "--scope", "everything"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("unknown scope"), std::string::npos);
+  auto nobody = Tandem({"apikey", "create", "--db", db_, "--user", "nobody@example.com",
+                        "--name", "x"});
+  EXPECT_EQ(nobody.code, 1);
+}
+
+TEST_F(CliTest, DemoLoadsACompanyAndRefusesToLoadTwice) {
+  auto r = Tandem({"demo", "--db", db_, "--contacts", "500", "--days", "60"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("@"), std::string::npos);  // the demo logins
+  EXPECT_NE(r.out.find("tandem-demo"), std::string::npos);
+  auto again = Tandem({"demo", "--db", db_, "--contacts", "500"});
+  EXPECT_EQ(again.code, 1);
+  auto users = Tandem({"user", "list", "--db", db_});
+  EXPECT_NE(users.out.find("sales"), std::string::npos);
+}
+
+TEST(ParseListenTest, AcceptsHostAndPort) {
+  auto r = server::ParseListen("127.0.0.1:0");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, "127.0.0.1");
+  EXPECT_EQ(r->second, 0);
+  EXPECT_EQ(server::ParseListen("[::1]:8080")->first, "::1");
+  EXPECT_FALSE(server::ParseListen("8080"));
+  EXPECT_FALSE(server::ParseListen("host:99999"));
+  EXPECT_FALSE(server::ParseListen("host:80x"));
+}
+
+}  // namespace
+}  // namespace tandem::cli
