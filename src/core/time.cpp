@@ -89,7 +89,7 @@ std::optional<Instant> ParseInstant(std::string_view s) {
       int oh = 0, om = 0;
       if (!Digits(s, pos, 2, oh)) return std::nullopt;
       if (pos < s.size() && s[pos] == ':') ++pos;
-      if (pos < s.size() && !Digits(s, pos, 2, om)) return std::nullopt;
+      if (!Digits(s, pos, 2, om)) return std::nullopt;
       if (oh > 23 || om > 59) return std::nullopt;
       offset_min = (oh * 60 + om) * (c == '+' ? 1 : -1);
     } else {
