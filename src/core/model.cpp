@@ -47,7 +47,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Checks that text is valid UTF-8 and has no control characters other than tab and newline.
+// Checks that text is well-formed UTF-8 and has no control characters other than tab and
+// newline. Overlong forms, UTF-16 surrogates and code points past U+10FFFF are ill-formed
+// (RFC 3629); rejecting overlong forms also stops "\xC0\x80" from smuggling a NUL through.
 bool CleanText(std::string_view s, bool allow_newlines) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -62,9 +64,15 @@ bool CleanText(std::string_view s, bool allow_newlines) {
     int extra = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
     if (extra < 0) return false;
     if (i + static_cast<std::size_t>(extra) >= s.size()) return false;
+    char32_t cp = c & (0x3f >> extra);
     for (int k = 1; k <= extra; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
       if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
     }
     i += static_cast<std::size_t>(extra) + 1;
   }
