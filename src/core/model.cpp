@@ -147,7 +147,8 @@ Result<std::string> NormalizeEmail(std::string_view raw) {
   if (local.size() > 64) return Fail(Error::Invalid("email", "local part is too long"));
   auto dot = domain.rfind('.');
   if (domain.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 >= domain.size() ||
-      domain.find("..") != std::string_view::npos || domain.front() == '-') {
+      domain.find("..") != std::string_view::npos || domain.front() == '-' ||
+      domain.front() == '.') {
     return Fail(Error::Invalid("email", "must look like name@example.com"));
   }
   static constexpr std::string_view kLocalExtra = "!#$%&'*+/=?^_`{|}~.-";
