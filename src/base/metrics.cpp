@@ -18,6 +18,21 @@ std::string Escape(const std::string& v) {
   return out;
 }
 
+// HELP text escapes only backslash and line feed (the format leaves quotes alone there).
+std::string EscapeHelp(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string RenderLabels(const Labels& labels) {
   std::string out;
   for (const auto& [k, v] : labels) {
@@ -80,7 +95,7 @@ std::string Metrics::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [name, f] : families_) {
-    if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
+    if (!f.help.empty()) out += "# HELP " + name + " " + EscapeHelp(f.help) + "\n";
     out += "# TYPE " + name + (f.histogram ? " histogram\n" : " counter\n");
     for (const auto& [labels, c] : f.counters) {
       out += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
