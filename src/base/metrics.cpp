@@ -1,5 +1,6 @@
 #include "base/metrics.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace tandem::base {
@@ -63,7 +64,11 @@ void Histogram::Observe(double seconds) {
     }
   }
   count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+  // Rounded, not truncated: 0.0157 * 1e6 is 15699.99... in binary. A negative duration (a
+  // clock stepped back) or NaN counts as zero; converting it to unsigned would be undefined.
+  const double micros = std::round(seconds * 1e6);
+  sum_micros_.fetch_add(micros > 0 ? static_cast<std::uint64_t>(micros) : 0,
+                        std::memory_order_relaxed);
 }
 
 double Histogram::Sum() const {
