@@ -1,0 +1,212 @@
+#include <string>
+
+#include "store/sqlite/list_plan.hpp"
+#include "store/sqlite/list_sql.hpp"
+#include "store/sqlite/repos.hpp"
+
+namespace tandem::store::sqlite {
+
+using core::Contact;
+using core::ContactSort;
+using core::Error;
+using core::Fail;
+using core::FromMillis;
+using core::ToMillis;
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, email, first_name, last_name, phone, title, company_id, owner_id, stage, "
+    "stage_entered_at, source, campaign, country, custom, created_at, updated_at";
+
+constexpr const char* kWordsCall =
+    "tandem_words_match(?, first_name, last_name, email, "
+    "(SELECT name FROM companies WHERE companies.id = contacts.company_id))";
+
+Result<Contact> ReadContact(const Stmt& s) {
+  Contact c;
+  c.id = s.Int(0);
+  c.email = s.Text(1);
+  c.first_name = s.Text(2);
+  c.last_name = s.Text(3);
+  c.phone = s.Text(4);
+  c.title = s.Text(5);
+  c.company_id = s.OptInt(6);
+  c.owner_id = s.OptInt(7);
+  TANDEM_ASSIGN(c.stage, StageFrom(s.TextView(8)));
+  c.stage_entered_at = FromMillis(s.Int(9));
+  c.source = s.Text(10);
+  c.campaign = s.Text(11);
+  c.country = s.Text(12);
+  c.custom = core::DecodeCustomFields(s.TextView(13));
+  c.created_at = FromMillis(s.Int(14));
+  c.updated_at = FromMillis(s.Int(15));
+  return c;
+}
+
+// Binds every column but id, in kColumns order.
+void BindContact(Stmt& s, const Contact& c) {
+  s.Bind(c.email)
+      .Bind(c.first_name)
+      .Bind(c.last_name)
+      .Bind(c.phone)
+      .Bind(c.title)
+      .Bind(c.company_id)
+      .Bind(c.owner_id)
+      .Bind(ToString(c.stage))
+      .Bind(ToMillis(c.stage_entered_at))
+      .Bind(c.source)
+      .Bind(c.campaign)
+      .Bind(c.country)
+      .Bind(core::EncodeCustomFields(c.custom))
+      .Bind(ToMillis(c.created_at))
+      .Bind(ToMillis(c.updated_at));
+}
+
+Result<std::optional<Contact>> FindOne(Connection& conn, const char* sql, const SqlValue& key) {
+  TANDEM_ASSIGN(auto stmt, conn.Prepare(sql));
+  if (const auto* id = std::get_if<std::int64_t>(&key)) {
+    stmt.Bind(*id);
+  } else {
+    stmt.Bind(std::get<std::string>(key));
+  }
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  if (!row) return std::optional<Contact>();
+  TANDEM_ASSIGN(auto c, ReadContact(stmt));
+  return std::optional<Contact>(std::move(c));
+}
+
+struct SortSpec {
+  std::string key;    // column
+  std::string index;  // the index walking it
+  bool integer;
+};
+
+SortSpec SpecOf(ContactSort sort) {
+  switch (sort) {
+    case ContactSort::kCreatedAt: return {"created_at", "contacts_by_created", true};
+    case ContactSort::kUpdatedAt: return {"updated_at", "contacts_by_updated", true};
+    case ContactSort::kEmail: return {"email", "contacts_by_email", false};
+    case ContactSort::kLastName: return {"last_name", "contacts_by_last_name", false};
+  }
+  return {"created_at", "contacts_by_created", true};
+}
+
+std::string KeyOf(ContactSort sort, const Contact& c) {
+  switch (sort) {
+    case ContactSort::kCreatedAt: return std::to_string(ToMillis(c.created_at));
+    case ContactSort::kUpdatedAt: return std::to_string(ToMillis(c.updated_at));
+    case ContactSort::kEmail: return c.email;
+    case ContactSort::kLastName: return c.last_name;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> SqliteContactRepo::CheckReferences(const Contact& c) {
+  TANDEM_TRY(CheckReference(ctx_.conn, "company_id", c.company_id, "companies", "company"));
+  return CheckReference(ctx_.conn, "owner_id", c.owner_id, "users", "user");
+}
+
+Result<Id> SqliteContactRepo::Insert(const Contact& c) {
+  TANDEM_TRY(CheckReferences(c));
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
+                               "INSERT INTO contacts (email, first_name, last_name, phone, title, "
+                               "company_id, owner_id, stage, stage_entered_at, source, campaign, "
+                               "country, custom, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  BindContact(stmt, c);
+  TANDEM_TRY(stmt.Run());
+  return ctx_.conn.LastInsertId();
+}
+
+Result<void> SqliteContactRepo::Update(const Contact& c) {
+  TANDEM_TRY(CheckReferences(c));
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
+                               "UPDATE contacts SET email = ?, first_name = ?, last_name = ?, "
+                               "phone = ?, title = ?, company_id = ?, owner_id = ?, stage = ?, "
+                               "stage_entered_at = ?, source = ?, campaign = ?, country = ?, "
+                               "custom = ?, created_at = ?, updated_at = ? WHERE id = ?"));
+  BindContact(stmt, c);
+  stmt.Bind(c.id);
+  TANDEM_TRY(stmt.Run());
+  return CheckChanged(ctx_.conn, "contact", c.id);
+}
+
+Result<void> SqliteContactRepo::Delete(Id id) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("DELETE FROM contacts WHERE id = ?"));
+  stmt.Bind(id);
+  TANDEM_TRY(stmt.Run());
+  return CheckChanged(ctx_.conn, "contact", id);
+}
+
+Result<std::optional<Contact>> SqliteContactRepo::Get(Id id) {
+  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM contacts WHERE id = ?";
+  return FindOne(ctx_.conn, sql.c_str(), id);
+}
+
+Result<std::optional<Contact>> SqliteContactRepo::FindByEmail(std::string_view normalized_email) {
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM contacts WHERE email = ?";
+  return FindOne(ctx_.conn, sql.c_str(), std::string(normalized_email));
+}
+
+Result<std::int64_t> SqliteContactRepo::CountAll() { return CountedRows(ctx_.conn, "contacts"); }
+
+Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
+  if (q.unowned && q.owner_id) {
+    return Fail(Error::Invalid("unowned", "cannot be combined with an owner_id"));
+  }
+  const int limit = ClampLimit(q.page.limit);
+  const SortSpec sort = SpecOf(q.sort);
+  ListPlanInput plan;
+  plan.table = "contacts";
+  plan.fts_table = "contacts_fts";
+  plan.words_call = kWordsCall;
+  plan.sort_index = sort.index;
+  plan.filters_follow_sort = q.sort == ContactSort::kCreatedAt;
+  plan.limit = limit;
+  TANDEM_ASSIGN(plan.rows, CountedRows(ctx_.conn, "contacts"));
+
+  ListSql sql;
+  // Each equality filter has an index (filter, created_at); the first present, in order of
+  // usual selectivity, drives the plan.
+  auto filter = [&](const char* index, std::string condition, std::vector<SqlValue> values) {
+    if (!plan.driver_index) {
+      plan.driver_index = index;
+      plan.driver.Where(condition, values);
+    }
+    sql.Where(std::move(condition), std::move(values));
+  };
+  if (q.company_id) filter("contacts_by_company", "company_id = ?", {*q.company_id});
+  if (q.owner_id) filter("contacts_by_owner", "owner_id = ?", {*q.owner_id});
+  if (q.unowned) filter("contacts_by_owner", "owner_id IS NULL", {});
+  if (q.campaign) filter("contacts_by_campaign", "campaign = ?", {*q.campaign});
+  if (q.source) filter("contacts_by_source", "source = ?", {*q.source});
+  if (q.stage) filter("contacts_by_stage", "stage = ?", {std::string(ToString(*q.stage))});
+  const bool equality = plan.driver_index.has_value();
+  if (!equality && (q.created_from || q.created_to)) plan.driver_index = "contacts_by_created";
+  if (q.created_from) {
+    sql.Where("created_at >= ?", {ToMillis(*q.created_from)});
+    if (plan.driver_index) plan.driver.Where("created_at >= ?", {ToMillis(*q.created_from)});
+  }
+  if (q.created_to) {
+    sql.Where("created_at < ?", {ToMillis(*q.created_to)});
+    if (plan.driver_index) plan.driver.Where("created_at < ?", {ToMillis(*q.created_to)});
+  }
+  if (q.page.after) {
+    SqlValue key = q.page.after->key;
+    if (sort.integer) {
+      TANDEM_ASSIGN(key, IntegerCursorKey(*q.page.after));
+    }
+    sql.After(sort.key, q.dir, std::move(key), q.page.after->id);
+  }
+  TANDEM_ASSIGN(std::string from,
+                PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
+  TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, sort.key, q.dir, limit));
+  return ReadPage<Contact>(stmt, limit, ReadContact,
+                           [&](const Contact& c) { return KeyOf(q.sort, c); });
+}
+
+}  // namespace tandem::store::sqlite

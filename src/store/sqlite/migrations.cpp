@@ -1,0 +1,70 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <string>
+
+namespace tandem::store::sqlite {
+
+using core::Error;
+using core::Fail;
+
+namespace {
+
+constexpr const char* kCreateTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL)";
+
+Result<void> ApplyOne(Connection& conn, const Migration& m) {
+  TANDEM_TRY(conn.Exec(std::string(m.sql).c_str()));
+  TANDEM_ASSIGN(auto record,
+                conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) "
+                             "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"));
+  record.Bind(m.version).Bind(m.name);
+  return record.Run();
+}
+
+}  // namespace
+
+Result<int> AppliedVersion(Connection& conn) {
+  TANDEM_ASSIGN(auto exists, conn.Prepare("SELECT count(*) FROM sqlite_schema "
+                                          "WHERE type = 'table' AND name = 'schema_migrations'"));
+  TANDEM_TRY(exists.Step());
+  if (exists.Int(0) == 0) return 0;
+  TANDEM_ASSIGN(auto max, conn.Prepare("SELECT ifnull(max(version), 0) FROM schema_migrations"));
+  TANDEM_TRY(max.Step());
+  return static_cast<int>(max.Int(0));
+}
+
+Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrations) {
+  TANDEM_TRY(conn.Exec(kCreateTable));
+  TANDEM_ASSIGN(int version, AppliedVersion(conn));
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (version > latest) {
+    return Fail(Error::Precondition("the database is at schema version " +
+                                    std::to_string(version) + ", newer than this build of "
+                                    "Tandem knows (" + std::to_string(latest) + ")"));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= version) continue;
+    TANDEM_TRY(conn.Exec("BEGIN IMMEDIATE"));
+    // Another process may have migrated while this one waited for the write lock.
+    auto now = AppliedVersion(conn);
+    if (now && *now >= m.version) {
+      TANDEM_TRY(conn.Exec("COMMIT"));
+      version = *now;
+      continue;
+    }
+    if (auto r = now ? ApplyOne(conn, m) : Result<void>(Fail(now.error())); !r) {
+      (void)conn.Exec("ROLLBACK");
+      Error e = std::move(r.error());
+      e.message = "migration " + std::string(m.name) + " failed: " + e.message;
+      return Fail(std::move(e));
+    }
+    TANDEM_TRY(conn.Exec("COMMIT"));
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace tandem::store::sqlite

@@ -1,0 +1,31 @@
+#include "store/sqlite/repos.hpp"
+
+namespace tandem::store::sqlite {
+
+using core::Error;
+using core::Fail;
+
+Result<void> CheckReference(Connection& conn, std::string_view field, const std::optional<Id>& id,
+                            std::string_view table, std::string_view what) {
+  if (!id) return {};
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?"));
+  stmt.Bind(*id);
+  TANDEM_ASSIGN(bool found, stmt.Step());
+  if (found) return {};
+  return Fail(Error::Invalid(std::string(field), std::string(field) + " " + std::to_string(*id) +
+                                                    " does not name a " + std::string(what)));
+}
+
+Result<void> CheckChanged(Connection& conn, std::string_view what, Id id) {
+  if (conn.Changes() > 0) return {};
+  return Fail(Error::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist"));
+}
+
+Result<core::Stage> StageFrom(std::string_view code) {
+  auto stage = core::StageFromString(code);
+  if (!stage) return Fail(Error::Internal("unknown stage '" + std::string(code) + "' stored"));
+  return *stage;
+}
+
+}  // namespace tandem::store::sqlite

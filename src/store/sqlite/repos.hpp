@@ -1,0 +1,195 @@
+// The SQLite repositories behind store::Tx. Internal to the backend: the store builds one
+// SqliteTx per connection and hands it to each transaction run on that connection.
+//
+// Every repository reads and writes through its connection's statement cache with bound
+// parameters only. Before an insert or update the referenced records (owner, company, team...)
+// are looked up, so a missing one is reported as kInvalidArgument naming the field; the
+// foreign keys in the schema remain the last line of defence.
+// Thread-safety: as the connection's (one transaction at a time).
+#pragma once
+
+#include <string>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/text_search.hpp"
+#include "store/store.hpp"
+
+namespace tandem::store::sqlite {
+
+// What a repository works with: the transaction's connection and its word tokenizer.
+struct TxContext {
+  Connection& conn;
+  const WordTokenizer& words;
+};
+
+// kInvalidArgument "<field> does not name a <what>" unless `id` is empty or a row of `table`.
+// `table` is one of this backend's table names, never input.
+Result<void> CheckReference(Connection& conn, std::string_view field, const std::optional<Id>& id,
+                            std::string_view table, std::string_view what);
+
+// kNotFound "<what> <id> does not exist" when the last statement changed no row.
+Result<void> CheckChanged(Connection& conn, std::string_view what, Id id);
+
+// Decoding of stored enumeration codes; a code the CHECK constraints should have kept out is
+// kInternal.
+Result<core::Stage> StageFrom(std::string_view code);
+
+class SqliteContactRepo final : public ContactRepo {
+ public:
+  explicit SqliteContactRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Contact& c) override;
+  Result<void> Update(const core::Contact& c) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Contact>> Get(Id id) override;
+  Result<std::optional<core::Contact>> FindByEmail(std::string_view normalized_email) override;
+  Result<Page<core::Contact>> List(const core::ContactQuery& q) override;
+  Result<std::int64_t> CountAll() override;
+
+ private:
+  Result<void> CheckReferences(const core::Contact& c);
+  TxContext ctx_;
+};
+
+class SqliteStageHistoryRepo final : public StageHistoryRepo {
+ public:
+  explicit SqliteStageHistoryRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Append(const core::StageChange& change) override;
+  Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteCompanyRepo final : public CompanyRepo {
+ public:
+  explicit SqliteCompanyRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Company& c) override;
+  Result<void> Update(const core::Company& c) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Company>> Get(Id id) override;
+  Result<Page<core::Company>> List(const core::CompanyQuery& q) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteDealRepo final : public DealRepo {
+ public:
+  explicit SqliteDealRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Deal& d) override;
+  Result<void> Update(const core::Deal& d) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Deal>> Get(Id id) override;
+  Result<Page<core::Deal>> List(const core::DealQuery& q) override;
+
+ private:
+  Result<void> CheckReferences(const core::Deal& d);
+  TxContext ctx_;
+};
+
+class SqliteActivityRepo final : public ActivityRepo {
+ public:
+  explicit SqliteActivityRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Activity& a) override;
+  Result<void> Update(const core::Activity& a) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Activity>> Get(Id id) override;
+  Result<Page<core::Activity>> List(const core::ActivityQuery& q) override;
+
+ private:
+  Result<void> CheckReferences(const core::Activity& a);
+  TxContext ctx_;
+};
+
+class SqliteUserRepo final : public UserRepo {
+ public:
+  explicit SqliteUserRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::User& u, std::string_view password_hash) override;
+  Result<void> Update(const core::User& u) override;
+  Result<void> SetPasswordHash(Id id, std::string_view password_hash) override;
+  Result<std::optional<core::User>> Get(Id id) override;
+  Result<std::optional<core::User>> FindByEmail(std::string_view normalized_email) override;
+  Result<std::string> GetPasswordHash(Id id) override;
+  Result<Page<core::User>> List(const core::UserQuery& q) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteTeamRepo final : public TeamRepo {
+ public:
+  explicit SqliteTeamRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Team& t) override;
+  Result<void> Update(const core::Team& t) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Team>> Get(Id id) override;
+  Result<std::vector<core::Team>> List() override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteAuditRepo final : public AuditRepo {
+ public:
+  explicit SqliteAuditRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Append(const core::AuditEntry& e) override;
+  Result<Page<core::AuditEntry>> List(const core::AuditQuery& q) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteAuthRepo final : public AuthRepo {
+ public:
+  explicit SqliteAuthRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<void> InsertSession(const core::Session& s) override;
+  Result<std::optional<core::Session>> FindSession(std::string_view token_hash) override;
+  Result<void> DeleteSession(std::string_view token_hash) override;
+  Result<std::int64_t> DeleteSessionsExpiredBefore(core::Instant now) override;
+  Result<void> DeleteSessionsOfUser(Id user_id) override;
+  Result<Id> InsertApiKey(const core::ApiKey& k, std::string_view secret_hash) override;
+  Result<std::optional<core::ApiKey>> FindApiKeyBySecretHash(
+      std::string_view secret_hash) override;
+  Result<std::optional<core::ApiKey>> GetApiKey(Id id) override;
+  Result<std::vector<core::ApiKey>> ListApiKeys() override;
+  Result<void> RevokeApiKey(Id id, core::Instant at) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(TxContext ctx)
+      : contacts_(ctx),
+        stages_(ctx),
+        companies_(ctx),
+        deals_(ctx),
+        activities_(ctx),
+        users_(ctx),
+        teams_(ctx),
+        audit_(ctx),
+        auth_(ctx) {}
+  ContactRepo& contacts() override { return contacts_; }
+  StageHistoryRepo& stages() override { return stages_; }
+  CompanyRepo& companies() override { return companies_; }
+  DealRepo& deals() override { return deals_; }
+  ActivityRepo& activities() override { return activities_; }
+  UserRepo& users() override { return users_; }
+  TeamRepo& teams() override { return teams_; }
+  AuditRepo& audit() override { return audit_; }
+  AuthRepo& auth() override { return auth_; }
+
+ private:
+  SqliteContactRepo contacts_;
+  SqliteStageHistoryRepo stages_;
+  SqliteCompanyRepo companies_;
+  SqliteDealRepo deals_;
+  SqliteActivityRepo activities_;
+  SqliteUserRepo users_;
+  SqliteTeamRepo teams_;
+  SqliteAuditRepo audit_;
+  SqliteAuthRepo auth_;
+};
+
+}  // namespace tandem::store::sqlite

@@ -1,0 +1,183 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/repos.hpp"
+#include "store/sqlite/text_search.hpp"
+
+namespace tandem::store::sqlite {
+
+using core::Error;
+using core::Fail;
+
+namespace {
+
+constexpr int kWriterCacheKib = 64 * 1024;
+constexpr int kReaderCacheKib = 16 * 1024;
+constexpr std::int64_t kMmapBytes = std::int64_t{1} << 30;
+
+// A connection with what a transaction on it needs. Members are destroyed in reverse order:
+// the Tx and the tokenizer go before the connection they use.
+struct Session {
+  std::unique_ptr<Connection> conn;
+  std::unique_ptr<WordTokenizer> words;
+  std::unique_ptr<SqliteTx> tx;
+};
+
+Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
+                                             const ConnectionOptions& options) {
+  auto session = std::make_unique<Session>();
+  TANDEM_ASSIGN(session->conn, Connection::Open(path, options));
+  TANDEM_ASSIGN(session->words, WordTokenizer::Install(*session->conn));
+  session->tx = std::make_unique<SqliteTx>(TxContext{*session->conn, *session->words});
+  return session;
+}
+
+// Runs `fn` between `begin` and COMMIT on `s`; rolls back on an error or an exception.
+Result<void> RunTx(Session& s, const char* begin, const TxFn& fn, base::Histogram* timing) {
+  const auto start = std::chrono::steady_clock::now();
+  auto observe = [&] {
+    if (timing != nullptr) {
+      timing->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  };
+  if (auto r = s.conn->Exec(begin); !r) {
+    observe();
+    return r;
+  }
+  Result<void> result;
+  try {
+    result = fn(*s.tx);
+  } catch (...) {
+    (void)s.conn->Exec("ROLLBACK");
+    observe();
+    throw;
+  }
+  if (result) result = s.conn->Exec("COMMIT");
+  // A failed statement may already have ended the transaction; a second ROLLBACK is harmless.
+  if (!result) (void)s.conn->Exec("ROLLBACK");
+  observe();
+  return result;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Session> writer, std::vector<std::unique_ptr<Session>> readers,
+              bool memory, int version, base::Metrics* metrics)
+      : writer_(std::move(writer)),
+        readers_(std::move(readers)),
+        memory_(memory),
+        version_(version) {
+    for (auto& r : readers_) free_.push_back(r.get());
+    if (metrics != nullptr) {
+      const std::string help = "Duration of database transactions";
+      read_timing_ = &metrics->GetHistogram("tandem_db_seconds", {{"kind", "read"}}, help);
+      write_timing_ = &metrics->GetHistogram("tandem_db_seconds", {{"kind", "write"}}, help);
+    }
+  }
+
+  ~SqliteStore() override {
+    // Lets SQLite refresh statistics the planner found stale during this run.
+    (void)writer_->conn->Exec("PRAGMA optimize");
+  }
+
+  Result<void> Write(const TxFn& fn) override {
+    std::lock_guard lock(write_mu_);
+    std::unique_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
+    if (memory_) memory_lock.lock();
+    return RunTx(*writer_, "BEGIN IMMEDIATE", fn, write_timing_);
+  }
+
+  Result<void> Read(const TxFn& fn) override {
+    Session* reader = Acquire();
+    Result<void> result;
+    try {
+      std::shared_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
+      if (memory_) memory_lock.lock();
+      result = RunTx(*reader, "BEGIN DEFERRED", fn, read_timing_);
+    } catch (...) {
+      Release(reader);
+      throw;
+    }
+    Release(reader);
+    return result;
+  }
+
+  std::string_view Backend() const override { return "sqlite"; }
+  int SchemaVersion() const override { return version_; }
+
+ private:
+  Session* Acquire() {
+    std::unique_lock lock(pool_mu_);
+    pool_cv_.wait(lock, [this] { return !free_.empty(); });
+    Session* s = free_.back();
+    free_.pop_back();
+    return s;
+  }
+
+  void Release(Session* s) {
+    {
+      std::lock_guard lock(pool_mu_);
+      free_.push_back(s);
+    }
+    pool_cv_.notify_one();
+  }
+
+  std::unique_ptr<Session> writer_;
+  std::mutex write_mu_;
+  std::vector<std::unique_ptr<Session>> readers_;
+  std::vector<Session*> free_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  const bool memory_;
+  std::shared_mutex memory_mu_;  // in-memory databases only: reads and writes take turns
+  const int version_;
+  base::Histogram* read_timing_ = nullptr;
+  base::Histogram* write_timing_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteSettings& settings) {
+  if (settings.path.empty()) return Fail(Error::Invalid("path", "a database path is required"));
+  if (settings.read_connections < 1) {
+    return Fail(Error::Invalid("read_connections", "must be at least 1"));
+  }
+  const bool memory = settings.path == ":memory:";
+  std::string path = settings.path;
+  if (memory) {
+    // Shared-cache names are process-wide; a counter keeps each store's database its own.
+    static std::atomic<std::uint64_t> next_memory_db{0};
+    path = "file:tandem-mem-" + std::to_string(next_memory_db.fetch_add(1)) +
+           "?mode=memory&cache=shared";
+  }
+  ConnectionOptions options;
+  options.uri = memory;
+  options.wal = !memory;
+  options.cache_kib = kWriterCacheKib;
+  options.mmap_bytes = memory ? 0 : kMmapBytes;
+  TANDEM_ASSIGN(auto writer, OpenSession(path, options));
+  TANDEM_ASSIGN(int version, ApplyMigrations(*writer->conn, EmbeddedMigrations()));
+  TANDEM_TRY(writer->conn->Exec("PRAGMA analysis_limit = 1000; ANALYZE"));
+
+  options.read_only = true;
+  options.wal = false;
+  options.cache_kib = kReaderCacheKib;
+  std::vector<std::unique_ptr<Session>> readers;
+  for (int i = 0; i < settings.read_connections; ++i) {
+    TANDEM_ASSIGN(auto reader, OpenSession(path, options));
+    readers.push_back(std::move(reader));
+  }
+  return std::unique_ptr<Store>(
+      new SqliteStore(std::move(writer), std::move(readers), memory, version, settings.metrics));
+}
+
+}  // namespace tandem::store::sqlite

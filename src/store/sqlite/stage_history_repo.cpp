@@ -1,0 +1,59 @@
+#include "store/sqlite/repos.hpp"
+
+namespace tandem::store::sqlite {
+
+using core::FromMillis;
+using core::StageChange;
+using core::ToMillis;
+
+Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
+  TANDEM_TRY(
+      CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
+                               "INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
+                               "actor_user_id, actor_name, cause, reason) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.Bind(change.contact_id);
+  if (change.from) {
+    stmt.Bind(ToString(*change.from));
+  } else {
+    stmt.BindNull();
+  }
+  stmt.Bind(ToString(change.to))
+      .Bind(ToMillis(change.at))
+      .Bind(change.actor.user_id)
+      .Bind(change.actor.name)
+      .Bind(change.cause)
+      .Bind(change.reason);
+  TANDEM_TRY(stmt.Run());
+  return ctx_.conn.LastInsertId();
+}
+
+Result<std::vector<StageChange>> SqliteStageHistoryRepo::ListForContact(Id contact_id) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
+                               "SELECT id, contact_id, from_stage, to_stage, at, actor_user_id, "
+                               "actor_name, cause, reason FROM stage_history "
+                               "WHERE contact_id = ? ORDER BY at, id"));
+  stmt.Bind(contact_id);
+  std::vector<StageChange> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    StageChange c;
+    c.id = stmt.Int(0);
+    c.contact_id = stmt.Int(1);
+    if (!stmt.IsNull(2)) {
+      TANDEM_ASSIGN(c.from, StageFrom(stmt.TextView(2)));
+    }
+    TANDEM_ASSIGN(c.to, StageFrom(stmt.TextView(3)));
+    c.at = FromMillis(stmt.Int(4));
+    c.actor.user_id = stmt.OptInt(5);
+    c.actor.name = stmt.Text(6);
+    c.cause = stmt.Text(7);
+    c.reason = stmt.Text(8);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace tandem::store::sqlite
