@@ -157,9 +157,11 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
     TANDEM_TRY(Load(tx, id));
     TANDEM_ASSIGN(auto stages, tx.stages().ListForContact(id));
-    for (auto& s : stages) {
-      TimelineItem item{s.at, "stage_change", std::move(s), std::nullopt, std::nullopt};
-      items.push_back(std::move(item));
+    // History comes oldest first; taken newest first so that the stable sort below keeps
+    // changes made in the same millisecond (created, then moved by a deal) newest first too.
+    for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
+      items.push_back(
+          TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt, std::nullopt});
     }
     core::ActivityQuery aq;
     aq.contact_id = id;
