@@ -18,8 +18,18 @@ Result<void> NormalizeCompany(core::Company& c) {
   return core::Validate(c);
 }
 
+// Spaces around a lost reason carry nothing, and a blank one is no reason at all (as for
+// lifecycle reasons, see core::PlanTransition).
+std::string Trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(kSpace) - first + 1));
+}
+
 Result<void> NormalizeDeal(core::Deal& d) {
   TANDEM_ASSIGN(d.currency, core::NormalizeCurrency(d.currency));
+  d.lost_reason = Trim(d.lost_reason);
   return core::Validate(d);
 }
 
