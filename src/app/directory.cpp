@@ -71,7 +71,9 @@ Result<core::User> UserService::Update(const Principal& p, Id id, const UserPatc
 }
 
 Result<void> UserService::SetPassword(const Principal& p, Id id, std::string_view password) {
-  if (id != p.user_id) TANDEM_TRY(core::Authorize(p, Verb::kUpdate, Resource::kUser));
+  // Setting one's own password is for a person signed in; an API key (whatever its scopes)
+  // goes through the user-management rule, or a read-only key could mint a full login.
+  if (id != p.user_id || p.scopes) TANDEM_TRY(core::Authorize(p, Verb::kUpdate, Resource::kUser));
   TANDEM_ASSIGN(std::string hash, hasher_.Hash(password));
   return store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_TRY(LoadRecord<core::User>(tx, id));

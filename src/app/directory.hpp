@@ -27,7 +27,8 @@ class UserService {
   Result<core::User> Get(const Principal& p, Id id);
   // Deactivating a user also ends their sessions.
   Result<core::User> Update(const Principal& p, Id id, const UserPatch& patch);
-  // Admins set anyone's password; a user may set their own.
+  // Admins set anyone's password; a user signed in may set their own (an API key may not,
+  // unless it is an admin's key with the admin scope).
   Result<void> SetPassword(const Principal& p, Id id, std::string_view password);
   Result<core::Page<core::User>> List(const Principal& p, const core::UserQuery& q);
 
