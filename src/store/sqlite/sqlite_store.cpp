@@ -92,7 +92,12 @@ class SqliteStore final : public Store {
   Result<void> Write(const TxFn& fn) override {
     std::lock_guard lock(write_mu_);
     std::unique_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
-    if (memory_) memory_lock.lock();
+    if (memory_) {
+      // Holding the turnstile while waiting keeps new readers out, so a stream of reads cannot
+      // starve the writer.
+      std::lock_guard turn(memory_turnstile_);
+      memory_lock.lock();
+    }
     return RunTx(*writer_, "BEGIN IMMEDIATE", fn, write_timing_);
   }
 
@@ -101,7 +106,10 @@ class SqliteStore final : public Store {
     Result<void> result;
     try {
       std::shared_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
-      if (memory_) memory_lock.lock();
+      if (memory_) {
+        std::lock_guard turn(memory_turnstile_);
+        memory_lock.lock();
+      }
       result = RunTx(*reader, "BEGIN DEFERRED", fn, read_timing_);
     } catch (...) {
       Release(reader);
@@ -138,7 +146,9 @@ class SqliteStore final : public Store {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   const bool memory_;
-  std::shared_mutex memory_mu_;  // in-memory databases only: reads and writes take turns
+  // In-memory databases only (no WAL there): reads and writes take turns.
+  std::shared_mutex memory_mu_;
+  std::mutex memory_turnstile_;
   const int version_;
   base::Histogram* read_timing_ = nullptr;
   base::Histogram* write_timing_ = nullptr;

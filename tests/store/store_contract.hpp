@@ -1,0 +1,1717 @@
+// The store contract suite: what every backend of store::Store must do (see store/store.hpp).
+//
+// A backend's test file instantiates it with a factory producing an empty store:
+//
+//   INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
+//       ::testing::Values(StoreFactory{"postgres", [] { return OpenTestPostgres(); }}),
+//       StoreFactoryName);
+//
+// Include this header from exactly one .cpp per test binary (it defines the tests). Every test
+// gets a new empty store, uses fixed instants (no clock) and no sleeps.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace tandem::store::contract {
+
+using core::Activity;
+using core::ActivityType;
+using core::AuditAction;
+using core::AuditEntry;
+using core::Company;
+using core::Contact;
+using core::Cursor;
+using core::Deal;
+using core::DealStage;
+using core::ErrorCode;
+using core::FromMillis;
+using core::Id;
+using core::Instant;
+using core::Result;
+using core::SortDir;
+using core::Stage;
+using core::Team;
+using core::User;
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>()> make;
+};
+
+inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+inline void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
+
+inline const Instant kT0 = FromMillis(1'790'000'000'123);
+inline Instant At(std::int64_t offset_ms) { return kT0 + std::chrono::milliseconds(offset_ms); }
+
+// Text that must be stored byte for byte.
+inline const std::string kTricky = "O'Brien \"Ünïcödé\" 名前 '; DROP TABLE contacts;-- \\ %_";
+
+// ---------------------------------------------------------------------------------------------
+// Field-by-field comparisons (the core types define no equality).
+
+inline void ExpectSame(const Contact& a, const Contact& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.email, b.email);
+  EXPECT_EQ(a.first_name, b.first_name);
+  EXPECT_EQ(a.last_name, b.last_name);
+  EXPECT_EQ(a.phone, b.phone);
+  EXPECT_EQ(a.title, b.title);
+  EXPECT_EQ(a.company_id, b.company_id);
+  EXPECT_EQ(a.owner_id, b.owner_id);
+  EXPECT_EQ(a.stage, b.stage);
+  EXPECT_EQ(a.stage_entered_at, b.stage_entered_at);
+  EXPECT_EQ(a.source, b.source);
+  EXPECT_EQ(a.campaign, b.campaign);
+  EXPECT_EQ(a.country, b.country);
+  EXPECT_EQ(a.custom, b.custom);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void ExpectSame(const Company& a, const Company& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.domain, b.domain);
+  EXPECT_EQ(a.industry, b.industry);
+  EXPECT_EQ(a.employees, b.employees);
+  EXPECT_EQ(a.country, b.country);
+  EXPECT_EQ(a.owner_id, b.owner_id);
+  EXPECT_EQ(a.custom, b.custom);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void ExpectSame(const Deal& a, const Deal& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.title, b.title);
+  EXPECT_EQ(a.contact_id, b.contact_id);
+  EXPECT_EQ(a.company_id, b.company_id);
+  EXPECT_EQ(a.owner_id, b.owner_id);
+  EXPECT_EQ(a.amount_minor, b.amount_minor);
+  EXPECT_EQ(a.currency, b.currency);
+  EXPECT_EQ(a.stage, b.stage);
+  EXPECT_EQ(a.expected_close, b.expected_close);
+  EXPECT_EQ(a.closed_at, b.closed_at);
+  EXPECT_EQ(a.lost_reason, b.lost_reason);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void ExpectSame(const Activity& a, const Activity& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.contact_id, b.contact_id);
+  EXPECT_EQ(a.deal_id, b.deal_id);
+  EXPECT_EQ(a.owner_id, b.owner_id);
+  EXPECT_EQ(a.occurred_at, b.occurred_at);
+  EXPECT_EQ(a.subject, b.subject);
+  EXPECT_EQ(a.outcome, b.outcome);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.duration_minutes, b.duration_minutes);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void ExpectSame(const User& a, const User& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.email, b.email);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.role, b.role);
+  EXPECT_EQ(a.team_id, b.team_id);
+  EXPECT_EQ(a.active, b.active);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void ExpectSame(const Team& a, const Team& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.function, b.function);
+  EXPECT_EQ(a.manager_id, b.manager_id);
+  EXPECT_EQ(a.region, b.region);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+template <class T>
+std::vector<Id> IdsOf(const std::vector<T>& items) {
+  std::vector<Id> out;
+  for (const auto& i : items) out.push_back(i.id);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().make();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  // Runs `f(tx)` in a write (or read) transaction and returns its result.
+  template <class F>
+  auto Run(bool write, F f) -> std::invoke_result_t<F, Tx&> {
+    using R = std::invoke_result_t<F, Tx&>;
+    std::optional<R> out;
+    auto body = [&](Tx& tx) -> Result<void> {
+      out = f(tx);
+      if (!*out) return core::Fail(out->error());
+      return {};
+    };
+    auto status = write ? store_->Write(body) : store_->Read(body);
+    if (!out) return core::Fail(status.error());
+    if (*out && !status) return core::Fail(status.error());
+    return std::move(*out);
+  }
+  template <class F>
+  auto W(F f) {
+    return Run(true, std::move(f));
+  }
+  template <class F>
+  auto R(F f) {
+    return Run(false, std::move(f));
+  }
+
+  // Inserts and returns ids; failures stop the test.
+  Id AddUser(const std::string& email, core::Role role = core::Role::kSales,
+             std::optional<Id> team = std::nullopt) {
+    User u;
+    u.email = email;
+    u.name = "User " + email;
+    u.role = role;
+    u.team_id = team;
+    u.created_at = u.updated_at = kT0;
+    auto id = W([&](Tx& tx) { return tx.users().Insert(u, "hash-" + email); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  }
+
+  Id AddCompany(const std::string& name, const std::string& domain = "",
+                std::optional<Id> owner = std::nullopt, const std::string& industry = "",
+                const std::string& country = "", Instant created = kT0) {
+    Company c;
+    c.name = name;
+    c.domain = domain;
+    c.owner_id = owner;
+    c.industry = industry;
+    c.country = country;
+    c.created_at = c.updated_at = created;
+    auto id = W([&](Tx& tx) { return tx.companies().Insert(c); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  }
+
+  static Contact NewContact(const std::string& email, Instant created = kT0) {
+    Contact c;
+    c.email = email;
+    c.first_name = "First";
+    c.last_name = "Last";
+    c.stage = Stage::kLead;
+    c.stage_entered_at = created;
+    c.created_at = c.updated_at = created;
+    return c;
+  }
+
+  Id AddContact(Contact c) {
+    auto id = W([&](Tx& tx) { return tx.contacts().Insert(c); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  }
+
+  Id AddDeal(Deal d) {
+    auto id = W([&](Tx& tx) { return tx.deals().Insert(d); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  }
+
+  Id AddActivity(Activity a) {
+    auto id = W([&](Tx& tx) { return tx.activities().Insert(a); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  }
+
+  std::optional<Contact> GetContact(Id id) {
+    auto c = R([&](Tx& tx) { return tx.contacts().Get(id); });
+    EXPECT_TRUE(c) << c.error().message;
+    return c ? *c : std::nullopt;
+  }
+
+  // Every page of a contact list, following cursors; fails the test on a repeated cursor.
+  std::vector<Id> WalkContacts(core::ContactQuery q) {
+    std::vector<Id> out;
+    std::set<std::pair<std::string, Id>> seen;
+    for (int pages = 0; pages < 10'000; ++pages) {
+      auto page = R([&](Tx& tx) { return tx.contacts().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      EXPECT_LE(static_cast<int>(page->items.size()), std::max(1, q.page.limit));
+      for (const auto& c : page->items) out.push_back(c.id);
+      if (!page->next) break;
+      EXPECT_FALSE(page->items.empty());
+      EXPECT_TRUE(seen.insert({page->next->key, page->next->id}).second);
+      q.page.after = page->next;
+    }
+    return out;
+  }
+
+  std::vector<Id> WalkCompanies(core::CompanyQuery q) {
+    std::vector<Id> out;
+    for (int pages = 0; pages < 10'000; ++pages) {
+      auto page = R([&](Tx& tx) { return tx.companies().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& c : page->items) out.push_back(c.id);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    return out;
+  }
+
+  std::vector<Id> WalkDeals(core::DealQuery q) {
+    std::vector<Id> out;
+    for (int pages = 0; pages < 10'000; ++pages) {
+      auto page = R([&](Tx& tx) { return tx.deals().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& d : page->items) out.push_back(d.id);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    return out;
+  }
+
+  std::vector<Id> WalkActivities(core::ActivityQuery q) {
+    std::vector<Id> out;
+    for (int pages = 0; pages < 10'000; ++pages) {
+      auto page = R([&](Tx& tx) { return tx.activities().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& a : page->items) out.push_back(a.id);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    return out;
+  }
+
+  std::vector<AuditEntry> WalkAudit(core::AuditQuery q) {
+    std::vector<AuditEntry> out;
+    for (int pages = 0; pages < 10'000; ++pages) {
+      auto page = R([&](Tx& tx) { return tx.audit().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& e : page->items) out.push_back(e);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    return out;
+  }
+
+  std::vector<Id> SearchContacts(const std::string& text, int limit = 50) {
+    core::ContactQuery q;
+    q.text = text;
+    q.page.limit = limit;
+    auto ids = WalkContacts(q);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+// Sorts `items` by (key(item), id) in `dir` and returns the ids: the order a list must give.
+template <class T, class K>
+std::vector<Id> ExpectedOrder(std::vector<T> items, K key, SortDir dir) {
+  std::sort(items.begin(), items.end(), [&](const T& a, const T& b) {
+    auto ka = std::make_tuple(key(a), a.id);
+    auto kb = std::make_tuple(key(b), b.id);
+    return dir == SortDir::kAsc ? ka < kb : kb < ka;
+  });
+  return IdsOf(items);
+}
+
+#define EXPECT_ERROR(result, error_code, error_field)                        \
+  do {                                                                       \
+    const auto& r_ = (result);                                               \
+    ASSERT_FALSE(r_) << "expected an error";                                 \
+    EXPECT_EQ(r_.error().code, error_code) << r_.error().message;            \
+    EXPECT_EQ(r_.error().field, error_field) << r_.error().message;          \
+  } while (0)
+
+// ---------------------------------------------------------------------------------------------
+// Contacts
+
+TEST_P(StoreContractTest, ContactRoundTripsEveryField) {
+  Id owner = AddUser("owner@example.com");
+  Id company = AddCompany("Acme");
+  Contact c = NewContact("o'brien+tag@xn--mnchen-3ya.example", At(1));
+  c.first_name = kTricky;
+  c.last_name = "Zoë Ærøskøbing";
+  c.phone = "+49 (0)30 1234-567";
+  c.title = "VP \"Growth\" & Ops";
+  c.company_id = company;
+  c.owner_id = owner;
+  c.stage = Stage::kSql;
+  c.stage_entered_at = At(2);
+  c.source = "paid_social";
+  c.campaign = "spring '26 — launch";
+  c.country = "DE";
+  c.custom = {{"k=1", "v=2\nline two"}, {"back\\slash", "tab\there"}, {"empty", ""}};
+  c.created_at = At(3);
+  c.updated_at = At(4);
+  auto id = W([&](Tx& tx) { return tx.contacts().Insert(c); });
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_GT(*id, 0);
+  c.id = *id;
+
+  auto got = GetContact(*id);
+  ASSERT_TRUE(got);
+  ExpectSame(*got, c);
+  auto by_email = R([&](Tx& tx) { return tx.contacts().FindByEmail(c.email); });
+  ASSERT_TRUE(by_email && *by_email);
+  ExpectSame(**by_email, c);
+}
+
+TEST_P(StoreContractTest, ContactOptionalFieldsStayEmpty) {
+  Contact c = NewContact("plain@example.com");
+  c.first_name = c.last_name = "";
+  c.id = AddContact(c);
+  auto got = GetContact(c.id);
+  ASSERT_TRUE(got);
+  ExpectSame(*got, c);
+  EXPECT_FALSE(got->company_id);
+  EXPECT_FALSE(got->owner_id);
+  EXPECT_TRUE(got->custom.empty());
+}
+
+TEST_P(StoreContractTest, MissingContactIsEmptyNotAnError) {
+  auto got = R([](Tx& tx) { return tx.contacts().Get(424242); });
+  ASSERT_TRUE(got);
+  EXPECT_FALSE(*got);
+  auto by_email = R([](Tx& tx) { return tx.contacts().FindByEmail("nobody@example.com"); });
+  ASSERT_TRUE(by_email);
+  EXPECT_FALSE(*by_email);
+}
+
+TEST_P(StoreContractTest, InsertGivesPositiveIncreasingIds) {
+  Id a = AddContact(NewContact("a@example.com"));
+  Id b = AddContact(NewContact("b@example.com"));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(b); }));
+  Id c = AddContact(NewContact("c@example.com"));
+  EXPECT_GT(a, 0);
+  EXPECT_GT(b, a);
+  EXPECT_GT(c, b);
+}
+
+TEST_P(StoreContractTest, DuplicateContactEmailIsAlreadyExists) {
+  AddContact(NewContact("dup@example.com"));
+  auto r = W([](Tx& tx) { return tx.contacts().Insert(NewContact("dup@example.com")); });
+  EXPECT_ERROR(r, ErrorCode::kAlreadyExists, "email");
+
+  Id other = AddContact(NewContact("other@example.com"));
+  Contact moved = *GetContact(other);
+  moved.email = "dup@example.com";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().Update(moved); }), ErrorCode::kAlreadyExists,
+               "email");
+  EXPECT_EQ(GetContact(other)->email, "other@example.com");
+}
+
+TEST_P(StoreContractTest, ContactWithMissingReferencesIsInvalid) {
+  Contact c = NewContact("ref@example.com");
+  c.owner_id = 999;
+  auto r = W([&](Tx& tx) { return tx.contacts().Insert(c); });
+  EXPECT_ERROR(r, ErrorCode::kInvalidArgument, "owner_id");
+  EXPECT_NE(r.error().message.find("user"), std::string::npos);
+  c.owner_id.reset();
+  c.company_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().Insert(c); }), ErrorCode::kInvalidArgument,
+               "company_id");
+
+  c.company_id.reset();
+  c.id = AddContact(c);
+  c.owner_id = 12345;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().Update(c); }), ErrorCode::kInvalidArgument,
+               "owner_id");
+}
+
+TEST_P(StoreContractTest, UpdateAndDeleteOfMissingIdsAreNotFound) {
+  Contact c = NewContact("ghost@example.com");
+  c.id = 777;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().Update(c); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.contacts().Delete(777); }), ErrorCode::kNotFound, "");
+  Company co;
+  co.id = 777;
+  co.name = "Ghost";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.companies().Update(co); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.companies().Delete(777); }), ErrorCode::kNotFound, "");
+  Deal d;
+  d.id = 777;
+  d.title = "Ghost";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.deals().Update(d); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.deals().Delete(777); }), ErrorCode::kNotFound, "");
+  Team t;
+  t.id = 777;
+  t.name = "Ghost";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.teams().Update(t); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.teams().Delete(777); }), ErrorCode::kNotFound, "");
+  User u;
+  u.id = 777;
+  u.email = "ghost@example.com";
+  u.name = "Ghost";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.users().Update(u); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.users().SetPasswordHash(777, "x"); }),
+               ErrorCode::kNotFound, "");
+  EXPECT_ERROR(R([](Tx& tx) { return tx.users().GetPasswordHash(777); }), ErrorCode::kNotFound,
+               "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.activities().Delete(777); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([](Tx& tx) { return tx.auth().RevokeApiKey(777, kT0); }), ErrorCode::kNotFound,
+               "");
+}
+
+TEST_P(StoreContractTest, ContactUpdateReplacesEveryField) {
+  Id owner = AddUser("o@example.com");
+  Id company = AddCompany("Initech");
+  Contact c = NewContact("before@example.com");
+  c.custom = {{"a", "1"}};
+  c.id = AddContact(c);
+  c.email = "after@example.com";
+  c.first_name = "Ann";
+  c.last_name = "Other";
+  c.phone = "1";
+  c.title = "CEO";
+  c.company_id = company;
+  c.owner_id = owner;
+  c.stage = Stage::kRecycled;
+  c.stage_entered_at = At(50);
+  c.source = "event";
+  c.campaign = "c2";
+  c.country = "FR";
+  c.custom = {{"b", "2"}};
+  c.updated_at = At(60);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Update(c); }));
+  ExpectSame(*GetContact(c.id), c);
+  c.company_id.reset();
+  c.owner_id.reset();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Update(c); }));
+  ExpectSame(*GetContact(c.id), c);
+  auto old = R([](Tx& tx) { return tx.contacts().FindByEmail("before@example.com"); });
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(*old);
+}
+
+TEST_P(StoreContractTest, DeletingContactRemovesHistoryAndActivitiesAndClearsDeals) {
+  Id owner = AddUser("o@example.com");
+  Id keep = AddContact(NewContact("keep@example.com"));
+  Id gone = AddContact(NewContact("gone@example.com"));
+  for (Id contact : {keep, gone}) {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.to = Stage::kLead;
+    ch.at = kT0;
+    ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().Append(ch); }));
+  }
+  Deal d;
+  d.title = "Deal";
+  d.contact_id = gone;
+  d.created_at = d.updated_at = kT0;
+  Id deal = AddDeal(d);
+  Activity a;
+  a.contact_id = gone;
+  a.owner_id = owner;
+  a.occurred_at = a.created_at = a.updated_at = kT0;
+  Id act = AddActivity(a);
+  a.contact_id = keep;
+  Id kept_act = AddActivity(a);
+
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(gone); }));
+  EXPECT_FALSE(GetContact(gone));
+  auto history = R([&](Tx& tx) { return tx.stages().ListForContact(gone); });
+  ASSERT_TRUE(history);
+  EXPECT_TRUE(history->empty());
+  auto kept_history = R([&](Tx& tx) { return tx.stages().ListForContact(keep); });
+  ASSERT_TRUE(kept_history);
+  EXPECT_EQ(kept_history->size(), 1u);
+  auto activity = R([&](Tx& tx) { return tx.activities().Get(act); });
+  ASSERT_TRUE(activity);
+  EXPECT_FALSE(*activity);
+  auto kept_activity = R([&](Tx& tx) { return tx.activities().Get(kept_act); });
+  ASSERT_TRUE(kept_activity && *kept_activity);
+  auto deal_after = R([&](Tx& tx) { return tx.deals().Get(deal); });
+  ASSERT_TRUE(deal_after && *deal_after);
+  EXPECT_FALSE((*deal_after)->contact_id);
+  auto count = R([](Tx& tx) { return tx.contacts().CountAll(); });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1);
+}
+
+TEST_P(StoreContractTest, DeletingCompanyClearsItOnContactsAndDeals) {
+  Id company = AddCompany("Gone Inc", "gone.example");
+  Contact c = NewContact("c@example.com");
+  c.company_id = company;
+  Id contact = AddContact(c);
+  Deal d;
+  d.title = "Deal";
+  d.company_id = company;
+  d.created_at = d.updated_at = kT0;
+  Id deal = AddDeal(d);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.companies().Delete(company); }));
+  EXPECT_FALSE(GetContact(contact)->company_id);
+  auto got = R([&](Tx& tx) { return tx.deals().Get(deal); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_FALSE((*got)->company_id);
+  auto company_after = R([&](Tx& tx) { return tx.companies().Get(company); });
+  ASSERT_TRUE(company_after);
+  EXPECT_FALSE(*company_after);
+  EXPECT_TRUE(SearchContacts("gone").empty());
+}
+
+TEST_P(StoreContractTest, CountAllCountsContacts) {
+  auto zero = R([](Tx& tx) { return tx.contacts().CountAll(); });
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(*zero, 0);
+  for (int i = 0; i < 5; ++i) AddContact(NewContact("n" + std::to_string(i) + "@example.com"));
+  auto five = R([](Tx& tx) { return tx.contacts().CountAll(); });
+  ASSERT_TRUE(five);
+  EXPECT_EQ(*five, 5);
+}
+
+// Contacts spread over every filter, with ties on every sort key, listed with every filter,
+// sort and direction, page by page.
+TEST_P(StoreContractTest, ContactListHonoursEveryFilterSortAndDirection) {
+  struct {
+    std::vector<Contact> all;
+    Id owner_a = 0, owner_b = 0, company_x = 0, company_y = 0;
+  } f;
+  f.owner_a = AddUser("a@example.com");
+  f.owner_b = AddUser("b@example.com");
+  f.company_x = AddCompany("Xylo");
+  f.company_y = AddCompany("Yak");
+  const Stage stages[] = {Stage::kLead, Stage::kMql, Stage::kSql};
+  const char* sources[] = {"event", "organic_search", "paid_social"};
+  const char* last_names[] = {"Smith", "Jones", "Émile", "smith"};
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<void> {
+    for (int i = 0; i < 40; ++i) {
+      Contact c = NewContact("p" + std::to_string(i % 7) + "x" + std::to_string(i) + "@ex.com",
+                             At((i % 5) * 1000));  // five created_at values: many ties
+      c.updated_at = At(100'000 - (i % 3) * 10);
+      c.stage = stages[i % 3];
+      c.source = sources[i % 3 == 0 ? 0 : (i % 2 == 0 ? 1 : 2)];
+      c.campaign = i % 4 == 0 ? "spring" : "";
+      c.owner_id = i % 3 == 0 ? std::optional<Id>() : (i % 2 ? f.owner_a : f.owner_b);
+      c.company_id = i % 5 == 0 ? f.company_x : (i % 5 == 1 ? f.company_y : std::optional<Id>());
+      c.last_name = last_names[i % 4];
+      auto id = tx.contacts().Insert(c);
+      if (!id) return core::Fail(id.error());
+      c.id = *id;
+      f.all.push_back(c);
+    }
+    return {};
+  }));
+
+  using Pred = std::function<bool(const Contact&)>;
+  struct Case {
+    std::string name;
+    std::function<void(core::ContactQuery&)> set;
+    Pred keep;
+  };
+  std::vector<Case> cases = {
+      {"none", [](auto&) {}, [](const Contact&) { return true; }},
+      {"stage", [](auto& q) { q.stage = Stage::kMql; },
+       [](const Contact& c) { return c.stage == Stage::kMql; }},
+      {"owner", [&](auto& q) { q.owner_id = f.owner_a; },
+       [&](const Contact& c) { return c.owner_id == f.owner_a; }},
+      {"unowned", [](auto& q) { q.unowned = true; },
+       [](const Contact& c) { return !c.owner_id; }},
+      {"source", [](auto& q) { q.source = "paid_social"; },
+       [](const Contact& c) { return c.source == "paid_social"; }},
+      {"campaign", [](auto& q) { q.campaign = "spring"; },
+       [](const Contact& c) { return c.campaign == "spring"; }},
+      {"company", [&](auto& q) { q.company_id = f.company_y; },
+       [&](const Contact& c) { return c.company_id == f.company_y; }},
+      {"created range", [](auto& q) {
+         q.created_from = At(1000);
+         q.created_to = At(3000);
+       },
+       [](const Contact& c) { return c.created_at >= At(1000) && c.created_at < At(3000); }},
+      {"stage+owner+created", [&](auto& q) {
+         q.stage = Stage::kSql;
+         q.owner_id = f.owner_b;
+         q.created_from = At(1000);
+       },
+       [&](const Contact& c) {
+         return c.stage == Stage::kSql && c.owner_id == f.owner_b && c.created_at >= At(1000);
+       }},
+  };
+  const core::ContactSort sorts[] = {core::ContactSort::kCreatedAt, core::ContactSort::kUpdatedAt,
+                                     core::ContactSort::kEmail, core::ContactSort::kLastName};
+  for (const auto& c : cases) {
+    std::vector<Contact> expected_rows;
+    for (const auto& row : f.all) {
+      if (c.keep(row)) expected_rows.push_back(row);
+    }
+    ASSERT_FALSE(expected_rows.empty()) << c.name;
+    for (auto sort : sorts) {
+      for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
+        core::ContactQuery q;
+        c.set(q);
+        q.sort = sort;
+        q.dir = dir;
+        q.page.limit = 3;
+        std::vector<Id> expected;
+        switch (sort) {
+          case core::ContactSort::kCreatedAt:
+            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.created_at; }, dir);
+            break;
+          case core::ContactSort::kUpdatedAt:
+            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.updated_at; }, dir);
+            break;
+          case core::ContactSort::kEmail:
+            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.email; }, dir);
+            break;
+          case core::ContactSort::kLastName:
+            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.last_name; }, dir);
+            break;
+        }
+        EXPECT_EQ(WalkContacts(q), expected)
+            << c.name << " sort " << ToString(sort) << (dir == SortDir::kAsc ? " asc" : " desc");
+        q.page.limit = 500;
+        q.page.after.reset();
+        auto one = R([&](Tx& tx) { return tx.contacts().List(q); });
+        ASSERT_TRUE(one);
+        EXPECT_EQ(IdsOf(one->items), expected) << c.name;
+        EXPECT_FALSE(one->next) << c.name;
+      }
+    }
+  }
+}
+
+TEST_P(StoreContractTest, ContactListDefaultsToNewestFirst) {
+  Id a = AddContact(NewContact("a@example.com", At(1)));
+  Id b = AddContact(NewContact("b@example.com", At(3)));
+  Id c = AddContact(NewContact("c@example.com", At(2)));
+  auto page = R([](Tx& tx) { return tx.contacts().List(core::ContactQuery{}); });
+  ASSERT_TRUE(page);
+  EXPECT_EQ(IdsOf(page->items), (std::vector<Id>{b, c, a}));
+  EXPECT_FALSE(page->next);
+}
+
+TEST_P(StoreContractTest, ContactListClampsTheLimit) {
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<void> {
+    for (int i = 0; i < core::kMaxPageSize + 3; ++i) {
+      auto id = tx.contacts().Insert(NewContact("bulk" + std::to_string(i) + "@example.com"));
+      if (!id) return core::Fail(id.error());
+    }
+    return {};
+  }));
+  core::ContactQuery q;
+  q.page.limit = 0;
+  auto one = R([&](Tx& tx) { return tx.contacts().List(q); });
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->items.size(), 1u);
+  EXPECT_TRUE(one->next);
+  q.page.limit = -5;
+  auto negative = R([&](Tx& tx) { return tx.contacts().List(q); });
+  ASSERT_TRUE(negative);
+  EXPECT_EQ(negative->items.size(), 1u);
+  q.page.limit = 100'000;
+  auto max = R([&](Tx& tx) { return tx.contacts().List(q); });
+  ASSERT_TRUE(max);
+  EXPECT_EQ(max->items.size(), static_cast<std::size_t>(core::kMaxPageSize));
+  ASSERT_TRUE(max->next);
+  q.page.after = max->next;
+  auto rest = R([&](Tx& tx) { return tx.contacts().List(q); });
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->items.size(), 3u);
+  EXPECT_FALSE(rest->next);
+}
+
+TEST_P(StoreContractTest, ContactListWithUnownedAndOwnerIsInvalid) {
+  core::ContactQuery q;
+  q.unowned = true;
+  q.owner_id = 1;
+  auto r = R([&](Tx& tx) { return tx.contacts().List(q); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, MalformedCursorIsInvalid) {
+  AddContact(NewContact("a@example.com"));
+  for (const char* key : {"abc", "", "12x", "1.5", "99999999999999999999999"}) {
+    core::ContactQuery q;
+    q.page.after = Cursor{key, 1};
+    EXPECT_ERROR(R([&](Tx& tx) { return tx.contacts().List(q); }), ErrorCode::kInvalidArgument,
+                 "cursor");
+  }
+  core::DealQuery dq;
+  dq.sort = core::DealSort::kExpectedClose;
+  dq.page.after = Cursor{"2026-13-45", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.deals().List(dq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+  dq.sort = core::DealSort::kAmount;
+  dq.page.after = Cursor{"ten", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.deals().List(dq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+  core::ActivityQuery aq;
+  aq.page.after = Cursor{"yesterday", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.activities().List(aq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+  core::AuditQuery uq;
+  uq.page.after = Cursor{"x", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.audit().List(uq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+  core::CompanyQuery cq;
+  cq.sort = core::CompanySort::kCreatedAt;
+  cq.page.after = Cursor{"x", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.companies().List(cq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+  core::UserQuery sq;
+  sq.page.after = Cursor{"x", 1};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.users().List(sq); }), ErrorCode::kInvalidArgument,
+               "cursor");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text search
+
+TEST_P(StoreContractTest, TextSearchMatchesPrefixesOfNamesEmailAndCompany) {
+  Id acme = AddCompany("Acme Rockets", "acme.example");
+  Contact zoe = NewContact("zoe.dupont@mail.example");
+  zoe.first_name = "Zoë";
+  zoe.last_name = "Dupont-Laurent";
+  zoe.company_id = acme;
+  Id z = AddContact(zoe);
+  Contact bob = NewContact("bob@builder.example");
+  bob.first_name = "Bob";
+  bob.last_name = "O'Neil";
+  Id b = AddContact(bob);
+
+  EXPECT_EQ(SearchContacts("zo"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("ZOE"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("zoë"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("laur"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("dupont laurent"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("mail.exam"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("zoe.dupont@mail"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("rock"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("acme zoe"), std::vector<Id>{z});
+  EXPECT_EQ(SearchContacts("builder"), std::vector<Id>{b});
+  EXPECT_EQ(SearchContacts("o'neil"), std::vector<Id>{b});
+  EXPECT_EQ(SearchContacts("b"), std::vector<Id>{b});
+  EXPECT_EQ(SearchContacts("example"), (std::vector<Id>{z, b}));
+  EXPECT_TRUE(SearchContacts("acme bob").empty());
+  EXPECT_TRUE(SearchContacts("upont").empty());  // prefixes only
+  EXPECT_TRUE(SearchContacts("nobody").empty());
+}
+
+TEST_P(StoreContractTest, TextSearchNeverTreatsTheTextAsSyntax) {
+  Contact c = NewContact("x@example.com");
+  c.first_name = "Near";
+  Id id = AddContact(c);
+  for (const char* text : {"@", ".", "-", "\"", "'", "*", "near(", "NEAR OR x", "x AND",
+                           "^x", "x:", "(x)", "'; DROP TABLE contacts;--", "{x}", "\\",
+                           "NOT near", "x -near", "  "}) {
+    core::ContactQuery q;
+    q.text = text;
+    auto page = R([&](Tx& tx) { return tx.contacts().List(q); });
+    EXPECT_TRUE(page) << text << ": " << page.error().message;
+  }
+  // A text without any word is no filter.
+  EXPECT_EQ(SearchContacts("@ -- ."), std::vector<Id>{id});
+  EXPECT_EQ(SearchContacts("NEAR OR"), std::vector<Id>{});
+  EXPECT_EQ(SearchContacts("\"near\""), std::vector<Id>{id});
+  EXPECT_EQ(GetContact(id)->first_name, "Near");
+}
+
+TEST_P(StoreContractTest, TextSearchFollowsContactAndCompanyChanges) {
+  Id company = AddCompany("Globex", "globex.example");
+  Contact c = NewContact("hank@corp.example");
+  c.first_name = "Hank";
+  c.last_name = "Scorpio";
+  c.company_id = company;
+  c.id = AddContact(c);
+  EXPECT_EQ(SearchContacts("globex"), std::vector<Id>{c.id});
+
+  Company renamed = R([&](Tx& tx) { return tx.companies().Get(company); })->value();
+  renamed.name = "Initrode";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.companies().Update(renamed); }));
+  EXPECT_TRUE(SearchContacts("globex").empty());
+  EXPECT_EQ(SearchContacts("initro"), std::vector<Id>{c.id});
+
+  c.first_name = "Homer";
+  c.email = "homer@plant.example";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Update(c); }));
+  EXPECT_TRUE(SearchContacts("hank").empty());
+  EXPECT_TRUE(SearchContacts("corp").empty());
+  EXPECT_EQ(SearchContacts("homer plant"), std::vector<Id>{c.id});
+
+  c.company_id.reset();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Update(c); }));
+  EXPECT_TRUE(SearchContacts("initrode").empty());
+
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(c.id); }));
+  EXPECT_TRUE(SearchContacts("homer").empty());
+}
+
+// Common words (most rows) and rare words (a few rows) may be answered by different plans; the
+// pages must be the same either way, combined with filters and every sort.
+TEST_P(StoreContractTest, TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort) {
+  Id owner = AddUser("o@example.com");
+  std::vector<Contact> all;
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<void> {
+    for (int i = 0; i < 300; ++i) {
+      Contact c = NewContact("user" + std::to_string(i) + (i % 50 == 0 ? "@rare.example"
+                                                                          : "@common.example"),
+                             At(i % 17));
+      c.first_name = i % 2 ? "Anna" : "Andrew";
+      c.last_name = "Name" + std::to_string(i % 9);
+      c.updated_at = At(i % 11);
+      c.owner_id = i % 3 == 0 ? std::optional<Id>(owner) : std::nullopt;
+      auto id = tx.contacts().Insert(c);
+      if (!id) return core::Fail(id.error());
+      c.id = *id;
+      all.push_back(c);
+    }
+    return {};
+  }));
+  struct Case {
+    std::string text;
+    std::function<bool(const Contact&)> keep;
+  };
+  std::vector<Case> cases = {
+      {"common", [](const Contact& c) { return c.email.find("@common") != std::string::npos; }},
+      {"rare", [](const Contact& c) { return c.email.find("@rare") != std::string::npos; }},
+      {"an", [](const Contact&) { return true; }},
+      {"anna", [](const Contact& c) { return c.first_name == "Anna"; }},
+      {"a anna rare", [](const Contact& c) {
+         return c.first_name == "Anna" && c.email.find("@rare") != std::string::npos;
+       }},
+      {"n name3", [](const Contact& c) { return c.last_name == "Name3"; }},
+  };
+  for (const auto& tc : cases) {
+    for (bool owned : {false, true}) {
+      for (auto sort : {core::ContactSort::kCreatedAt, core::ContactSort::kUpdatedAt,
+                        core::ContactSort::kLastName}) {
+        for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
+          std::vector<Contact> rows;
+          for (const auto& c : all) {
+            if (tc.keep(c) && (!owned || c.owner_id == owner)) rows.push_back(c);
+          }
+          std::vector<Id> expected =
+              sort == core::ContactSort::kCreatedAt
+                  ? ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir)
+              : sort == core::ContactSort::kUpdatedAt
+                  ? ExpectedOrder(rows, [](auto& r) { return r.updated_at; }, dir)
+                  : ExpectedOrder(rows, [](auto& r) { return r.last_name; }, dir);
+          core::ContactQuery q;
+          q.text = tc.text;
+          q.sort = sort;
+          q.dir = dir;
+          q.page.limit = 7;
+          if (owned) q.owner_id = owner;
+          EXPECT_EQ(WalkContacts(q), expected)
+              << "'" << tc.text << "' owned=" << owned << " sort=" << ToString(sort);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage history
+
+TEST_P(StoreContractTest, StageHistoryIsListedOldestFirst) {
+  Id owner = AddUser("o@example.com");
+  Id contact = AddContact(NewContact("c@example.com"));
+  std::vector<core::StageChange> changes;
+  core::StageChange first;
+  first.contact_id = contact;
+  first.to = Stage::kLead;
+  first.at = At(100);
+  first.actor = core::Actor::System("import");
+  first.cause = "import";
+  core::StageChange second = first;
+  second.from = Stage::kLead;
+  second.to = Stage::kRecycled;
+  second.at = At(50);  // appended later, but earlier in time
+  second.actor = core::Actor::User(owner, "o@example.com");
+  second.cause = "manual";
+  second.reason = kTricky;
+  core::StageChange third = second;
+  third.from = Stage::kRecycled;
+  third.to = Stage::kMql;
+  third.at = At(100);  // same instant as the first: id decides
+  third.reason = "";
+  for (auto* ch : {&first, &second, &third}) {
+    auto id = W([&](Tx& tx) { return tx.stages().Append(*ch); });
+    ASSERT_TRUE(id) << id.error().message;
+    ch->id = *id;
+  }
+  auto list = R([&](Tx& tx) { return tx.stages().ListForContact(contact); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 3u);
+  const core::StageChange* order[] = {&second, &first, &third};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& got = (*list)[i];
+    const auto& want = *order[i];
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.contact_id, want.contact_id);
+    EXPECT_EQ(got.from, want.from);
+    EXPECT_EQ(got.to, want.to);
+    EXPECT_EQ(got.at, want.at);
+    EXPECT_EQ(got.actor.user_id, want.actor.user_id);
+    EXPECT_EQ(got.actor.name, want.actor.name);
+    EXPECT_EQ(got.cause, want.cause);
+    EXPECT_EQ(got.reason, want.reason);
+  }
+  core::StageChange orphan = first;
+  orphan.contact_id = 4242;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().Append(orphan); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Companies
+
+TEST_P(StoreContractTest, CompanyRoundTripsAndUpdates) {
+  Id owner = AddUser("o@example.com");
+  Company c;
+  c.name = kTricky;
+  c.domain = "acme.example";
+  c.industry = "Software";
+  c.employees = 0;
+  c.country = "US";
+  c.owner_id = owner;
+  c.custom = {{"tier", "1=gold\n2=silver"}};
+  c.created_at = At(7);
+  c.updated_at = At(8);
+  auto id = W([&](Tx& tx) { return tx.companies().Insert(c); });
+  ASSERT_TRUE(id);
+  c.id = *id;
+  auto got = R([&](Tx& tx) { return tx.companies().Get(c.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, c);
+  c.employees.reset();
+  c.owner_id.reset();
+  c.custom.clear();
+  c.name = "Plain";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.companies().Update(c); }));
+  got = R([&](Tx& tx) { return tx.companies().Get(c.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, c);
+  c.owner_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.companies().Insert(c); }), ErrorCode::kInvalidArgument,
+               "owner_id");
+}
+
+TEST_P(StoreContractTest, CompanyListFiltersSortsAndSearches) {
+  Id owner = AddUser("o@example.com");
+  std::vector<Company> all;
+  const char* names[] = {"Acme", "acme labs", "Beta Corp", "Émigré Foods", "Zed", "Acme"};
+  const char* domains[] = {"acme.example", "labs.example", "beta.example", "emigre.example",
+                           "zed.example", "acme2.example"};
+  for (int i = 0; i < 6; ++i) {
+    Company c;
+    c.name = names[i];
+    c.domain = domains[i];
+    c.industry = i % 2 ? "Software" : "Food";
+    c.country = i < 3 ? "DE" : "FR";
+    c.owner_id = i % 3 == 0 ? std::optional<Id>(owner) : std::nullopt;
+    c.created_at = c.updated_at = At(i % 2);
+    auto id = W([&](Tx& tx) { return tx.companies().Insert(c); });
+    ASSERT_TRUE(id);
+    c.id = *id;
+    all.push_back(c);
+  }
+  auto expect = [&](core::CompanyQuery q, std::function<bool(const Company&)> keep) {
+    std::vector<Company> rows;
+    for (const auto& c : all) {
+      if (keep(c)) rows.push_back(c);
+    }
+    for (auto sort : {core::CompanySort::kName, core::CompanySort::kCreatedAt}) {
+      for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
+        q.sort = sort;
+        q.dir = dir;
+        q.page.limit = 2;
+        auto want = sort == core::CompanySort::kName
+                        ? ExpectedOrder(rows, [](auto& r) { return r.name; }, dir)
+                        : ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir);
+        EXPECT_EQ(WalkCompanies(q), want) << "text '" << q.text << "'";
+      }
+    }
+  };
+  expect({}, [](const Company&) { return true; });
+  core::CompanyQuery q;
+  q.industry = "Software";
+  expect(q, [](const Company& c) { return c.industry == "Software"; });
+  q = {};
+  q.country = "FR";
+  expect(q, [](const Company& c) { return c.country == "FR"; });
+  q = {};
+  q.owner_id = owner;
+  expect(q, [&](const Company& c) { return c.owner_id == owner; });
+  q = {};
+  q.text = "acm";
+  expect(q, [](const Company& c) { return c.name.rfind("Acme", 0) == 0 || c.name == "acme labs"; });
+  q.text = "ACME LA";
+  expect(q, [](const Company& c) { return c.name == "acme labs"; });
+  q.text = "emig";
+  expect(q, [](const Company& c) { return c.name == "Émigré Foods"; });
+  q.text = "beta.exa";
+  expect(q, [](const Company& c) { return c.name == "Beta Corp"; });
+  q.text = "labs.example";
+  expect(q, [](const Company& c) { return c.name == "acme labs"; });
+  q.text = "acme";
+  q.country = "DE";
+  expect(q, [](const Company& c) { return c.country == "DE" && c.name != "Beta Corp"; });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deals
+
+TEST_P(StoreContractTest, DealRoundTripsWithAndWithoutOptionalFields) {
+  Id owner = AddUser("o@example.com");
+  Id company = AddCompany("Acme");
+  Id contact = AddContact(NewContact("c@example.com"));
+  Deal d;
+  d.title = kTricky;
+  d.contact_id = contact;
+  d.company_id = company;
+  d.owner_id = owner;
+  d.amount_minor = 123'456'789'012;
+  d.currency = "JPY";
+  d.stage = DealStage::kLost;
+  d.expected_close = core::ParseDate("2027-02-28");
+  d.closed_at = At(999);
+  d.lost_reason = "budget\nfrozen";
+  d.created_at = At(1);
+  d.updated_at = At(2);
+  d.id = AddDeal(d);
+  auto got = R([&](Tx& tx) { return tx.deals().Get(d.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, d);
+
+  Deal bare;
+  bare.title = "Bare";
+  bare.created_at = bare.updated_at = kT0;
+  bare.id = AddDeal(bare);
+  got = R([&](Tx& tx) { return tx.deals().Get(bare.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, bare);
+
+  d.stage = DealStage::kWon;
+  d.expected_close.reset();
+  d.lost_reason = "";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.deals().Update(d); }));
+  got = R([&](Tx& tx) { return tx.deals().Get(d.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, d);
+
+  Deal bad = bare;
+  bad.contact_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.deals().Insert(bad); }), ErrorCode::kInvalidArgument,
+               "contact_id");
+  bad.contact_id.reset();
+  bad.company_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.deals().Insert(bad); }), ErrorCode::kInvalidArgument,
+               "company_id");
+  bad.company_id.reset();
+  bad.owner_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.deals().Update(bad); }), ErrorCode::kInvalidArgument,
+               "owner_id");
+}
+
+TEST_P(StoreContractTest, DealListFiltersAndSortsWithEmptyCloseDates) {
+  Id owner = AddUser("o@example.com");
+  Id company = AddCompany("Acme");
+  Id contact = AddContact(NewContact("c@example.com"));
+  std::vector<Deal> all;
+  const char* closes[] = {"2027-01-10", "", "2026-12-31", "2027-01-10", "", "2027-03-01"};
+  for (int i = 0; i < 18; ++i) {
+    Deal d;
+    d.title = "Deal " + std::to_string(i);
+    d.stage = static_cast<DealStage>(i % 3);
+    if (d.stage == DealStage::kLost) d.lost_reason = "price";
+    d.owner_id = i % 2 ? std::optional<Id>(owner) : std::nullopt;
+    d.contact_id = i % 4 == 0 ? std::optional<Id>(contact) : std::nullopt;
+    d.company_id = i % 5 == 0 ? std::optional<Id>(company) : std::nullopt;
+    d.amount_minor = (i % 4) * 1000;
+    if (*closes[i % 6] != '\0') d.expected_close = core::ParseDate(closes[i % 6]);
+    d.created_at = d.updated_at = At(i % 4);
+    d.id = AddDeal(d);
+    all.push_back(d);
+  }
+  auto close_key = [](const Deal& d) {
+    return d.expected_close ? core::FormatDate(*d.expected_close) : std::string();
+  };
+  auto check = [&](core::DealQuery q, std::function<bool(const Deal&)> keep) {
+    std::vector<Deal> rows;
+    for (const auto& d : all) {
+      if (keep(d)) rows.push_back(d);
+    }
+    for (auto sort : {core::DealSort::kCreatedAt, core::DealSort::kAmount,
+                      core::DealSort::kExpectedClose}) {
+      for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
+        q.sort = sort;
+        q.dir = dir;
+        q.page.limit = 4;
+        auto want = sort == core::DealSort::kCreatedAt
+                        ? ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir)
+                    : sort == core::DealSort::kAmount
+                        ? ExpectedOrder(rows, [](auto& r) { return r.amount_minor; }, dir)
+                        : ExpectedOrder(rows, close_key, dir);
+        EXPECT_EQ(WalkDeals(q), want) << ToString(sort);
+      }
+    }
+  };
+  check({}, [](const Deal&) { return true; });
+  core::DealQuery q;
+  q.stage = DealStage::kWon;
+  check(q, [](const Deal& d) { return d.stage == DealStage::kWon; });
+  q = {};
+  q.owner_id = owner;
+  check(q, [&](const Deal& d) { return d.owner_id == owner; });
+  q = {};
+  q.contact_id = contact;
+  check(q, [&](const Deal& d) { return d.contact_id == contact; });
+  q = {};
+  q.company_id = company;
+  check(q, [&](const Deal& d) { return d.company_id == company; });
+  q = {};
+  q.close_from = core::ParseDate("2027-01-01");
+  check(q, [&](const Deal& d) { return d.expected_close && close_key(d) >= "2027-01-01"; });
+  q = {};
+  q.close_to = core::ParseDate("2027-01-10");
+  check(q, [&](const Deal& d) { return d.expected_close && close_key(d) <= "2027-01-10"; });
+  q.close_from = core::ParseDate("2027-01-10");
+  check(q, [&](const Deal& d) { return close_key(d) == "2027-01-10"; });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activities
+
+TEST_P(StoreContractTest, ActivityRoundTripsAndChecksReferences) {
+  Id owner = AddUser("o@example.com");
+  Id contact = AddContact(NewContact("c@example.com"));
+  Activity a;
+  a.type = ActivityType::kCall;
+  a.contact_id = contact;
+  a.owner_id = owner;
+  a.occurred_at = At(-5);
+  a.subject = kTricky;
+  a.outcome = "left_voicemail";
+  a.body = std::string(5000, 'x') + "\nend";
+  a.duration_minutes = 0;
+  a.created_at = At(1);
+  a.updated_at = At(2);
+  a.id = AddActivity(a);
+  auto got = R([&](Tx& tx) { return tx.activities().Get(a.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, a);
+  a.duration_minutes.reset();
+  a.type = ActivityType::kMeeting;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.activities().Update(a); }));
+  got = R([&](Tx& tx) { return tx.activities().Get(a.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, a);
+
+  Activity bad = a;
+  bad.owner_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }),
+               ErrorCode::kInvalidArgument, "owner_id");
+  bad.owner_id = owner;
+  bad.deal_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }),
+               ErrorCode::kInvalidArgument, "deal_id");
+  bad.deal_id.reset();
+  bad.contact_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Update(bad); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+  bad.contact_id = contact;
+  bad.id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Update(bad); }), ErrorCode::kNotFound, "");
+}
+
+TEST_P(StoreContractTest, ActivityListFiltersAndPaginates) {
+  Id owner_a = AddUser("a@example.com");
+  Id owner_b = AddUser("b@example.com");
+  Id contact = AddContact(NewContact("c@example.com"));
+  Deal d;
+  d.title = "D";
+  d.created_at = d.updated_at = kT0;
+  Id deal = AddDeal(d);
+  std::vector<Activity> all;
+  for (int i = 0; i < 24; ++i) {
+    Activity a;
+    a.type = static_cast<ActivityType>(i % 4);
+    a.contact_id = i % 3 ? std::optional<Id>(contact) : std::nullopt;
+    a.deal_id = i % 3 != 1 ? std::optional<Id>(deal) : std::nullopt;
+    a.owner_id = i % 2 ? owner_a : owner_b;
+    a.occurred_at = At((i % 6) * 10);
+    a.created_at = a.updated_at = kT0;
+    a.id = AddActivity(a);
+    all.push_back(a);
+  }
+  auto check = [&](core::ActivityQuery q, std::function<bool(const Activity&)> keep) {
+    std::vector<Activity> rows;
+    for (const auto& a : all) {
+      if (keep(a)) rows.push_back(a);
+    }
+    for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
+      q.dir = dir;
+      q.page.limit = 5;
+      EXPECT_EQ(WalkActivities(q), ExpectedOrder(rows, [](auto& r) { return r.occurred_at; }, dir));
+    }
+  };
+  check({}, [](const Activity&) { return true; });
+  core::ActivityQuery q;
+  q.contact_id = contact;
+  check(q, [&](const Activity& a) { return a.contact_id == contact; });
+  q = {};
+  q.deal_id = deal;
+  check(q, [&](const Activity& a) { return a.deal_id == deal; });
+  q = {};
+  q.owner_id = owner_a;
+  check(q, [&](const Activity& a) { return a.owner_id == owner_a; });
+  q = {};
+  q.type = ActivityType::kEmail;
+  check(q, [](const Activity& a) { return a.type == ActivityType::kEmail; });
+  q = {};
+  q.from = At(10);
+  q.to = At(40);
+  check(q, [](const Activity& a) { return a.occurred_at >= At(10) && a.occurred_at < At(40); });
+  q.owner_id = owner_b;
+  q.type = ActivityType::kCall;
+  check(q, [&](const Activity& a) {
+    return a.occurred_at >= At(10) && a.occurred_at < At(40) && a.owner_id == owner_b &&
+           a.type == ActivityType::kCall;
+  });
+}
+
+TEST_P(StoreContractTest, DeletingDealKeepsContactActivitiesOnly) {
+  Id owner = AddUser("o@example.com");
+  Id contact = AddContact(NewContact("c@example.com"));
+  Deal d;
+  d.title = "D";
+  d.created_at = d.updated_at = kT0;
+  Id deal = AddDeal(d);
+  Activity a;
+  a.owner_id = owner;
+  a.deal_id = deal;
+  a.occurred_at = a.created_at = a.updated_at = kT0;
+  Id deal_only = AddActivity(a);
+  a.contact_id = contact;
+  Id both = AddActivity(a);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.deals().Delete(deal); }));
+  auto gone = R([&](Tx& tx) { return tx.activities().Get(deal_only); });
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+  auto kept = R([&](Tx& tx) { return tx.activities().Get(both); });
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_FALSE((*kept)->deal_id);
+  EXPECT_EQ((*kept)->contact_id, contact);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users and teams
+
+TEST_P(StoreContractTest, UserRoundTripsWithPasswordHash) {
+  Team t;
+  t.name = "Sales EMEA";
+  t.created_at = t.updated_at = kT0;
+  auto team = W([&](Tx& tx) { return tx.teams().Insert(t); });
+  ASSERT_TRUE(team);
+  User u;
+  u.email = "ana@example.com";
+  u.name = kTricky;
+  u.role = core::Role::kManager;
+  u.team_id = *team;
+  u.active = false;
+  u.created_at = At(1);
+  u.updated_at = At(2);
+  auto id = W([&](Tx& tx) { return tx.users().Insert(u, ""); });
+  ASSERT_TRUE(id);
+  u.id = *id;
+  auto got = R([&](Tx& tx) { return tx.users().Get(u.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, u);
+  auto by_email = R([&](Tx& tx) { return tx.users().FindByEmail("ana@example.com"); });
+  ASSERT_TRUE(by_email && *by_email);
+  ExpectSame(**by_email, u);
+  auto none = R([&](Tx& tx) { return tx.users().FindByEmail("nobody@example.com"); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+
+  auto hash = R([&](Tx& tx) { return tx.users().GetPasswordHash(u.id); });
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(*hash, "");
+  const std::string argon = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.users().SetPasswordHash(u.id, argon); }));
+  hash = R([&](Tx& tx) { return tx.users().GetPasswordHash(u.id); });
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(*hash, argon);
+
+  u.role = core::Role::kAdmin;
+  u.team_id.reset();
+  u.active = true;
+  u.email = "ana.b@example.com";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.users().Update(u); }));
+  got = R([&](Tx& tx) { return tx.users().Get(u.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, u);
+  hash = R([&](Tx& tx) { return tx.users().GetPasswordHash(u.id); });
+  EXPECT_EQ(hash.value_or(""), argon);  // an update leaves the password alone
+
+  User dup = u;
+  dup.name = "Other";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.users().Insert(dup, ""); }), ErrorCode::kAlreadyExists,
+               "email");
+  dup.email = "third@example.com";
+  dup.team_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.users().Insert(dup, ""); }), ErrorCode::kInvalidArgument,
+               "team_id");
+}
+
+TEST_P(StoreContractTest, UserListFiltersByIdOrder) {
+  Team t;
+  t.name = "T";
+  t.created_at = t.updated_at = kT0;
+  Id team = W([&](Tx& tx) { return tx.teams().Insert(t); }).value();
+  std::vector<User> all;
+  for (int i = 0; i < 9; ++i) {
+    User u;
+    u.email = "u" + std::to_string(i) + "@example.com";
+    u.name = "U";
+    u.role = static_cast<core::Role>(i % 4);
+    u.team_id = i % 2 ? std::optional<Id>(team) : std::nullopt;
+    u.active = i % 3 != 0;
+    u.created_at = u.updated_at = kT0;
+    u.id = W([&](Tx& tx) { return tx.users().Insert(u, ""); }).value();
+    all.push_back(u);
+  }
+  auto check = [&](core::UserQuery q, std::function<bool(const User&)> keep) {
+    std::vector<Id> want;
+    for (const auto& u : all) {
+      if (keep(u)) want.push_back(u.id);
+    }
+    std::vector<Id> got;
+    q.page.limit = 2;
+    for (int i = 0; i < 100; ++i) {
+      auto page = R([&](Tx& tx) { return tx.users().List(q); });
+      ASSERT_TRUE(page);
+      for (const auto& u : page->items) got.push_back(u.id);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    EXPECT_EQ(got, want);
+  };
+  check({}, [](const User&) { return true; });
+  core::UserQuery q;
+  q.role = core::Role::kSales;
+  check(q, [](const User& u) { return u.role == core::Role::kSales; });
+  q = {};
+  q.team_id = team;
+  check(q, [&](const User& u) { return u.team_id == team; });
+  q = {};
+  q.active = false;
+  check(q, [](const User& u) { return !u.active; });
+  q.active = true;
+  q.team_id = team;
+  check(q, [&](const User& u) { return u.active && u.team_id == team; });
+}
+
+TEST_P(StoreContractTest, TeamsRoundTripListByNameAndReleaseMembersOnDelete) {
+  Id manager = AddUser("m@example.com", core::Role::kManager);
+  Team t;
+  t.name = "Zeta";
+  t.function = core::TeamFunction::kRevenue;
+  t.manager_id = manager;
+  t.region = "North America";
+  t.created_at = At(1);
+  t.updated_at = At(2);
+  t.id = W([&](Tx& tx) { return tx.teams().Insert(t); }).value();
+  Team a = t;
+  a.name = "Alpha";
+  a.manager_id.reset();
+  a.function = core::TeamFunction::kMarketing;
+  a.id = W([&](Tx& tx) { return tx.teams().Insert(a); }).value();
+  Team a2 = a;
+  a2.region = kTricky;
+  a2.id = W([&](Tx& tx) { return tx.teams().Insert(a2); }).value();
+
+  auto got = R([&](Tx& tx) { return tx.teams().Get(t.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, t);
+  auto list = R([](Tx& tx) { return tx.teams().List(); });
+  ASSERT_TRUE(list);
+  EXPECT_EQ(IdsOf(*list), (std::vector<Id>{a.id, a2.id, t.id}));
+  ExpectSame((*list)[1], a2);
+
+  t.name = "Eta";
+  t.manager_id.reset();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.teams().Update(t); }));
+  got = R([&](Tx& tx) { return tx.teams().Get(t.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, t);
+  t.manager_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.teams().Update(t); }), ErrorCode::kInvalidArgument,
+               "manager_id");
+
+  Id member = AddUser("member@example.com", core::Role::kSales, a.id);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.teams().Delete(a.id); }));
+  auto user = R([&](Tx& tx) { return tx.users().Get(member); });
+  ASSERT_TRUE(user && *user);
+  EXPECT_FALSE((*user)->team_id);
+  auto gone = R([&](Tx& tx) { return tx.teams().Get(a.id); });
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit log
+
+TEST_P(StoreContractTest, AuditRoundTripsAndListsNewestFirstWithFilters) {
+  std::vector<AuditEntry> all;
+  for (int i = 0; i < 12; ++i) {
+    AuditEntry e;
+    e.at = At((i % 4) * 100);  // ties: id decides
+    e.actor = i % 3 ? core::Actor::User(i % 2 + 1, "u@example.com") : core::Actor::System("demo");
+    e.entity = i % 2 ? "contact" : "deal";
+    e.entity_id = i % 3;
+    e.action = static_cast<AuditAction>(i % 8);
+    if (i % 4 != 3) {
+      e.changes = {{"email", "", "a@b.co"}, {"custom.k=v", kTricky, ""}, {"note", "x\ny", "é"}};
+    }
+    e.id = W([&](Tx& tx) { return tx.audit().Append(e); }).value();
+    all.push_back(e);
+  }
+  auto check = [&](core::AuditQuery q, std::function<bool(const AuditEntry&)> keep) {
+    std::vector<AuditEntry> rows;
+    for (const auto& e : all) {
+      if (keep(e)) rows.push_back(e);
+    }
+    auto want = ExpectedOrder(rows, [](auto& r) { return r.at; }, SortDir::kDesc);
+    q.page.limit = 3;
+    auto got = WalkAudit(q);
+    EXPECT_EQ(IdsOf(got), want);
+    for (const auto& g : got) {
+      const auto& e = *std::find_if(all.begin(), all.end(), [&](auto& x) { return x.id == g.id; });
+      EXPECT_EQ(g.at, e.at);
+      EXPECT_EQ(g.actor.user_id, e.actor.user_id);
+      EXPECT_EQ(g.actor.name, e.actor.name);
+      EXPECT_EQ(g.entity, e.entity);
+      EXPECT_EQ(g.entity_id, e.entity_id);
+      EXPECT_EQ(g.action, e.action);
+      EXPECT_EQ(g.changes, e.changes);
+    }
+  };
+  check({}, [](const AuditEntry&) { return true; });
+  core::AuditQuery q;
+  q.entity = "contact";
+  check(q, [](const AuditEntry& e) { return e.entity == "contact"; });
+  q.entity_id = 2;
+  check(q, [](const AuditEntry& e) { return e.entity == "contact" && e.entity_id == 2; });
+  q = {};
+  q.entity_id = 1;
+  check(q, [](const AuditEntry& e) { return e.entity_id == 1; });
+  q = {};
+  q.actor_user_id = 2;
+  check(q, [](const AuditEntry& e) { return e.actor.user_id == 2; });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and API keys
+
+TEST_P(StoreContractTest, SessionsInsertFindDeleteAndExpire) {
+  Id ann = AddUser("ann@example.com");
+  Id bob = AddUser("bob@example.com");
+  auto session = [](std::string hash, Id user, Instant expires) {
+    core::Session s;
+    s.token_hash = std::move(hash);
+    s.user_id = user;
+    s.kind = core::SessionKind::kCookie;
+    s.csrf_token = "csrf-" + s.token_hash;
+    s.created_at = kT0;
+    s.expires_at = expires;
+    return s;
+  };
+  for (const auto& s : {session("h1", ann, At(100)), session("h2", ann, At(200)),
+                        session("h3", bob, At(300)), session("h4", bob, At(50))}) {
+    ASSERT_TRUE(W([&](Tx& tx) { return tx.auth().InsertSession(s); }));
+  }
+  auto found = R([](Tx& tx) { return tx.auth().FindSession("h2"); });
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->user_id, ann);
+  EXPECT_EQ((*found)->kind, core::SessionKind::kCookie);
+  EXPECT_EQ((*found)->csrf_token, "csrf-h2");
+  EXPECT_EQ((*found)->created_at, kT0);
+  EXPECT_EQ((*found)->expires_at, At(200));
+
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.auth().InsertSession(session("h1", bob, At(1))); }),
+               ErrorCode::kAlreadyExists, "token_hash");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.auth().InsertSession(session("h9", 999, At(1))); }),
+               ErrorCode::kInvalidArgument, "user_id");
+
+  auto purged = W([](Tx& tx) { return tx.auth().DeleteSessionsExpiredBefore(At(100)); });
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 1);  // h4; h1 expires exactly at 100 and stays
+  auto h1 = R([](Tx& tx) { return tx.auth().FindSession("h1"); });
+  ASSERT_TRUE(h1);
+  EXPECT_TRUE(*h1);
+
+  ASSERT_TRUE(W([](Tx& tx) { return tx.auth().DeleteSession("h1"); }));
+  ASSERT_TRUE(W([](Tx& tx) { return tx.auth().DeleteSession("never-existed"); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.auth().DeleteSessionsOfUser(ann); }));
+  for (const char* h : {"h1", "h2", "h4"}) {
+    auto s = R([&](Tx& tx) { return tx.auth().FindSession(h); });
+    ASSERT_TRUE(s);
+    EXPECT_FALSE(*s) << h;
+  }
+  auto h3 = R([](Tx& tx) { return tx.auth().FindSession("h3"); });
+  ASSERT_TRUE(h3 && *h3);
+  EXPECT_EQ((*h3)->kind, core::SessionKind::kCookie);
+}
+
+TEST_P(StoreContractTest, ApiKeysInsertFindListAndRevoke) {
+  Id user = AddUser("k@example.com", core::Role::kAdmin);
+  core::ApiKey k;
+  k.name = kTricky;
+  k.user_id = user;
+  k.prefix = "tdm_ab12";
+  k.scopes = {core::Scope::kRead, core::Scope::kIngest};
+  k.created_at = At(5);
+  k.id = W([&](Tx& tx) { return tx.auth().InsertApiKey(k, "secret-hash-1"); }).value();
+  core::ApiKey k2 = k;
+  k2.name = "second";
+  k2.scopes = {core::Scope::kAdmin};
+  k2.id = W([&](Tx& tx) { return tx.auth().InsertApiKey(k2, "secret-hash-2"); }).value();
+  EXPECT_GT(k2.id, k.id);
+
+  auto found = R([](Tx& tx) { return tx.auth().FindApiKeyBySecretHash("secret-hash-1"); });
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, k.id);
+  EXPECT_EQ((*found)->name, k.name);
+  EXPECT_EQ((*found)->user_id, user);
+  EXPECT_EQ((*found)->prefix, "tdm_ab12");
+  EXPECT_EQ((*found)->scopes, k.scopes);
+  EXPECT_EQ((*found)->created_at, At(5));
+  EXPECT_FALSE((*found)->revoked_at);
+  auto missing = R([](Tx& tx) { return tx.auth().FindApiKeyBySecretHash("nope"); });
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(*missing);
+
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.auth().InsertApiKey(k, "secret-hash-1"); }),
+               ErrorCode::kAlreadyExists, "secret_hash");
+  core::ApiKey orphan = k;
+  orphan.user_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.auth().InsertApiKey(orphan, "secret-hash-3"); }),
+               ErrorCode::kInvalidArgument, "user_id");
+
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.auth().RevokeApiKey(k.id, At(10)); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.auth().RevokeApiKey(k.id, At(20)); }));
+  auto got = R([&](Tx& tx) { return tx.auth().GetApiKey(k.id); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->revoked_at, At(10));
+  auto none = R([](Tx& tx) { return tx.auth().GetApiKey(999); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+
+  auto list = R([](Tx& tx) { return tx.auth().ListApiKeys(); });
+  ASSERT_TRUE(list);
+  EXPECT_EQ(IdsOf(*list), (std::vector<Id>{k.id, k2.id}));
+  EXPECT_EQ((*list)[1].scopes, k2.scopes);
+  EXPECT_FALSE((*list)[1].revoked_at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+TEST_P(StoreContractTest, WriteRollsBackWhenTheFunctionFails) {
+  auto r = store_->Write([](Tx& tx) -> Result<void> {
+    auto id = tx.contacts().Insert(NewContact("rolled@example.com"));
+    if (!id) return core::Fail(id.error());
+    auto dup = tx.contacts().Insert(NewContact("rolled@example.com"));
+    if (!dup) return core::Fail(dup.error());
+    return {};
+  });
+  EXPECT_ERROR(r, ErrorCode::kAlreadyExists, "email");
+  auto found = R([](Tx& tx) { return tx.contacts().FindByEmail("rolled@example.com"); });
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  auto count = R([](Tx& tx) { return tx.contacts().CountAll(); });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 0);
+
+  auto refused = store_->Write([](Tx& tx) -> Result<void> {
+    auto id = tx.contacts().Insert(NewContact("refused@example.com"));
+    if (!id) return core::Fail(id.error());
+    return core::Fail(core::Error::Precondition("changed my mind"));
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.contacts().FindByEmail("refused@example.com"); }));
+}
+
+TEST_P(StoreContractTest, WriteRollsBackAndRethrowsOnException) {
+  EXPECT_THROW((void)store_->Write([](Tx& tx) -> Result<void> {
+    (void)tx.contacts().Insert(NewContact("thrown@example.com"));
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.contacts().FindByEmail("thrown@example.com"); }));
+  // The store is still usable afterwards.
+  EXPECT_GT(AddContact(NewContact("after@example.com")), 0);
+  EXPECT_THROW((void)store_->Read([](Tx&) -> Result<void> { throw std::runtime_error("boom"); }),
+               std::runtime_error);
+  EXPECT_TRUE(*R([](Tx& tx) { return tx.contacts().FindByEmail("after@example.com"); }));
+}
+
+TEST_P(StoreContractTest, ReadTransactionCannotWrite) {
+  AddContact(NewContact("existing@example.com"));
+  auto r = store_->Read([](Tx& tx) -> Result<void> {
+    auto id = tx.contacts().Insert(NewContact("sneaky@example.com"));
+    if (!id) return core::Fail(id.error());
+    return {};
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInternal);
+  auto del = store_->Read([](Tx& tx) -> Result<void> { return tx.auth().DeleteSession("x"); });
+  ASSERT_FALSE(del);
+  EXPECT_EQ(del.error().code, ErrorCode::kInternal);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.contacts().FindByEmail("sneaky@example.com"); }));
+}
+
+TEST_P(StoreContractTest, ReadSeesEverythingCommittedBefore) {
+  Id id = AddContact(NewContact("seen@example.com"));
+  auto both = R([&](Tx& tx) -> Result<std::pair<std::int64_t, bool>> {
+    auto count = tx.contacts().CountAll();
+    if (!count) return core::Fail(count.error());
+    auto got = tx.contacts().Get(id);
+    if (!got) return core::Fail(got.error());
+    return std::make_pair(*count, got->has_value());
+  });
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->first, 1);
+  EXPECT_TRUE(both->second);
+}
+
+#undef EXPECT_ERROR
+
+}  // namespace tandem::store::contract
