@@ -1,0 +1,245 @@
+// /api/v1/contacts: CRUD, lists with filters, lifecycle moves, history and timeline.
+#include <boost/json/array.hpp>
+
+#include "api/dto.hpp"
+#include "api/handlers.hpp"
+
+namespace tandem::api {
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kBase = "/api/v1/contacts";
+
+std::vector<std::string> MainPathStages() {
+  std::vector<std::string> out;
+  for (auto s : core::kAllStages) {
+    if (core::IsMainPath(s)) out.emplace_back(core::ToString(s));
+  }
+  return out;
+}
+
+std::vector<Field> EditableFields(bool patch) {
+  std::vector<Field> f = {
+      TextField("email", "Trimmed and lower-cased; unique among contacts."),
+      TextField("first_name", ""),
+      TextField("last_name", ""),
+      TextField("phone", ""),
+      TextField("title", "Job title."),
+      patch ? IdField("company_id", "null removes the company.").Nullable()
+            : IdField("company_id", ""),
+      patch ? IdField("owner_id", "null leaves the contact unowned.").Nullable()
+            : IdField("owner_id", "Defaults to the caller for sales reps."),
+      TextField("source", "Original source: organic_search, paid_social, event, ..."),
+      TextField("campaign", "Original campaign."),
+      TextField("country", "ISO 3166-1 alpha-2."),
+      MapField("custom", patch ? "Merged key by key; an empty value removes the key." : "")};
+  return f;
+}
+
+Schema CreateSchema() {
+  Schema s{"ContactCreate", "A new contact.", EditableFields(false)};
+  s.fields[0] = std::move(s.fields[0]).Required();
+  s.fields.push_back(EnumField("stage", MainPathStages(), "The first stage; default lead."));
+  return s;
+}
+
+Schema PatchSchema() {
+  return {"ContactPatch",
+          "Fields to change; absent fields keep their value. The stage moves through "
+          "POST /api/v1/contacts/{id}/stage.",
+          EditableFields(true)};
+}
+
+Schema StageSchema() {
+  return {"StageMove",
+          "A manual lifecycle transition.",
+          {EnumField("stage", StageNames(), "The stage to move to.").Required(),
+           TextField("reason", "Required for recycled and disqualified.")}};
+}
+
+std::vector<Field> ListParams() {
+  std::vector<Field> f = {
+      EnumField("stage", StageNames(), ""),
+      IdField("owner_id", ""),
+      EnumField("owner", {"none"}, "none: only contacts without an owner."),
+      TextField("source", ""),
+      TextField("campaign", ""),
+      IdField("company_id", ""),
+      InstantField("created_from", "Inclusive."),
+      InstantField("created_to", "Exclusive."),
+      TextField("q", "Words matched as prefixes of name, email and company name."),
+      EnumField("sort", SortValues({"created_at", "updated_at", "email", "last_name"}),
+                "A leading '-' sorts descending; default -created_at.")};
+  for (auto& p : PageParams()) f.push_back(std::move(p));
+  return f;
+}
+
+core::Contact ContactFrom(const Body& b) {
+  core::Contact c;
+  c.email = b.Text("email");
+  c.first_name = b.Text("first_name");
+  c.last_name = b.Text("last_name");
+  c.phone = b.Text("phone");
+  c.title = b.Text("title");
+  c.company_id = b.Id("company_id");
+  c.owner_id = b.Id("owner_id");
+  if (auto stage = b.OptText("stage")) c.stage = *core::StageFromString(*stage);
+  c.source = b.Text("source");
+  c.campaign = b.Text("campaign");
+  c.country = b.Text("country");
+  c.custom = b.Map("custom");
+  return c;
+}
+
+app::ContactPatch PatchFrom(const Body& b) {
+  app::ContactPatch p;
+  p.email = b.OptText("email");
+  p.first_name = b.OptText("first_name");
+  p.last_name = b.OptText("last_name");
+  p.phone = b.OptText("phone");
+  p.title = b.OptText("title");
+  p.source = b.OptText("source");
+  p.campaign = b.OptText("campaign");
+  p.country = b.OptText("country");
+  if (b.Has("company_id")) p.company_id = b.Id("company_id");
+  if (b.Has("owner_id")) p.owner_id = b.Id("owner_id");
+  if (b.Has("custom")) p.custom = b.Map("custom");
+  return p;
+}
+
+struct ListRequest {
+  core::ContactQuery query;
+  std::string list;  // the cursor's list name
+};
+
+core::Result<ListRequest> QueryFrom(const Query& q) {
+  ListRequest r;
+  auto& cq = r.query;
+  if (auto s = q.OptText("stage")) cq.stage = core::StageFromString(*s);
+  cq.owner_id = q.Id("owner_id");
+  cq.unowned = q.Has("owner");
+  if (cq.unowned && cq.owner_id) {
+    return core::Fail(core::Error::Invalid("owner", "owner=none and owner_id exclude each other"));
+  }
+  cq.source = q.OptText("source");
+  cq.campaign = q.OptText("campaign");
+  cq.company_id = q.Id("company_id");
+  cq.created_from = q.Time("created_from");
+  cq.created_to = q.Time("created_to");
+  cq.text = q.Text("q");
+  const std::string sort = q.OptText("sort").value_or("-created_at");
+  auto [name, dir] = SplitSort(sort);
+  cq.sort = *core::ContactSortFromString(name);
+  cq.dir = dir;
+  r.list = "contacts:" + sort;
+  TANDEM_ASSIGN(cq.page, PageFrom(q, r.list));
+  return r;
+}
+
+std::string Location(core::Id id) {
+  return std::string(kBase) + "/" + std::to_string(id);
+}
+
+}  // namespace
+
+void AddContactRoutes(RouteTable& t, const Deps& d) {
+  app::ContactService& svc = d.services.contacts;
+  const std::string one = std::string(kBase) + "/{id}";
+
+  t.Add({.method = "POST",
+         .pattern = kBase,
+         .operation_id = "createContact",
+         .summary = "Create a contact",
+         .tag = "contacts",
+         .body = CreateSchema(),
+         .reply = {.status = 201, .schema = "Contact"},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto contact, svc.Create(c.principal(), ContactFrom(c.body)));
+           return CreatedReply(Location(contact.id), ContactJson(contact));
+         }});
+  t.Add({.method = "GET",
+         .pattern = kBase,
+         .operation_id = "listContacts",
+         .summary = "List contacts",
+         .tag = "contacts",
+         .query = ListParams(),
+         .reply = {.schema = "Contact", .list = true},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto req, QueryFrom(c.query));
+           TANDEM_ASSIGN(auto page, svc.List(c.principal(), req.query));
+           return PageReply(page, req.list, ContactJson);
+         }});
+  t.Add({.method = "GET",
+         .pattern = one,
+         .operation_id = "getContact",
+         .summary = "Get a contact",
+         .tag = "contacts",
+         .reply = {.schema = "Contact"},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto contact, svc.Get(c.principal(), c.id()));
+           return JsonReply(200, ContactJson(contact));
+         }});
+  t.Add({.method = "PATCH",
+         .pattern = one,
+         .operation_id = "updateContact",
+         .summary = "Change some fields of a contact",
+         .tag = "contacts",
+         .body = PatchSchema(),
+         .reply = {.schema = "Contact"},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto contact, svc.Update(c.principal(), c.id(), PatchFrom(c.body)));
+           return JsonReply(200, ContactJson(contact));
+         }});
+  t.Add({.method = "DELETE",
+         .pattern = one,
+         .operation_id = "deleteContact",
+         .summary = "Delete a contact with its stage history and activities",
+         .tag = "contacts",
+         .reply = {.status = 204},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_TRY(svc.Delete(c.principal(), c.id()));
+           return Response::NoContent();
+         }});
+  t.Add({.method = "POST",
+         .pattern = one + "/stage",
+         .operation_id = "moveContactStage",
+         .summary = "Move a contact through the lifecycle",
+         .tag = "contacts",
+         .body = StageSchema(),
+         .reply = {.schema = "Contact",
+                   .doc = "The contact in its new stage. 422 when the move is not allowed, "
+                          "naming the allowed next stages."},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           const auto to = *core::StageFromString(c.body.Text("stage"));
+           TANDEM_ASSIGN(auto contact,
+                         svc.ChangeStage(c.principal(), c.id(), to, c.body.Text("reason")));
+           return JsonReply(200, ContactJson(contact));
+         }});
+  t.Add({.method = "GET",
+         .pattern = one + "/history",
+         .operation_id = "getContactHistory",
+         .summary = "A contact's stage history, oldest first",
+         .tag = "contacts",
+         .reply = {.schema = "StageChange", .list = true},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto history, svc.History(c.principal(), c.id()));
+           json::array items;
+           for (const auto& s : history) items.emplace_back(StageChangeJson(s));
+           return ItemsReply(std::move(items));
+         }});
+  t.Add({.method = "GET",
+         .pattern = one + "/timeline",
+         .operation_id = "getContactTimeline",
+         .summary = "A contact's stage changes, activities and deals, newest first",
+         .tag = "contacts",
+         .reply = {.schema = "TimelineItem", .list = true},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto timeline, svc.Timeline(c.principal(), c.id()));
+           json::array items;
+           for (const auto& item : timeline) items.emplace_back(TimelineItemJson(item));
+           return ItemsReply(std::move(items));
+         }});
+}
+
+}  // namespace tandem::api

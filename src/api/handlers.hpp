@@ -1,0 +1,94 @@
+// What the resource handler files share (internal to src/api): their dependencies, the
+// functions that register each resource's routes, and small helpers for replies, lists and
+// enumerations.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/api.hpp"
+#include "api/cursor.hpp"
+#include "api/json_io.hpp"
+#include "api/rate_limiter.hpp"
+#include "api/router.hpp"
+#include "api/schema.hpp"
+#include "app/services.hpp"
+#include "base/clock.hpp"
+#include "base/metrics.hpp"
+
+namespace tandem::api {
+
+struct Deps {
+  app::Services& services;
+  base::Metrics& metrics;
+  const base::Clock& clock;
+  const ApiSettings& settings;
+  RateLimiter& login_limiter;
+  const RouteTable& table;  // for the OpenAPI document
+};
+
+// One per resource file; each adds its routes (and the schemas only it uses).
+void AddOutputSchemas(RouteTable& table);  // dto.cpp: the shared response schemas
+void AddContactRoutes(RouteTable& table, const Deps& deps);
+void AddCompanyRoutes(RouteTable& table, const Deps& deps);
+void AddDealRoutes(RouteTable& table, const Deps& deps);
+void AddActivityRoutes(RouteTable& table, const Deps& deps);
+void AddUserRoutes(RouteTable& table, const Deps& deps);
+void AddTeamRoutes(RouteTable& table, const Deps& deps);
+void AddAuthRoutes(RouteTable& table, const Deps& deps);
+void AddApiKeyRoutes(RouteTable& table, const Deps& deps);
+void AddAuditRoutes(RouteTable& table, const Deps& deps);
+void AddMetaRoutes(RouteTable& table, const Deps& deps);
+
+// ----- replies -------------------------------------------------------------------------------
+
+Response JsonReply(int status, const boost::json::value& body);
+// 201 with Location: `location`.
+Response CreatedReply(const std::string& location, const boost::json::value& body);
+// {"items": [...], "next_cursor": null} for lists that are never paged.
+Response ItemsReply(boost::json::array items);
+
+// ----- lists ---------------------------------------------------------------------------------
+
+// limit (1..500, default 50) and cursor: appended to every paged list's parameters. A limit
+// out of range is refused (400), not clamped, so a client never gets fewer rows than it
+// believes it asked for.
+std::vector<Field> PageParams();
+// `list` names the list and sort order inside the cursor (see cursor.hpp).
+core::Result<core::PageRequest> PageFrom(const Query& q, std::string_view list);
+
+template <class T, class ToJson>
+Response PageReply(const core::Page<T>& page, std::string_view list, ToJson&& to_json) {
+  boost::json::array items;
+  items.reserve(page.items.size());
+  for (const auto& item : page.items) items.emplace_back(to_json(item));
+  boost::json::object body;
+  body["items"] = std::move(items);
+  if (page.next) {
+    body["next_cursor"] = EncodeCursor(list, *page.next);
+  } else {
+    body["next_cursor"] = nullptr;
+  }
+  return JsonReply(200, body);
+}
+
+// "sort" parameter values: each name ascending and "-name" descending.
+std::vector<std::string> SortValues(const std::vector<std::string>& names);
+// Splits "-created_at" into ("created_at", descending).
+std::pair<std::string, core::SortDir> SplitSort(std::string_view value);
+
+// ----- enumerations, from the core's codecs ---------------------------------------------------
+
+std::vector<std::string> StageNames();
+std::vector<std::string> RoleNames();
+std::vector<std::string> TeamFunctionNames();
+std::vector<std::string> ActivityTypeNames();
+std::vector<std::string> DealStageNames();
+std::vector<std::string> ScopeNames();
+std::vector<std::string> AuditActionNames();
+
+}  // namespace tandem::api

@@ -1,0 +1,28 @@
+// JSON text in and out of the API (internal to src/api).
+//
+// Parsing is strict: one JSON document, RFC 8259 syntax (no comments, no trailing commas),
+// valid UTF-8, at most 32 levels deep, no duplicate key in an object, no non-finite number.
+// Writing is Tandem's own serializer over boost::json::value because Boost.JSON prints
+// doubles in exponent form ("1.25005E4"); ours prints the shortest exact decimal ("12500.5")
+// and escapes <, >, & and U+2028/2029 as \uXXXX, so JSON echoed into an HTML page cannot
+// close a script element.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "core/error.hpp"
+
+namespace tandem::api {
+
+// kInvalidArgument (field "") naming the problem and the byte offset: "the body is not valid
+// JSON: syntax error at byte 17", "duplicate key \"email\" at byte 40".
+core::Result<boost::json::value> ParseJson(std::string_view text);
+
+std::string WriteJson(const boost::json::value& value);
+// Appends `text` as a quoted, escaped JSON string.
+void AppendJsonString(std::string& out, std::string_view text);
+
+}  // namespace tandem::api
