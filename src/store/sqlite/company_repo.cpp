@@ -51,7 +51,13 @@ Result<Id> SqliteCompanyRepo::Insert(const Company& c) {
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   BindCompany(stmt, c);
   TANDEM_TRY(stmt.Run());
-  return ctx_.conn.LastInsertId();
+  const Id id = ctx_.conn.LastInsertId();
+  TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare(
+                              "INSERT INTO companies_fts (rowid, name, domain) VALUES (?, ?, ?)"));
+  fts.Bind(id).Bind(c.name).Bind(c.domain);
+  TANDEM_TRY(fts.Run());
+  TANDEM_TRY(AddToRowCount(ctx_.conn, "companies", 1));
+  return id;
 }
 
 Result<void> SqliteCompanyRepo::Update(const Company& c) {
@@ -70,7 +76,8 @@ Result<void> SqliteCompanyRepo::Delete(Id id) {
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("DELETE FROM companies WHERE id = ?"));
   stmt.Bind(id);
   TANDEM_TRY(stmt.Run());
-  return CheckChanged(ctx_.conn, "company", id);
+  TANDEM_TRY(CheckChanged(ctx_.conn, "company", id));
+  return AddToRowCount(ctx_.conn, "companies", -1);
 }
 
 Result<std::optional<Company>> SqliteCompanyRepo::Get(Id id) {

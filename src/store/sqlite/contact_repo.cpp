@@ -104,13 +104,21 @@ std::string KeyOf(ContactSort sort, const Contact& c) {
 
 }  // namespace
 
-Result<void> SqliteContactRepo::CheckReferences(const Contact& c) {
-  TANDEM_TRY(CheckReference(ctx_.conn, "company_id", c.company_id, "companies", "company"));
-  return CheckReference(ctx_.conn, "owner_id", c.owner_id, "users", "user");
+Result<std::string> SqliteContactRepo::CheckReferences(const Contact& c) {
+  TANDEM_TRY(CheckReference(ctx_.conn, "owner_id", c.owner_id, "users", "user"));
+  if (!c.company_id) return std::string();
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("SELECT name FROM companies WHERE id = ?"));
+  stmt.Bind(*c.company_id);
+  TANDEM_ASSIGN(bool found, stmt.Step());
+  if (!found) {
+    return Fail(Error::Invalid("company_id", "company_id " + std::to_string(*c.company_id) +
+                                                 " does not name a company"));
+  }
+  return stmt.Text(0);
 }
 
 Result<Id> SqliteContactRepo::Insert(const Contact& c) {
-  TANDEM_TRY(CheckReferences(c));
+  TANDEM_ASSIGN(std::string company, CheckReferences(c));
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
                                "INSERT INTO contacts (email, first_name, last_name, phone, title, "
                                "company_id, owner_id, stage, stage_entered_at, source, campaign, "
@@ -118,7 +126,14 @@ Result<Id> SqliteContactRepo::Insert(const Contact& c) {
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   BindContact(stmt, c);
   TANDEM_TRY(stmt.Run());
-  return ctx_.conn.LastInsertId();
+  const Id id = ctx_.conn.LastInsertId();
+  // The search row and the count are kept here rather than by triggers: see 0001_init.sql.
+  TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare("INSERT INTO contacts_fts (rowid, first_name, "
+                                            "last_name, email, company) VALUES (?, ?, ?, ?, ?)"));
+  fts.Bind(id).Bind(c.first_name).Bind(c.last_name).Bind(c.email).Bind(company);
+  TANDEM_TRY(fts.Run());
+  TANDEM_TRY(AddToRowCount(ctx_.conn, "contacts", 1));
+  return id;
 }
 
 Result<void> SqliteContactRepo::Update(const Contact& c) {
@@ -138,7 +153,8 @@ Result<void> SqliteContactRepo::Delete(Id id) {
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("DELETE FROM contacts WHERE id = ?"));
   stmt.Bind(id);
   TANDEM_TRY(stmt.Run());
-  return CheckChanged(ctx_.conn, "contact", id);
+  TANDEM_TRY(CheckChanged(ctx_.conn, "contact", id));
+  return AddToRowCount(ctx_.conn, "contacts", -1);
 }
 
 Result<std::optional<Contact>> SqliteContactRepo::Get(Id id) {

@@ -17,6 +17,13 @@ Result<void> CheckReference(Connection& conn, std::string_view field, const std:
                                                     " does not name a " + std::string(what)));
 }
 
+Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t delta) {
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("UPDATE row_counts SET value = value + ? WHERE name = ?"));
+  stmt.Bind(delta).Bind(name);
+  return stmt.Run();
+}
+
 Result<void> CheckChanged(Connection& conn, std::string_view what, Id id) {
   if (conn.Changes() > 0) return {};
   return Fail(Error::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist"));

@@ -27,6 +27,9 @@ struct TxContext {
 Result<void> CheckReference(Connection& conn, std::string_view field, const std::optional<Id>& id,
                             std::string_view table, std::string_view what);
 
+// Adds `delta` to the row count kept for `name` ("contacts", "companies").
+Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t delta);
+
 // kNotFound "<what> <id> does not exist" when the last statement changed no row.
 Result<void> CheckChanged(Connection& conn, std::string_view what, Id id);
 
@@ -46,7 +49,8 @@ class SqliteContactRepo final : public ContactRepo {
   Result<std::int64_t> CountAll() override;
 
  private:
-  Result<void> CheckReferences(const core::Contact& c);
+  // Checks the owner and the company; returns the company's name ("" without one).
+  Result<std::string> CheckReferences(const core::Contact& c);
   TxContext ctx_;
 };
 
