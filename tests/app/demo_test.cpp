@@ -1,0 +1,542 @@
+#include "app/demo.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/auth.hpp"
+#include "base/clock.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tandem::app {
+namespace {
+
+using core::Contact;
+using core::Instant;
+using core::Stage;
+using core::StageChange;
+
+constexpr std::int64_t kContacts = 2000;
+constexpr char kPassword[] = "demo-password-1";
+
+Instant Now() {
+  return *core::ParseInstant("2026-11-26T15:30:00Z");
+}
+
+std::unique_ptr<store::Store> OpenStore() {
+  auto store = store::sqlite::OpenSqliteStore({.path = ":memory:", .read_connections = 1});
+  EXPECT_TRUE(store) << store.error().message;
+  return std::move(*store);
+}
+
+DemoSettings Settings(std::int64_t contacts = kContacts, std::uint64_t seed = 42) {
+  DemoSettings s;
+  s.contacts = contacts;
+  s.days = 180;
+  s.seed = seed;
+  s.now = Now();
+  s.password = kPassword;
+  return s;
+}
+
+// Everything the demo wrote, read back through the store.
+struct Loaded {
+  std::vector<Contact> contacts;  // by id
+  std::map<core::Id, std::vector<StageChange>> history;
+  std::vector<core::Deal> deals;
+  std::vector<core::Activity> activities;
+  std::map<core::Id, core::User> users;
+  std::vector<core::Team> teams;
+  std::int64_t companies = 0;
+};
+
+Loaded Load(store::Store& store) {
+  Loaded out;
+  auto r = store.Read([&](store::Tx& tx) -> core::Result<void> {
+    core::ContactQuery q;
+    q.sort = core::ContactSort::kCreatedAt;
+    q.dir = core::SortDir::kAsc;
+    q.page.limit = core::kMaxPageSize;
+    for (;;) {
+      TANDEM_ASSIGN(auto page, tx.contacts().List(q));
+      for (auto& c : page.items) out.contacts.push_back(std::move(c));
+      if (!page.next) break;
+      q.page.after = page.next;
+    }
+    std::sort(out.contacts.begin(), out.contacts.end(),
+              [](const Contact& a, const Contact& b) { return a.id < b.id; });
+    for (const auto& c : out.contacts) {
+      TANDEM_ASSIGN(out.history[c.id], tx.stages().ListForContact(c.id));
+    }
+    core::DealQuery dq;
+    dq.page.limit = core::kMaxPageSize;
+    for (;;) {
+      TANDEM_ASSIGN(auto page, tx.deals().List(dq));
+      for (auto& d : page.items) out.deals.push_back(std::move(d));
+      if (!page.next) break;
+      dq.page.after = page.next;
+    }
+    core::ActivityQuery aq;
+    aq.page.limit = core::kMaxPageSize;
+    for (;;) {
+      TANDEM_ASSIGN(auto page, tx.activities().List(aq));
+      for (auto& a : page.items) out.activities.push_back(std::move(a));
+      if (!page.next) break;
+      aq.page.after = page.next;
+    }
+    core::UserQuery uq;
+    uq.page.limit = core::kMaxPageSize;
+    TANDEM_ASSIGN(auto users, tx.users().List(uq));
+    for (auto& u : users.items) out.users[u.id] = u;
+    TANDEM_ASSIGN(out.teams, tx.teams().List());
+    core::CompanyQuery cq;
+    cq.page.limit = core::kMaxPageSize;
+    for (;;) {
+      TANDEM_ASSIGN(auto page, tx.companies().List(cq));
+      out.companies += std::ssize(page.items);
+      if (!page.next) break;
+      cq.page.after = page.next;
+    }
+    return {};
+  });
+  EXPECT_TRUE(r) << r.error().message;
+  return out;
+}
+
+// One demo company shared by the tests that only read it (generating it takes a moment).
+class DemoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    store_ = OpenStore().release();
+    hasher_ = new PasswordHasher(PasswordSettings::Fastest());
+    auto summary =
+        GenerateDemo(*store_, *hasher_, Settings(), [](std::int64_t done, std::int64_t total) {
+          progress_calls_.push_back({done, total});
+        });
+    ASSERT_TRUE(summary) << summary.error().message;
+    summary_ = new DemoSummary(*summary);
+    loaded_ = new Loaded(Load(*store_));
+  }
+  static void TearDownTestSuite() {
+    delete loaded_;
+    delete summary_;
+    delete hasher_;
+    delete store_;
+  }
+
+  static store::Store* store_;
+  static PasswordHasher* hasher_;
+  static DemoSummary* summary_;
+  static Loaded* loaded_;
+  static std::vector<std::pair<std::int64_t, std::int64_t>> progress_calls_;
+};
+store::Store* DemoTest::store_ = nullptr;
+PasswordHasher* DemoTest::hasher_ = nullptr;
+DemoSummary* DemoTest::summary_ = nullptr;
+Loaded* DemoTest::loaded_ = nullptr;
+std::vector<std::pair<std::int64_t, std::int64_t>> DemoTest::progress_calls_;
+
+int Rank(Stage s) {
+  switch (s) {
+    case Stage::kVisitor: return 0;
+    case Stage::kLead: return 1;
+    case Stage::kMql: return 2;
+    case Stage::kSal: return 3;
+    case Stage::kSql: return 4;
+    case Stage::kOpportunity: return 5;
+    case Stage::kCustomer: return 6;
+    default: return -1;
+  }
+}
+
+// The furthest main-path stage a contact reached (reaching a stage implies the ones before).
+int Furthest(const std::vector<StageChange>& history) {
+  int best = -1;
+  for (const auto& h : history) best = std::max(best, Rank(h.to));
+  return best;
+}
+
+// `k` of `n` converted; the band [lo, hi] of REFERENCE.md widened by 2.5 standard errors.
+void ExpectInBand(const std::string& step, std::int64_t k, std::int64_t n, double lo, double hi) {
+  ASSERT_GT(n, 0) << step;
+  const double p = static_cast<double>(k) / n;
+  const double tolerance = 2.5 * std::sqrt(std::max(p * (1 - p), 0.01) / n);
+  EXPECT_GE(p, lo - tolerance) << step << ": " << k << "/" << n;
+  EXPECT_LE(p, hi + tolerance) << step << ": " << k << "/" << n;
+}
+
+bool AtMqlOrBeyond(Stage s) {
+  return Rank(s) >= 2;
+}
+
+TEST_F(DemoTest, SummaryCountsWhatWasWritten) {
+  const DemoSummary& s = *summary_;
+  const Loaded& l = *loaded_;
+  EXPECT_EQ(s.contacts, kContacts);
+  EXPECT_EQ(std::ssize(l.contacts), s.contacts);
+  std::int64_t changes = 0;
+  for (const auto& [id, h] : l.history) changes += std::ssize(h);
+  EXPECT_EQ(changes, s.stage_changes);
+  EXPECT_EQ(std::ssize(l.activities), s.activities);
+  EXPECT_EQ(std::ssize(l.deals), s.deals);
+  EXPECT_EQ(s.deals, s.deals_won + s.deals_lost + s.deals_open);
+  std::map<core::DealStage, std::int64_t> by_deal_stage;
+  for (const auto& d : l.deals) ++by_deal_stage[d.stage];
+  EXPECT_EQ(by_deal_stage[core::DealStage::kWon], s.deals_won);
+  EXPECT_EQ(by_deal_stage[core::DealStage::kLost], s.deals_lost);
+  EXPECT_EQ(by_deal_stage[core::DealStage::kOpen], s.deals_open);
+  EXPECT_EQ(l.companies, s.companies);
+  EXPECT_EQ(std::ssize(l.users), s.users);
+  EXPECT_EQ(s.users, 13);
+  EXPECT_EQ(std::ssize(l.teams), s.teams);
+  EXPECT_EQ(s.teams, 4);
+  EXPECT_EQ(std::ssize(s.logins), s.users);
+  std::array<std::int64_t, core::kAllStages.size()> by_stage{};
+  for (const auto& c : l.contacts) ++by_stage[static_cast<std::size_t>(c.stage)];
+  EXPECT_EQ(by_stage, s.contacts_by_stage);
+  // A believable company: several contacts per company, plenty of history and activity.
+  EXPECT_GT(s.companies, kContacts / 10);
+  EXPECT_LT(s.companies, kContacts / 3);
+  EXPECT_GT(s.stage_changes, kContacts);
+  EXPECT_GT(s.activities, kContacts / 4);
+  EXPECT_GT(s.deals_won, 0);
+  EXPECT_GT(s.deals_lost, 0);
+  EXPECT_GT(s.deals_open, 0);
+}
+
+TEST_F(DemoTest, ReportsProgressAfterEveryBatch) {
+  ASSERT_FALSE(progress_calls_.empty());
+  EXPECT_EQ(progress_calls_.front(), std::make_pair(std::int64_t{0}, kContacts));
+  EXPECT_EQ(progress_calls_.back(), std::make_pair(kContacts, kContacts));
+  EXPECT_EQ(std::ssize(progress_calls_),
+            1 + (kContacts + kDemoBatchContacts - 1) / kDemoBatchContacts);
+  EXPECT_TRUE(std::is_sorted(progress_calls_.begin(), progress_calls_.end()));
+}
+
+TEST_F(DemoTest, CurrentStageIsTheLastHistoryEntry) {
+  for (const auto& c : loaded_->contacts) {
+    const auto& h = loaded_->history.at(c.id);
+    ASSERT_FALSE(h.empty()) << c.email;
+    EXPECT_EQ(c.stage, h.back().to) << c.email;
+    EXPECT_EQ(c.stage_entered_at, h.back().at) << c.email;
+  }
+}
+
+TEST_F(DemoTest, HistoriesAreAllowedPathsInTimeOrderUpToNow) {
+  for (const auto& c : loaded_->contacts) {
+    const auto& h = loaded_->history.at(c.id);
+    ASSERT_FALSE(h.empty());
+    EXPECT_FALSE(h.front().from.has_value()) << c.email;
+    EXPECT_EQ(h.front().cause, "created") << c.email;
+    EXPECT_EQ(h.front().at, c.created_at) << c.email;
+    EXPECT_TRUE(h.front().to == Stage::kLead || h.front().to == Stage::kVisitor) << c.email;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      EXPECT_LE(h[i].at, Now()) << c.email;
+      if (i == 0) continue;
+      ASSERT_TRUE(h[i].from.has_value()) << c.email;
+      EXPECT_EQ(*h[i].from, h[i - 1].to) << c.email;
+      EXPECT_TRUE(core::IsAllowedTransition(*h[i].from, h[i].to))
+          << c.email << ": " << core::ToString(*h[i].from) << " -> " << core::ToString(h[i].to);
+      EXPECT_GE(h[i].at, h[i - 1].at) << c.email;
+    }
+  }
+}
+
+TEST_F(DemoTest, RecycledAndDisqualifiedEntriesHaveReasons) {
+  std::set<std::string> reasons;
+  for (const auto& [id, h] : loaded_->history) {
+    for (const auto& e : h) {
+      if (core::RequiresReason(e.to)) {
+        EXPECT_FALSE(e.reason.empty()) << "contact " << id;
+        reasons.insert(e.reason);
+      }
+    }
+  }
+  for (const char* r : {"no budget", "wrong persona", "student", "competitor", "bad timing"}) {
+    EXPECT_TRUE(reasons.count(r)) << r;
+  }
+}
+
+TEST_F(DemoTest, ConversionRatesSitInTheReferenceBands) {
+  std::array<std::int64_t, 7> reached{};  // by rank: contacts that got at least that far
+  for (const auto& [id, h] : loaded_->history) {
+    for (int r = 0; r <= Furthest(h); ++r) ++reached[static_cast<std::size_t>(r)];
+  }
+  // REFERENCE.md, "B2B funnel benchmarks".
+  ExpectInBand("lead -> mql", reached[2], reached[1], 0.10, 0.40);
+  ExpectInBand("mql -> sal", reached[3], reached[2], 0.40, 0.60);
+  ExpectInBand("sal -> sql", reached[4], reached[3], 0.50, 0.70);
+  ExpectInBand("mql -> sql", reached[4], reached[2], 0.13, 0.60);
+  ExpectInBand("sql -> opportunity", reached[5], reached[4], 0.30, 0.80);
+  ExpectInBand("opportunity -> won (closed deals)", summary_->deals_won,
+               summary_->deals_won + summary_->deals_lost, 0.10, 0.35);
+  ExpectInBand("opportunity -> won (all deals)", reached[6], reached[5], 0.10, 0.35);
+}
+
+TEST_F(DemoTest, PaidSocialMqlsAreAcceptedLessThanReferrals) {
+  std::map<std::string, std::pair<int, int>> by_source;  // accepted, mqls
+  for (const auto& c : loaded_->contacts) {
+    const int furthest = Furthest(loaded_->history.at(c.id));
+    if (furthest >= 2) {
+      ++by_source[c.source].second;
+      if (furthest >= 3) ++by_source[c.source].first;
+    }
+  }
+  auto rate = [&](const std::string& s) {
+    return static_cast<double>(by_source[s].first) / std::max(1, by_source[s].second);
+  };
+  EXPECT_EQ(by_source.size(), 8u);
+  EXPECT_LT(rate("paid_social"), rate("referral"));
+  EXPECT_LT(rate("paid_social"), rate("organic_search"));
+}
+
+TEST_F(DemoTest, QualifiedContactsAreOwnedByActiveRepsOfTheirTerritory) {
+  std::map<core::Id, std::string> team_region;
+  for (const auto& t : loaded_->teams) team_region[t.id] = t.region;
+  for (const auto& c : loaded_->contacts) {
+    if (!AtMqlOrBeyond(c.stage)) continue;
+    ASSERT_TRUE(c.owner_id.has_value()) << c.email;
+    const core::User& owner = loaded_->users.at(*c.owner_id);
+    EXPECT_EQ(owner.role, core::Role::kSales) << c.email;
+    EXPECT_TRUE(owner.active) << c.email;
+    const bool na = c.country == "US" || c.country == "CA";
+    EXPECT_EQ(team_region.at(*owner.team_id), na ? "North America" : "EMEA") << c.email;
+  }
+}
+
+TEST_F(DemoTest, DealsAgreeWithTheirContactsLifecycle) {
+  std::map<core::Id, const Contact*> by_id;
+  for (const auto& c : loaded_->contacts) by_id[c.id] = &c;
+  for (const auto& d : loaded_->deals) {
+    ASSERT_TRUE(d.contact_id.has_value());
+    const Contact& c = *by_id.at(*d.contact_id);
+    EXPECT_EQ(d.company_id, c.company_id);
+    EXPECT_EQ(d.owner_id, c.owner_id);
+    EXPECT_EQ(d.currency, "EUR");
+    EXPECT_GE(d.amount_minor, 8'000'00);
+    EXPECT_LE(d.amount_minor, 60'000'00);
+    EXPECT_TRUE(d.expected_close.has_value());
+    const auto& h = loaded_->history.at(c.id);
+    auto created = std::find_if(h.begin(), h.end(),
+                                [](const StageChange& e) { return e.cause == "deal_created"; });
+    ASSERT_NE(created, h.end()) << c.email;
+    EXPECT_EQ(created->to, Stage::kOpportunity);
+    EXPECT_EQ(created->at, d.created_at);
+    switch (d.stage) {
+      case core::DealStage::kWon:
+        EXPECT_EQ(c.stage, Stage::kCustomer) << c.email;
+        EXPECT_EQ(h.back().cause, "deal_won");
+        EXPECT_EQ(d.closed_at, c.stage_entered_at);
+        break;
+      case core::DealStage::kLost:
+        EXPECT_FALSE(d.lost_reason.empty());
+        EXPECT_TRUE(d.closed_at.has_value());
+        EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const StageChange& e) {
+          return e.cause == "deal_lost" && e.to == Stage::kRecycled;
+        })) << c.email;
+        break;
+      case core::DealStage::kOpen:
+        EXPECT_EQ(c.stage, Stage::kOpportunity) << c.email;
+        EXPECT_FALSE(d.closed_at.has_value());
+        break;
+    }
+  }
+  // And every customer has its won deal.
+  std::int64_t customers = summary_->contacts_by_stage[static_cast<std::size_t>(Stage::kCustomer)];
+  EXPECT_EQ(customers, summary_->deals_won);
+}
+
+TEST_F(DemoTest, ActivitiesAreByStaffBetweenCreationAndNow) {
+  std::map<core::Id, const Contact*> by_id;
+  for (const auto& c : loaded_->contacts) by_id[c.id] = &c;
+  std::set<core::ActivityType> types;
+  for (const auto& a : loaded_->activities) {
+    ASSERT_TRUE(a.contact_id.has_value());
+    const Contact& c = *by_id.at(*a.contact_id);
+    EXPECT_LE(a.occurred_at, Now());
+    EXPECT_GE(a.occurred_at, c.created_at);
+    const core::User& owner = loaded_->users.at(a.owner_id);
+    if (a.type == core::ActivityType::kNote && a.subject == "Marketing note") {
+      EXPECT_EQ(owner.role, core::Role::kMarketing);
+    } else {
+      EXPECT_EQ(owner.role, core::Role::kSales);
+      EXPECT_EQ(std::optional(a.owner_id), c.owner_id);
+    }
+    types.insert(a.type);
+  }
+  EXPECT_EQ(types.size(), 4u);
+}
+
+TEST_F(DemoTest, ContactsLookReal) {
+  std::set<std::string> emails, personas, countries, titles;
+  for (const auto& c : loaded_->contacts) {
+    EXPECT_TRUE(emails.insert(c.email).second) << c.email;
+    EXPECT_TRUE(core::Validate(c)) << c.email;
+    EXPECT_TRUE(c.email.ends_with(".example")) << c.email;
+    EXPECT_FALSE(c.first_name.empty());
+    EXPECT_FALSE(c.last_name.empty());
+    EXPECT_GE(c.created_at, Now() - std::chrono::days(180));
+    EXPECT_LE(c.created_at, Now());
+    ASSERT_TRUE(c.custom.count("persona")) << c.email;
+    personas.insert(c.custom.at("persona"));
+    countries.insert(c.country);
+    titles.insert(c.title);
+  }
+  EXPECT_EQ(personas,
+            (std::set<std::string>{"head_of_data_saas", "none", "ops_leader_manufacturing"}));
+  EXPECT_GE(countries.size(), 10u);
+  EXPECT_GE(titles.size(), 30u);
+}
+
+TEST_F(DemoTest, ArrivalsDipAtWeekendsAndGrowOverTime) {
+  std::array<std::int64_t, 7> by_weekday{};
+  std::int64_t first_half = 0, second_half = 0;
+  const Instant mid = Now() - std::chrono::days(90);
+  for (const auto& c : loaded_->contacts) {
+    const std::chrono::weekday wd{std::chrono::floor<std::chrono::days>(c.created_at)};
+    ++by_weekday[wd.c_encoding()];
+    (c.created_at < mid ? first_half : second_half)++;
+  }
+  const double weekend = (by_weekday[0] + by_weekday[6]) / 2.0;
+  const double weekday =
+      (by_weekday[1] + by_weekday[2] + by_weekday[3] + by_weekday[4] + by_weekday[5]) / 5.0;
+  EXPECT_GT(weekend / weekday, 0.55);
+  EXPECT_LT(weekend / weekday, 0.85);
+  EXPECT_GT(second_half, first_half);
+}
+
+TEST_F(DemoTest, WritesOneSummaryAuditEntry) {
+  std::vector<core::AuditEntry> entries;
+  auto r = store_->Read([&](store::Tx& tx) -> core::Result<void> {
+    core::AuditQuery q;
+    q.page.limit = core::kMaxPageSize;
+    TANDEM_ASSIGN(auto page, tx.audit().List(q));
+    entries = std::move(page.items);
+    return {};
+  });
+  ASSERT_TRUE(r) << r.error().message;
+  std::vector<core::AuditEntry> demo;
+  for (auto& e : entries) {
+    if (e.entity != "user" || e.action != core::AuditAction::kLogin) demo.push_back(e);
+  }
+  ASSERT_EQ(demo.size(), 1u);
+  EXPECT_EQ(demo[0].entity, "demo");
+  EXPECT_EQ(demo[0].actor.name, "system:demo");
+  EXPECT_TRUE(demo[0].actor.is_system());
+  bool has_contacts = false;
+  for (const auto& ch : demo[0].changes) {
+    if (ch.field == "contacts") {
+      EXPECT_EQ(ch.after, std::to_string(kContacts));
+      has_contacts = true;
+    }
+  }
+  EXPECT_TRUE(has_contacts);
+}
+
+TEST_F(DemoTest, DemoUsersLogInWithTheDemoPassword) {
+  base::FakeClock clock(Now());
+  AuthService auth(*store_, clock, *hasher_);
+  std::set<core::Role> roles;
+  for (const DemoLogin& login : summary_->logins) {
+    EXPECT_TRUE(login.email.ends_with(std::string("@") + std::string(kDemoDomain)));
+    auto r = auth.Login(login.email, kPassword, core::SessionKind::kBearer);
+    ASSERT_TRUE(r) << login.email << ": " << r.error().message;
+    EXPECT_EQ(r->user.role, login.role);
+    roles.insert(login.role);
+  }
+  EXPECT_EQ(roles.size(), 4u);
+  auto wrong =
+      auth.Login(summary_->logins.front().email, "not-the-password", core::SessionKind::kBearer);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, core::ErrorCode::kUnauthenticated);
+}
+
+TEST_F(DemoTest, RefusesAStoreThatAlreadyHasContacts) {
+  auto again = GenerateDemo(*store_, *hasher_, Settings(10));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::kFailedPrecondition);
+  std::int64_t count = 0;
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(count, tx.contacts().CountAll());
+    return {};
+  }));
+  EXPECT_EQ(count, kContacts);
+}
+
+TEST_F(DemoTest, DescribeListsTheLoginsAndThePassword) {
+  const std::string text = Describe(*summary_, kPassword);
+  EXPECT_NE(text.find(kPassword), std::string::npos);
+  for (const DemoLogin& login : summary_->logins) {
+    EXPECT_NE(text.find(login.email), std::string::npos) << login.email;
+  }
+  EXPECT_NE(text.find("2,000 contacts"), std::string::npos) << text;
+}
+
+TEST(DemoDeterminismTest, SameSeedAndNowGiveTheSameCompany) {
+  PasswordHasher hasher(PasswordSettings::Fastest());
+  auto a_store = OpenStore();
+  auto b_store = OpenStore();
+  auto c_store = OpenStore();
+  auto a = GenerateDemo(*a_store, hasher, Settings(700));
+  auto b = GenerateDemo(*b_store, hasher, Settings(700));
+  auto c = GenerateDemo(*c_store, hasher, Settings(700, 7));
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(*a, *b);
+  const Loaded la = Load(*a_store), lb = Load(*b_store), lc = Load(*c_store);
+  ASSERT_EQ(la.contacts.size(), lb.contacts.size());
+  for (std::size_t i = 0; i < 200; ++i) {
+    const Contact &x = la.contacts[i], &y = lb.contacts[i];
+    EXPECT_EQ(x.email, y.email);
+    EXPECT_EQ(x.first_name, y.first_name);
+    EXPECT_EQ(x.title, y.title);
+    EXPECT_EQ(x.phone, y.phone);
+    EXPECT_EQ(x.company_id, y.company_id);
+    EXPECT_EQ(x.owner_id, y.owner_id);
+    EXPECT_EQ(x.stage, y.stage);
+    EXPECT_EQ(x.stage_entered_at, y.stage_entered_at);
+    EXPECT_EQ(x.source, y.source);
+    EXPECT_EQ(x.campaign, y.campaign);
+    EXPECT_EQ(x.custom, y.custom);
+    EXPECT_EQ(x.created_at, y.created_at);
+    EXPECT_EQ(la.history.at(x.id).size(), lb.history.at(y.id).size());
+  }
+  EXPECT_EQ(la.activities.size(), lb.activities.size());
+  // Another seed, another company.
+  EXPECT_NE(la.contacts[0].email, lc.contacts[0].email);
+}
+
+TEST(DemoSettingsTest, RejectsBadSettingsBeforeWriting) {
+  PasswordHasher hasher(PasswordSettings::Fastest());
+  auto store = OpenStore();
+  auto field_of = [&](DemoSettings s) {
+    auto r = GenerateDemo(*store, hasher, s);
+    EXPECT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
+    return r.error().field;
+  };
+  auto s = Settings();
+  s.contacts = -1;
+  EXPECT_EQ(field_of(s), "contacts");
+  s = Settings();
+  s.days = 0;
+  EXPECT_EQ(field_of(s), "days");
+  s = Settings();
+  s.now = Instant{};
+  EXPECT_EQ(field_of(s), "now");
+  s = Settings();
+  s.password = "short";
+  EXPECT_EQ(field_of(s), "password");
+  // Nothing was written: a valid run still succeeds.
+  auto ok = GenerateDemo(*store, hasher, Settings(0));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->contacts, 0);
+  EXPECT_EQ(ok->users, 13);
+}
+
+}  // namespace
+}  // namespace tandem::app
