@@ -171,16 +171,15 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
     c->idle = false;
     if (ec) {
       if (Gone(ec)) co_return;
-      if (ec == http::error::header_limit) {
+      if (ec == http::error::body_limit) {
+        // The Content-Length alone is over the limit: refused before the body is sent.
+        co_await Refuse(*c, 413, "payload_too_large",
+                        "the body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
+      } else if (ec == http::error::header_limit) {
         co_await Refuse(*c, 431, "header_too_large", "the request headers are too large");
       } else {
         co_await Refuse(*c, 400, "bad_request", "malformed HTTP request: " + ec.message());
       }
-      co_return;
-    }
-    if (auto length = parser.content_length(); length && *length > settings.max_body_bytes) {
-      co_await Refuse(*c, 413, "payload_too_large",
-                      "the body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
       co_return;
     }
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -341,6 +340,9 @@ void HttpServer::Stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  // The posted close may not have run before the stop; with the threads gone it is safe here.
+  error_code ec;
+  s.acceptor->close(ec);
 }
 
 }  // namespace tandem::api

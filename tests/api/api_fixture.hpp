@@ -91,8 +91,8 @@ class ApiTest : public ::testing::Test {
   virtual ApiSettings Settings() { return {}; }
 
   // A request exactly as given (no credentials added).
-  Reply Send(std::string method, std::string target, std::string body = {},
-             HeaderList headers = {}, std::string ip = "10.0.0.1") {
+  Reply Send(std::string method, std::string target, std::string body = {}, HeaderList headers = {},
+             std::string ip = "10.0.0.1") {
     auto req = MakeRequest(std::move(method), target, std::move(body), std::move(headers), ip);
     EXPECT_TRUE(req) << target;
     Reply r;

@@ -141,8 +141,8 @@ TEST_F(AuthApiTest, ABearerTokenIsNotACookieSession) {
   // A bearer session carries no CSRF token, so it must not be accepted from a cookie.
   ExpectUnauthenticated(WithCookie(rep1_, "GET", "/api/v1/me"));
   const std::string none;
-  ExpectUnauthenticated(WithCookie(rep1_, "POST", "/api/v1/contacts", R"({"email":"a@b.co"})",
-                                   &none));
+  ExpectUnauthenticated(
+      WithCookie(rep1_, "POST", "/api/v1/contacts", R"({"email":"a@b.co"})", &none));
 }
 
 class SecureCookieApiTest : public AuthApiTest {
@@ -177,7 +177,8 @@ TEST_F(AuthApiTest, LoginsAreRateLimitedPerClientAddress) {
 }
 
 TEST_F(AuthApiTest, ApiKeysAreShownOnceAndNarrowedByScopes) {
-  auto created = As(admin_, "POST", "/api/v1/api-keys", R"({"name":"reporting","scopes":["read"]})");
+  auto created =
+      As(admin_, "POST", "/api/v1/api-keys", R"({"name":"reporting","scopes":["read"]})");
   ASSERT_EQ(created.status(), 201) << created;
   const std::string secret = created.Str("secret");
   EXPECT_EQ(secret.rfind("tnd_k_", 0), 0u);
@@ -213,9 +214,9 @@ TEST_F(AuthApiTest, ApiKeysAreShownOnceAndNarrowedByScopes) {
 
   // A write key writes; once revoked, nothing.
   auto writer = As(admin_, "POST", "/api/v1/api-keys", R"({"name":"sync","scopes":["write"]})");
-  EXPECT_EQ(As(writer.Str("secret"), "POST", "/api/v1/contacts", R"({"email":"w@x.example"})")
-                .status(),
-            201);
+  EXPECT_EQ(
+      As(writer.Str("secret"), "POST", "/api/v1/contacts", R"({"email":"w@x.example"})").status(),
+      201);
   const std::string key_path = "/api/v1/api-keys/" + std::to_string(writer.Int("id"));
   EXPECT_EQ(As(admin_, "DELETE", key_path).status(), 204);
   ExpectUnauthenticated(As(writer.Str("secret"), "GET", "/api/v1/contacts"));
@@ -231,8 +232,9 @@ TEST_F(AuthApiTest, OnlyAdminsManageKeysAndKeyRequestsAreChecked) {
     EXPECT_EQ(r.status(), 403) << r;
     EXPECT_EQ(As(*token, "GET", "/api/v1/api-keys").status(), 403);
   }
-  EXPECT_EQ(As(admin_, "POST", "/api/v1/api-keys", R"({"name":"x","scopes":["root"]})").ErrorField(),
-            "scopes");
+  EXPECT_EQ(
+      As(admin_, "POST", "/api/v1/api-keys", R"({"name":"x","scopes":["root"]})").ErrorField(),
+      "scopes");
   EXPECT_EQ(As(admin_, "POST", "/api/v1/api-keys", R"({"name":"x","scopes":[]})").ErrorField(),
             "scopes");
   EXPECT_EQ(As(admin_, "POST", "/api/v1/api-keys", R"({"scopes":["read"]})").ErrorField(), "name");

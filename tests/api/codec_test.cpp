@@ -25,8 +25,8 @@ TEST(ParseJsonTest, AcceptsOneStrictDocument) {
 }
 
 TEST(ParseJsonTest, RefusesMalformedTextNamingTheProblemAndWhere) {
-  for (const char* text : {"{\"a\":1,}", "{'a':1}", "{\"a\":1} x", "[1,2", "{\"a\":/*c*/1}",
-                           "nul", "{\"a\":\"\\ud800\"}", "{\"a\":1e400}"}) {
+  for (const char* text : {"{\"a\":1,}", "{'a':1}", "{\"a\":1} x", "[1,2", "{\"a\":/*c*/1}", "nul",
+                           "{\"a\":\"\\ud800\"}", "{\"a\":1e400}"}) {
     auto v = ParseJson(text);
     ASSERT_FALSE(v) << text;
     EXPECT_EQ(v.error().code, core::ErrorCode::kInvalidArgument);
@@ -65,7 +65,9 @@ TEST(WriteJsonTest, EscapesWhatCouldBreakOutOfAScriptOrAString) {
 
 TEST(WriteJsonTest, KeepsUtf8AndReplacesBrokenBytes) {
   EXPECT_EQ(WriteJson(json::value("Zoë 東京")), "\"Zoë 東京\"");
-  EXPECT_EQ(WriteJson(json::value("a\xff" "b")), "\"a\\ufffdb\"");
+  EXPECT_EQ(WriteJson(json::value("a\xff"
+                                  "b")),
+            "\"a\\ufffdb\"");
   EXPECT_EQ(WriteJson(json::value("\xed\xa0\x80")), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
 }
 
@@ -107,9 +109,9 @@ TEST(MoneyTest, WritesMinorUnitsAsDecimalNumbers) {
 TEST(CursorTest, RoundTripsAndIsBoundToItsList) {
   core::Cursor c{"ada@example.com\nwith newline", 42};
   const std::string text = EncodeCursor("contacts:email", c);
-  EXPECT_EQ(text.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   auto back = DecodeCursor("contacts:email", text);
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, c);
@@ -119,8 +121,8 @@ TEST(CursorTest, RoundTripsAndIsBoundToItsList) {
 }
 
 TEST(CursorTest, RefusesAnythingItDidNotMake) {
-  for (const char* text : {"", "!!!", "abc", "a", "Y29udGFjdHM", "bm90aGluZw",
-                           "Y29udGFjdHM6ZW1haWwKMAp4"}) {
+  for (const char* text :
+       {"", "!!!", "abc", "a", "Y29udGFjdHM", "bm90aGluZw", "Y29udGFjdHM6ZW1haWwKMAp4"}) {
     auto r = DecodeCursor("contacts:email", text);
     ASSERT_FALSE(r) << text;
     EXPECT_EQ(r.error().field, "cursor");
@@ -140,13 +142,13 @@ TEST(Base64UrlTest, RoundTripsEveryLength) {
 }
 
 Schema TestSchema() {
-  return {"Test",
-          "",
-          {TextField("name", "").Required(), IdField("owner_id", "").Nullable(),
-           IntField("n", 0, 10, ""), BoolField("flag", ""), InstantField("at", ""),
-           DateField("day", ""), EnumField("color", {"red", "blue"}, ""),
-           EnumListField("tags", {"a", "b"}, ""), MoneyField("amount", ""),
-           MapField("custom", "")}};
+  return {
+      "Test",
+      "",
+      {TextField("name", "").Required(), IdField("owner_id", "").Nullable(),
+       IntField("n", 0, 10, ""), BoolField("flag", ""), InstantField("at", ""),
+       DateField("day", ""), EnumField("color", {"red", "blue"}, ""),
+       EnumListField("tags", {"a", "b"}, ""), MoneyField("amount", ""), MapField("custom", "")}};
 }
 
 core::Error BodyError(const std::string& text) {
@@ -234,7 +236,7 @@ TEST(RateLimiterTest, RefusesPastTheBurstAndRefillsWithTheClock) {
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(limiter.Take("1.2.3.4").allowed) << i;
   auto refused = limiter.Take("1.2.3.4");
   EXPECT_FALSE(refused.allowed);
-  EXPECT_EQ(refused.retry_after, 6s);           // one token every 6 s
+  EXPECT_EQ(refused.retry_after, 6s);            // one token every 6 s
   EXPECT_TRUE(limiter.Take("5.6.7.8").allowed);  // other clients are not affected
   clock.Advance(5999ms);
   EXPECT_FALSE(limiter.Take("1.2.3.4").allowed);
@@ -261,8 +263,8 @@ TEST(CredentialTest, ReadsBearerHeaderOrSessionCookie) {
   ASSERT_TRUE(bearer && *bearer);
   EXPECT_EQ((*bearer)->token, "tok");
   EXPECT_FALSE((*bearer)->cookie);
-  auto cookie = ReadCredential(
-      *MakeRequest("GET", "/", "", {{"Cookie", "a=b; tandem_session=xyz; c=d"}}));
+  auto cookie =
+      ReadCredential(*MakeRequest("GET", "/", "", {{"Cookie", "a=b; tandem_session=xyz; c=d"}}));
   ASSERT_TRUE(cookie && *cookie);
   EXPECT_EQ((*cookie)->token, "xyz");
   EXPECT_TRUE((*cookie)->cookie);

@@ -29,9 +29,9 @@ TEST_F(DirectoryApiTest, AdminsCreateUsersOthersCannot) {
                R"({"email":"new@acme.example","name":"Again","role":"sales"})")
                 .ErrorCode(),
             "already_exists");
-  EXPECT_EQ(As(admin_, "POST", "/api/v1/users", R"({"email":"y@acme.example","name":"Y"})")
-                .ErrorField(),
-            "role");
+  EXPECT_EQ(
+      As(admin_, "POST", "/api/v1/users", R"({"email":"y@acme.example","name":"Y"})").ErrorField(),
+      "role");
   EXPECT_EQ(As(admin_, "POST", "/api/v1/users",
                R"({"email":"y@acme.example","name":"Y","role":"emperor"})")
                 .ErrorField(),
@@ -66,8 +66,8 @@ TEST_F(DirectoryApiTest, DeactivatingAUserEndsTheirSessions) {
   EXPECT_FALSE(r.body.at("active").as_bool());
   EXPECT_EQ(As(rep2_, "GET", "/api/v1/me").status(), 401);
   EXPECT_EQ(As(admin_, "GET", "/api/v1/users?active=false").items().size(), 1u);
-  auto self = As(admin_, "PATCH", "/api/v1/users/" + std::to_string(admin_id_),
-                 R"({"role":"sales"})");
+  auto self =
+      As(admin_, "PATCH", "/api/v1/users/" + std::to_string(admin_id_), R"({"role":"sales"})");
   EXPECT_EQ(self.status(), 422) << self;
   EXPECT_EQ(As(admin_, "GET", "/api/v1/users/4242").status(), 404);
 }
@@ -108,10 +108,9 @@ TEST_F(DirectoryApiTest, TeamsCrud) {
   auto joined = As(admin_, "PATCH", "/api/v1/users/" + std::to_string(rep1_id_),
                    R"({"team_id":)" + std::to_string(created.Int("id")) + "}");
   ASSERT_EQ(joined.status(), 200) << joined;
-  EXPECT_EQ(As(rep1_, "GET", "/api/v1/users?team_id=" + std::to_string(created.Int("id")))
-                .items()
-                .size(),
-            1u);
+  EXPECT_EQ(
+      As(rep1_, "GET", "/api/v1/users?team_id=" + std::to_string(created.Int("id"))).items().size(),
+      1u);
   EXPECT_EQ(As(manager_, "DELETE", path).status(), 204);
   EXPECT_EQ(As(manager_, "GET", path).status(), 404);
 }
@@ -151,7 +150,8 @@ TEST_F(DirectoryApiTest, AuditShowsWhoChangedWhatWithBeforeAndAfter) {
 
   auto by_actor = As(manager_, "GET", "/api/v1/audit?actor_user_id=" + std::to_string(admin_id_));
   ASSERT_EQ(by_actor.status(), 200) << by_actor;
-  for (const auto& e : by_actor.items()) EXPECT_EQ(e.at("actor").at("user_id").as_int64(), admin_id_);
+  for (const auto& e : by_actor.items())
+    EXPECT_EQ(e.at("actor").at("user_id").as_int64(), admin_id_);
   auto page = As(admin_, "GET", "/api/v1/audit?limit=2");
   ASSERT_EQ(page.items().size(), 2u);
   auto next = As(admin_, "GET", "/api/v1/audit?limit=2&cursor=" + page.Str("next_cursor"));

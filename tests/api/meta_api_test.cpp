@@ -41,12 +41,12 @@ void Conforms(const json::value& v, const json::object& schema, const json::obje
     for (const auto& s : all->as_array()) Conforms(v, s.as_object(), doc, where);
     return;
   }
-  const std::string type = schema.contains("type") ? std::string(schema.at("type").as_string())
-                                                   : std::string();
+  const std::string type =
+      schema.contains("type") ? std::string(schema.at("type").as_string()) : std::string();
   if (type == "object") {
     ASSERT_TRUE(v.is_object()) << where;
-    const auto& props = schema.contains("properties") ? schema.at("properties").as_object()
-                                                      : json::object();
+    const auto& props =
+        schema.contains("properties") ? schema.at("properties").as_object() : json::object();
     if (const auto* req = schema.if_contains("required")) {
       for (const auto& name : req->as_array()) {
         EXPECT_TRUE(v.as_object().contains(name.as_string())) << where << " lacks " << name;
@@ -121,8 +121,8 @@ class MetaApiTest : public ApiTest {
     json::object doc_resp = resp->as_object();
     if (const auto* ref = doc_resp.if_contains("$ref")) {
       std::string name(ref->as_string());
-      doc_resp = doc_.at("components").at("responses").at(name.substr(name.rfind('/') + 1))
-                     .as_object();
+      doc_resp =
+          doc_.at("components").at("responses").at(name.substr(name.rfind('/') + 1)).as_object();
     }
     if (const auto* content = doc_resp.if_contains("content")) {
       const auto* jsn = content->as_object().if_contains("application/json");
@@ -180,10 +180,10 @@ TEST_F(MetaApiTest, OpenApiDocumentsEveryRouteAndNothingElse) {
     }
   }
   EXPECT_EQ(documented, registered);
-  for (const char* must : {"POST /api/v1/contacts", "GET /api/v1/contacts/{id}/timeline",
-                           "PUT /api/v1/users/{id}/password", "DELETE /api/v1/api-keys/{id}",
-                           "GET /api/v1/audit", "POST /api/v1/auth/login", "GET /healthz",
-                           "GET /metrics", "GET /api/v1/me"}) {
+  for (const char* must :
+       {"POST /api/v1/contacts", "GET /api/v1/contacts/{id}/timeline",
+        "PUT /api/v1/users/{id}/password", "DELETE /api/v1/api-keys/{id}", "GET /api/v1/audit",
+        "POST /api/v1/auth/login", "GET /healthz", "GET /metrics", "GET /api/v1/me"}) {
     EXPECT_TRUE(registered.count(must)) << must;
   }
   // Public routes say so; the rest inherit the bearer and cookie schemes.
@@ -226,8 +226,9 @@ TEST_F(MetaApiTest, EveryRefResolves) {
 
 TEST_F(MetaApiTest, ResponsesMatchTheDocument) {
   const std::string c = "/api/v1/contacts";
-  auto contact = Checked(manager_, "POST", c, c, R"({"email":"doc@x.example","owner_id":)" +
-                                                     std::to_string(rep1_id_) + "}");
+  auto contact =
+      Checked(manager_, "POST", c, c,
+              R"({"email":"doc@x.example","owner_id":)" + std::to_string(rep1_id_) + "}");
   ASSERT_EQ(contact.status(), 201);
   const std::string id = std::to_string(contact.Int("id"));
   Checked(manager_, "GET", c + "/" + id, c + "/{id}");
@@ -271,8 +272,8 @@ TEST_F(MetaApiTest, ResponsesMatchTheDocument) {
 }
 
 TEST_F(MetaApiTest, TheConformanceCheckCatchesDrift) {
-  const auto contact = As(manager_, "GET", "/api/v1/contacts/" +
-                                               std::to_string(NewContact("drift@x.example")));
+  const auto contact =
+      As(manager_, "GET", "/api/v1/contacts/" + std::to_string(NewContact("drift@x.example")));
   ASSERT_EQ(contact.status(), 200);
   const json::object schema{{"$ref", "#/components/schemas/Contact"}};
   Conforms(contact.body, schema, doc_, "contact");  // passes as it is
@@ -320,8 +321,8 @@ TEST_F(MetaApiTest, EveryAnswerCarriesTheSecurityHeaders) {
       As(manager_, "GET", "/api/v1/contacts"),
       As(manager_, "GET", "/api/v1/contacts/1"),
       Send("GET", "/api/v1/contacts"),
-      As(manager_, "DELETE", "/api/v1/teams/" + std::to_string(Create(manager_, "/api/v1/teams",
-                                                                        {{"name", "t"}}))),
+      As(manager_, "DELETE",
+         "/api/v1/teams/" + std::to_string(Create(manager_, "/api/v1/teams", {{"name", "t"}}))),
       Send("GET", "/metrics"),
       Send("GET", "/nowhere"),
       Send("POST", "/api/v1/contacts/1"),
@@ -368,8 +369,9 @@ TEST_F(MetaApiTest, AnExceptionBelowIsOne500LoggedWithItsRoute) {
   throwing.armed = true;
   auto r = call("/api/v1/contacts/1");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"internal","message":"an internal error occurred; it has been logged","field":""}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"internal","message":"an internal error occurred; it has been logged","field":""}})");
   EXPECT_EQ(r.body.find("fire"), std::string::npos);  // the cause stays in the log
   ASSERT_EQ(log.size(), 1u);
   EXPECT_NE(log[0].find("GET /api/v1/contacts/{id}"), std::string::npos) << log[0];

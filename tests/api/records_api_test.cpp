@@ -33,7 +33,8 @@ TEST_F(RecordsApiTest, CompaniesCrudFiltersAndSorts) {
   EXPECT_EQ(created.Int("employees"), 120);
   EXPECT_EQ(created.Int("owner_id"), rep1_id_);  // a rep's company is theirs
   clock_.Advance(1s);
-  const auto bolt = Create(manager_, "/api/v1/companies", {{"name", "Bolt"}, {"industry", "retail"}});
+  const auto bolt =
+      Create(manager_, "/api/v1/companies", {{"name", "Bolt"}, {"industry", "retail"}});
 
   EXPECT_EQ(Ids(rep2_, "/api/v1/companies"), (V{acme, bolt}));
   EXPECT_EQ(Ids(rep2_, "/api/v1/companies?sort=-name"), (V{bolt, acme}));
@@ -118,11 +119,15 @@ TEST_F(RecordsApiTest, DealMoneyAndStagesAreChecked) {
 TEST_F(RecordsApiTest, DealListsFilterAndSort) {
   const auto c = NewContact("d@x.example");
   const auto small = Create(manager_, "/api/v1/deals",
-                            {{"title", "small"}, {"amount", 100}, {"contact_id", c},
-                             {"expected_close", "2027-01-15"}, {"owner_id", rep1_id_}});
+                            {{"title", "small"},
+                             {"amount", 100},
+                             {"contact_id", c},
+                             {"expected_close", "2027-01-15"},
+                             {"owner_id", rep1_id_}});
   clock_.Advance(1s);
-  const auto big = Create(manager_, "/api/v1/deals",
-                          {{"title", "big"}, {"amount", 9000.99}, {"expected_close", "2027-02-15"}});
+  const auto big =
+      Create(manager_, "/api/v1/deals",
+             {{"title", "big"}, {"amount", 9000.99}, {"expected_close", "2027-02-15"}});
   clock_.Advance(1s);
   const auto mid = Create(manager_, "/api/v1/deals", {{"title", "mid"}, {"amount", 500}});
   As(manager_, "PATCH", "/api/v1/deals/" + std::to_string(mid), R"({"stage":"won"})");
@@ -140,8 +145,8 @@ TEST_F(RecordsApiTest, DealListsFilterAndSort) {
   // Walk the amount order page by page.
   auto first = As(rep2_, "GET", "/api/v1/deals?sort=amount&limit=2");
   ASSERT_EQ(first.items().size(), 2u);
-  auto second = As(rep2_, "GET", "/api/v1/deals?sort=amount&limit=2&cursor=" +
-                                     first.Str("next_cursor"));
+  auto second =
+      As(rep2_, "GET", "/api/v1/deals?sort=amount&limit=2&cursor=" + first.Str("next_cursor"));
   ASSERT_EQ(second.status(), 200) << second;
   ASSERT_EQ(second.items().size(), 1u);
   EXPECT_EQ(second.items()[0].at("id").as_int64(), big);
@@ -165,8 +170,7 @@ TEST_F(RecordsApiTest, ActivitiesCrudFiltersAndOwnership) {
   EXPECT_EQ(Ids(manager_, "/api/v1/activities"), (V{call, email}));
   EXPECT_EQ(Ids(manager_, "/api/v1/activities?sort=occurred_at"), (V{email, call}));
   EXPECT_EQ(Ids(manager_, "/api/v1/activities?type=call"), V{call});
-  EXPECT_EQ(Ids(manager_, "/api/v1/activities?owner_id=" + std::to_string(marketer_id_)),
-            V{email});
+  EXPECT_EQ(Ids(manager_, "/api/v1/activities?owner_id=" + std::to_string(marketer_id_)), V{email});
   EXPECT_EQ(Ids(manager_, "/api/v1/activities?contact_id=" + std::to_string(c) +
                               "&from=2026-09-21T11:00:00.001Z"),
             V{call});
