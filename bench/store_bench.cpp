@@ -34,21 +34,22 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kUsers = 50;
 constexpr int kContactsPerCompany = 50;
-constexpr int kLoadBatch = 10'000;
+constexpr int kLoadBatch = 50'000;
 const core::Instant kStart = core::FromMillis(1'700'000'000'000);  // late 2023
 
-const char* kFirst[] = {"james", "mary", "john", "patricia", "robert", "jennifer", "michael",
-                        "linda", "david", "elizabeth", "william", "barbara", "richard", "susan",
-                        "joseph", "jessica", "thomas", "sarah", "carlos", "zoë", "ana", "noah",
-                        "sofia", "liam", "emma", "yuki", "li", "fatima", "omar", "ingrid"};
-const char* kSyllables[] = {"ka", "lo", "mi", "ren", "sto", "vel", "an", "dor", "ber", "tin",
-                            "gar", "son", "ley", "mor", "qu", "zel", "fen", "ri", "wal", "ton"};
-const char* kSources[] = {"organic_search", "paid_search", "paid_social", "email", "event",
-                          "referral", "direct", "partner"};
-const core::Stage kStages[] = {core::Stage::kVisitor, core::Stage::kLead, core::Stage::kLead,
-                               core::Stage::kLead,    core::Stage::kMql,  core::Stage::kSal,
-                               core::Stage::kSql,     core::Stage::kOpportunity,
-                               core::Stage::kCustomer, core::Stage::kRecycled};
+const char* kFirst[] = {"james",   "mary",  "john",   "patricia",  "robert",  "jennifer",
+                        "michael", "linda", "david",  "elizabeth", "william", "barbara",
+                        "richard", "susan", "joseph", "jessica",   "thomas",  "sarah",
+                        "carlos",  "zoë",   "ana",    "noah",      "sofia",   "liam",
+                        "emma",    "yuki",  "li",     "fatima",    "omar",    "ingrid"};
+const char* kSyllables[] = {"ka",  "lo",  "mi",  "ren", "sto", "vel", "an",  "dor", "ber", "tin",
+                            "gar", "son", "ley", "mor", "qu",  "zel", "fen", "ri",  "wal", "ton"};
+const char* kSources[] = {"organic_search", "paid_search", "paid_social", "email",
+                          "event",          "referral",    "direct",      "partner"};
+const core::Stage kStages[] = {
+    core::Stage::kVisitor,  core::Stage::kLead,    core::Stage::kLead, core::Stage::kLead,
+    core::Stage::kMql,      core::Stage::kSal,     core::Stage::kSql,  core::Stage::kOpportunity,
+    core::Stage::kCustomer, core::Stage::kRecycled};
 
 std::int64_t ContactCount() {
   const char* env = std::getenv("TANDEM_BENCH_CONTACTS");
@@ -165,7 +166,8 @@ struct BigStore {
         if (auto r = tx.companies().Insert(co); !r) return core::Fail(r.error());
       }
       return {};
-    }), "seeding users and companies");
+    }),
+          "seeding users and companies");
     const auto start = Clock::now();
     for (std::int64_t done = 0; done < contacts; done += kLoadBatch) {
       Check(s->Write([&](store::Tx& tx) -> Result<void> {
@@ -175,7 +177,8 @@ struct BigStore {
           }
         }
         return {};
-      }), "bulk load");
+      }),
+            "bulk load");
     }
     load_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     next_email = contacts;
@@ -219,7 +222,9 @@ BigStore& Big() {
 // Records each iteration's latency and reports p50/p99 in microseconds.
 class Latencies {
  public:
-  void Add(Clock::duration d) { us_.push_back(std::chrono::duration<double, std::micro>(d).count()); }
+  void Add(Clock::duration d) {
+    us_.push_back(std::chrono::duration<double, std::micro>(d).count());
+  }
   void Report(benchmark::State& state) {
     if (us_.empty()) return;
     std::sort(us_.begin(), us_.end());
@@ -253,7 +258,8 @@ void BM_GetContactById(benchmark::State& state) {
       if (!c || !*c) return core::Fail(core::Error::Internal("missing contact"));
       benchmark::DoNotOptimize(c->value().email.data());
       return {};
-    }), "get");
+    }),
+          "get");
     lat.Add(Clock::now() - start);
   }
   lat.Report(state);
@@ -261,16 +267,39 @@ void BM_GetContactById(benchmark::State& state) {
 BENCHMARK(BM_GetContactById)->Unit(benchmark::kMicrosecond);
 
 enum Filter : int {
-  kNone, kStage, kOwner, kUnowned, kSource, kCampaign, kCompany, kCreatedRange,
-  kStageByLastName, kOwnerByEmail, kTextRare, kTextCommon, kTextCommonByLastName, kTextPrefix2,
+  kNone,
+  kStage,
+  kOwner,
+  kUnowned,
+  kSource,
+  kCampaign,
+  kCompany,
+  kCreatedRange,
+  kStageByLastName,
+  kOwnerByEmail,
+  kTextRare,
+  kTextCommon,
+  kTextCommonByLastName,
+  kTextPrefix2,
   kTextTwoWords
 };
 
 const char* FilterName(int f) {
-  static const char* names[] = {"none", "stage", "owner", "unowned", "source", "campaign",
-                                "company", "created_range", "stage+sort_last_name",
-                                "owner+sort_email", "text_rare", "text_common",
-                                "text_common+sort_last_name", "text_prefix2", "text_two_words"};
+  static const char* names[] = {"none",
+                                "stage",
+                                "owner",
+                                "unowned",
+                                "source",
+                                "campaign",
+                                "company",
+                                "created_range",
+                                "stage+sort_last_name",
+                                "owner+sort_email",
+                                "text_rare",
+                                "text_common",
+                                "text_common+sort_last_name",
+                                "text_prefix2",
+                                "text_two_words"};
   return names[f];
 }
 
@@ -373,7 +402,8 @@ void BM_ListContacts(benchmark::State& state) {
             if (!page) return core::Fail(page.error());
             next = page->next;
             return {};
-          }), "walking");
+          }),
+                "walking");
           if (!next) break;
           q.page.after = next;
         }
@@ -404,12 +434,14 @@ void BM_ListContacts(benchmark::State& state) {
       if (!page) return core::Fail(page.error());
       rows += static_cast<std::int64_t>(page->items.size());
       return {};
-    }), "list");
+    }),
+          "list");
     lat.Add(Clock::now() - start);
   }
   lat.Report(state);
   state.counters["rows_per_page"] =
-      static_cast<double>(rows) / static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
+      static_cast<double>(rows) /
+      static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
   state.SetLabel(std::string(FilterName(filter)) + (deep ? " deep" : " first"));
 }
 BENCHMARK(BM_ListContacts)
@@ -424,7 +456,8 @@ void BM_CountAll(benchmark::State& state) {
       if (!n) return core::Fail(n.error());
       benchmark::DoNotOptimize(*n);
       return {};
-    }), "count");
+    }),
+          "count");
   }
 }
 BENCHMARK(BM_CountAll)->Unit(benchmark::kMicrosecond);
@@ -442,7 +475,8 @@ void BM_InsertBatch500(benchmark::State& state) {
         if (!r) return core::Fail(r.error());
       }
       return {};
-    }), "insert batch");
+    }),
+          "insert batch");
     lat.Add(Clock::now() - start);
   }
   lat.Report(state);

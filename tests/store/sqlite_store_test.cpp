@@ -65,7 +65,9 @@ std::unique_ptr<Store> OpenOrDie(const SqliteSettings& settings) {
   return store ? std::move(*store) : nullptr;
 }
 
-std::unique_ptr<Store> MemoryStore() { return OpenOrDie({":memory:", 2, nullptr}); }
+std::unique_ptr<Store> MemoryStore() {
+  return OpenOrDie({":memory:", 2, nullptr});
+}
 
 std::unique_ptr<Store> TempFileStore() {
   auto dir = std::make_unique<TempDir>();
@@ -283,8 +285,7 @@ TEST(SqliteStoreTest, SchemaEnforcesCodesAndAppendOnlyHistory) {
     if (!appended) return core::Fail(appended.error());
     return {};
   }));
-  EXPECT_NE(RawQuery(path, "UPDATE contacts SET stage = 'bogus'").find("CHECK"),
-            std::string::npos);
+  EXPECT_NE(RawQuery(path, "UPDATE contacts SET stage = 'bogus'").find("CHECK"), std::string::npos);
   EXPECT_NE(RawQuery(path, "UPDATE stage_history SET reason = 'x'").find("append-only"),
             std::string::npos);
   EXPECT_EQ(RawQuery(path, "SELECT stage FROM contacts"), "lead");

@@ -56,10 +56,14 @@ inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>
   return info.param.name;
 }
 
-inline void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
+inline void PrintTo(const StoreFactory& f, std::ostream* os) {
+  *os << f.name;
+}
 
 inline const Instant kT0 = FromMillis(1'790'000'000'123);
-inline Instant At(std::int64_t offset_ms) { return kT0 + std::chrono::milliseconds(offset_ms); }
+inline Instant At(std::int64_t offset_ms) {
+  return kT0 + std::chrono::milliseconds(offset_ms);
+}
 
 // Text that must be stored byte for byte.
 inline const std::string kTricky = "O'Brien \"Ünïcödé\" 名前 '; DROP TABLE contacts;-- \\ %_";
@@ -348,12 +352,12 @@ std::vector<Id> ExpectedOrder(std::vector<T> items, K key, SortDir dir) {
   return IdsOf(items);
 }
 
-#define EXPECT_ERROR(result, error_code, error_field)                        \
-  do {                                                                       \
-    const auto& r_ = (result);                                               \
-    ASSERT_FALSE(r_) << "expected an error";                                 \
-    EXPECT_EQ(r_.error().code, error_code) << r_.error().message;            \
-    EXPECT_EQ(r_.error().field, error_field) << r_.error().message;          \
+#define EXPECT_ERROR(result, error_code, error_field)               \
+  do {                                                              \
+    const auto& r_ = (result);                                      \
+    ASSERT_FALSE(r_) << "expected an error";                        \
+    EXPECT_EQ(r_.error().code, error_code) << r_.error().message;   \
+    EXPECT_EQ(r_.error().field, error_field) << r_.error().message; \
   } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -477,10 +481,9 @@ TEST_P(StoreContractTest, UpdateAndDeleteOfMissingIdsAreNotFound) {
   u.email = "ghost@example.com";
   u.name = "Ghost";
   EXPECT_ERROR(W([&](Tx& tx) { return tx.users().Update(u); }), ErrorCode::kNotFound, "");
-  EXPECT_ERROR(W([](Tx& tx) { return tx.users().SetPasswordHash(777, "x"); }),
-               ErrorCode::kNotFound, "");
-  EXPECT_ERROR(R([](Tx& tx) { return tx.users().GetPasswordHash(777); }), ErrorCode::kNotFound,
+  EXPECT_ERROR(W([](Tx& tx) { return tx.users().SetPasswordHash(777, "x"); }), ErrorCode::kNotFound,
                "");
+  EXPECT_ERROR(R([](Tx& tx) { return tx.users().GetPasswordHash(777); }), ErrorCode::kNotFound, "");
   EXPECT_ERROR(W([](Tx& tx) { return tx.activities().Delete(777); }), ErrorCode::kNotFound, "");
   EXPECT_ERROR(W([](Tx& tx) { return tx.auth().RevokeApiKey(777, kT0); }), ErrorCode::kNotFound,
                "");
@@ -638,20 +641,21 @@ TEST_P(StoreContractTest, ContactListHonoursEveryFilterSortAndDirection) {
        [](const Contact& c) { return c.stage == Stage::kMql; }},
       {"owner", [&](auto& q) { q.owner_id = f.owner_a; },
        [&](const Contact& c) { return c.owner_id == f.owner_a; }},
-      {"unowned", [](auto& q) { q.unowned = true; },
-       [](const Contact& c) { return !c.owner_id; }},
+      {"unowned", [](auto& q) { q.unowned = true; }, [](const Contact& c) { return !c.owner_id; }},
       {"source", [](auto& q) { q.source = "paid_social"; },
        [](const Contact& c) { return c.source == "paid_social"; }},
       {"campaign", [](auto& q) { q.campaign = "spring"; },
        [](const Contact& c) { return c.campaign == "spring"; }},
       {"company", [&](auto& q) { q.company_id = f.company_y; },
        [&](const Contact& c) { return c.company_id == f.company_y; }},
-      {"created range", [](auto& q) {
+      {"created range",
+       [](auto& q) {
          q.created_from = At(1000);
          q.created_to = At(3000);
        },
        [](const Contact& c) { return c.created_at >= At(1000) && c.created_at < At(3000); }},
-      {"stage+owner+created", [&](auto& q) {
+      {"stage+owner+created",
+       [&](auto& q) {
          q.stage = Stage::kSql;
          q.owner_id = f.owner_b;
          q.created_from = At(1000);
@@ -678,16 +682,20 @@ TEST_P(StoreContractTest, ContactListHonoursEveryFilterSortAndDirection) {
         std::vector<Id> expected;
         switch (sort) {
           case core::ContactSort::kCreatedAt:
-            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.created_at; }, dir);
+            expected = ExpectedOrder(
+                expected_rows, [](auto& r) { return r.created_at; }, dir);
             break;
           case core::ContactSort::kUpdatedAt:
-            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.updated_at; }, dir);
+            expected = ExpectedOrder(
+                expected_rows, [](auto& r) { return r.updated_at; }, dir);
             break;
           case core::ContactSort::kEmail:
-            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.email; }, dir);
+            expected = ExpectedOrder(
+                expected_rows, [](auto& r) { return r.email; }, dir);
             break;
           case core::ContactSort::kLastName:
-            expected = ExpectedOrder(expected_rows, [](auto& r) { return r.last_name; }, dir);
+            expected = ExpectedOrder(
+                expected_rows, [](auto& r) { return r.last_name; }, dir);
             break;
         }
         EXPECT_EQ(WalkContacts(q), expected)
@@ -825,9 +833,9 @@ TEST_P(StoreContractTest, TextSearchNeverTreatsTheTextAsSyntax) {
   Contact c = NewContact("x@example.com");
   c.first_name = "Near";
   Id id = AddContact(c);
-  for (const char* text : {"@", ".", "-", "\"", "'", "*", "near(", "NEAR OR x", "x AND",
-                           "^x", "x:", "(x)", "'; DROP TABLE contacts;--", "{x}", "\\",
-                           "NOT near", "x -near", "  "}) {
+  for (const char* text :
+       {"@", ".", "-", "\"", "'", "*", "near(", "NEAR OR x", "x AND", "^x", "x:", "(x)",
+        "'; DROP TABLE contacts;--", "{x}", "\\", "NOT near", "x -near", "  "}) {
     core::ContactQuery q;
     q.text = text;
     auto page = R([&](Tx& tx) { return tx.contacts().List(q); });
@@ -877,9 +885,9 @@ TEST_P(StoreContractTest, TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort
   std::vector<Contact> all;
   ASSERT_TRUE(W([&](Tx& tx) -> Result<void> {
     for (int i = 0; i < 300; ++i) {
-      Contact c = NewContact("user" + std::to_string(i) + (i % 50 == 0 ? "@rare.example"
-                                                                          : "@common.example"),
-                             At(i % 17));
+      Contact c = NewContact(
+          "user" + std::to_string(i) + (i % 50 == 0 ? "@rare.example" : "@common.example"),
+          At(i % 17));
       c.first_name = i % 2 ? "Anna" : "Andrew";
       c.last_name = "Name" + std::to_string(i % 9);
       c.updated_at = At(i % 11);
@@ -900,7 +908,8 @@ TEST_P(StoreContractTest, TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort
       {"rare", [](const Contact& c) { return c.email.find("@rare") != std::string::npos; }},
       {"an", [](const Contact&) { return true; }},
       {"anna", [](const Contact& c) { return c.first_name == "Anna"; }},
-      {"a anna rare", [](const Contact& c) {
+      {"a anna rare",
+       [](const Contact& c) {
          return c.first_name == "Anna" && c.email.find("@rare") != std::string::npos;
        }},
       {"n name3", [](const Contact& c) { return c.last_name == "Name3"; }},
@@ -914,12 +923,14 @@ TEST_P(StoreContractTest, TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort
           for (const auto& c : all) {
             if (tc.keep(c) && (!owned || c.owner_id == owner)) rows.push_back(c);
           }
-          std::vector<Id> expected =
-              sort == core::ContactSort::kCreatedAt
-                  ? ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir)
-              : sort == core::ContactSort::kUpdatedAt
-                  ? ExpectedOrder(rows, [](auto& r) { return r.updated_at; }, dir)
-                  : ExpectedOrder(rows, [](auto& r) { return r.last_name; }, dir);
+          std::vector<Id> expected = sort == core::ContactSort::kCreatedAt
+                                         ? ExpectedOrder(
+                                               rows, [](auto& r) { return r.created_at; }, dir)
+                                     : sort == core::ContactSort::kUpdatedAt
+                                         ? ExpectedOrder(
+                                               rows, [](auto& r) { return r.updated_at; }, dir)
+                                         : ExpectedOrder(
+                                               rows, [](auto& r) { return r.last_name; }, dir);
           core::ContactQuery q;
           q.text = tc.text;
           q.sort = sort;
@@ -983,8 +994,8 @@ TEST_P(StoreContractTest, StageHistoryIsListedOldestFirst) {
   }
   core::StageChange orphan = first;
   orphan.contact_id = 4242;
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().Append(orphan); }),
-               ErrorCode::kInvalidArgument, "contact_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().Append(orphan); }), ErrorCode::kInvalidArgument,
+               "contact_id");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1025,8 +1036,8 @@ TEST_P(StoreContractTest, CompanyListFiltersSortsAndSearches) {
   Id owner = AddUser("o@example.com");
   std::vector<Company> all;
   const char* names[] = {"Acme", "acme labs", "Beta Corp", "Émigré Foods", "Zed", "Acme"};
-  const char* domains[] = {"acme.example", "labs.example", "beta.example", "emigre.example",
-                           "zed.example", "acme2.example"};
+  const char* domains[] = {"acme.example",   "labs.example", "beta.example",
+                           "emigre.example", "zed.example",  "acme2.example"};
   for (int i = 0; i < 6; ++i) {
     Company c;
     c.name = names[i];
@@ -1051,8 +1062,10 @@ TEST_P(StoreContractTest, CompanyListFiltersSortsAndSearches) {
         q.dir = dir;
         q.page.limit = 2;
         auto want = sort == core::CompanySort::kName
-                        ? ExpectedOrder(rows, [](auto& r) { return r.name; }, dir)
-                        : ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir);
+                        ? ExpectedOrder(
+                              rows, [](auto& r) { return r.name; }, dir)
+                        : ExpectedOrder(
+                              rows, [](auto& r) { return r.created_at; }, dir);
         EXPECT_EQ(WalkCompanies(q), want) << "text '" << q.text << "'";
       }
     }
@@ -1166,16 +1179,18 @@ TEST_P(StoreContractTest, DealListFiltersAndSortsWithEmptyCloseDates) {
     for (const auto& d : all) {
       if (keep(d)) rows.push_back(d);
     }
-    for (auto sort : {core::DealSort::kCreatedAt, core::DealSort::kAmount,
-                      core::DealSort::kExpectedClose}) {
+    for (auto sort :
+         {core::DealSort::kCreatedAt, core::DealSort::kAmount, core::DealSort::kExpectedClose}) {
       for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
         q.sort = sort;
         q.dir = dir;
         q.page.limit = 4;
         auto want = sort == core::DealSort::kCreatedAt
-                        ? ExpectedOrder(rows, [](auto& r) { return r.created_at; }, dir)
+                        ? ExpectedOrder(
+                              rows, [](auto& r) { return r.created_at; }, dir)
                     : sort == core::DealSort::kAmount
-                        ? ExpectedOrder(rows, [](auto& r) { return r.amount_minor; }, dir)
+                        ? ExpectedOrder(
+                              rows, [](auto& r) { return r.amount_minor; }, dir)
                         : ExpectedOrder(rows, close_key, dir);
         EXPECT_EQ(WalkDeals(q), want) << ToString(sort);
       }
@@ -1234,16 +1249,16 @@ TEST_P(StoreContractTest, ActivityRoundTripsAndChecksReferences) {
 
   Activity bad = a;
   bad.owner_id = 999;
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }),
-               ErrorCode::kInvalidArgument, "owner_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }), ErrorCode::kInvalidArgument,
+               "owner_id");
   bad.owner_id = owner;
   bad.deal_id = 999;
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }),
-               ErrorCode::kInvalidArgument, "deal_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Insert(bad); }), ErrorCode::kInvalidArgument,
+               "deal_id");
   bad.deal_id.reset();
   bad.contact_id = 999;
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Update(bad); }),
-               ErrorCode::kInvalidArgument, "contact_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Update(bad); }), ErrorCode::kInvalidArgument,
+               "contact_id");
   bad.contact_id = contact;
   bad.id = 999;
   EXPECT_ERROR(W([&](Tx& tx) { return tx.activities().Update(bad); }), ErrorCode::kNotFound, "");
@@ -1277,7 +1292,8 @@ TEST_P(StoreContractTest, ActivityListFiltersAndPaginates) {
     for (auto dir : {SortDir::kAsc, SortDir::kDesc}) {
       q.dir = dir;
       q.page.limit = 5;
-      EXPECT_EQ(WalkActivities(q), ExpectedOrder(rows, [](auto& r) { return r.occurred_at; }, dir));
+      EXPECT_EQ(WalkActivities(q), ExpectedOrder(
+                                       rows, [](auto& r) { return r.occurred_at; }, dir));
     }
   };
   check({}, [](const Activity&) { return true; });
@@ -1507,7 +1523,8 @@ TEST_P(StoreContractTest, AuditRoundTripsAndListsNewestFirstWithFilters) {
     for (const auto& e : all) {
       if (keep(e)) rows.push_back(e);
     }
-    auto want = ExpectedOrder(rows, [](auto& r) { return r.at; }, SortDir::kDesc);
+    auto want = ExpectedOrder(
+        rows, [](auto& r) { return r.at; }, SortDir::kDesc);
     q.page.limit = 3;
     auto got = WalkAudit(q);
     EXPECT_EQ(IdsOf(got), want);

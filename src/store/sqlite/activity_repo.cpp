@@ -20,8 +20,8 @@ Result<Activity> ReadActivity(const Stmt& s) {
   a.id = s.Int(0);
   auto type = core::ActivityTypeFromString(s.TextView(1));
   if (!type) {
-    return Fail(Error::Internal("unknown activity type stored for activity " +
-                                std::to_string(a.id)));
+    return Fail(
+        Error::Internal("unknown activity type stored for activity " + std::to_string(a.id)));
   }
   a.type = *type;
   a.contact_id = s.OptInt(2);
@@ -72,11 +72,11 @@ Result<Id> SqliteActivityRepo::Insert(const Activity& a) {
 
 Result<void> SqliteActivityRepo::Update(const Activity& a) {
   TANDEM_TRY(CheckReferences(a));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE activities SET type = ?, contact_id = ?, deal_id = ?, "
-                               "owner_id = ?, occurred_at = ?, subject = ?, outcome = ?, "
-                               "body = ?, duration_minutes = ?, created_at = ?, updated_at = ? "
-                               "WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE activities SET type = ?, contact_id = ?, deal_id = ?, "
+                                  "owner_id = ?, occurred_at = ?, subject = ?, outcome = ?, "
+                                  "body = ?, duration_minutes = ?, created_at = ?, updated_at = ? "
+                                  "WHERE id = ?"));
   BindActivity(stmt, a);
   stmt.Bind(a.id);
   TANDEM_TRY(stmt.Run());
@@ -110,12 +110,13 @@ Result<Page<Activity>> SqliteActivityRepo::List(const core::ActivityQuery& q) {
   if (q.deal_id) sql.Where("deal_id = ?", {*q.deal_id});
   if (q.owner_id) sql.Where("owner_id = ?", {*q.owner_id});
   if (q.type) sql.Where("type = ?", {std::string(ToString(*q.type))});
-  if (q.from) sql.Where("occurred_at >= ?", {ToMillis(*q.from)});
-  if (q.to) sql.Where("occurred_at < ?", {ToMillis(*q.to)});
+  // The keyset bound first: SQLite seeks with the first bound it finds (the tighter one here).
   if (q.page.after) {
     TANDEM_ASSIGN(std::int64_t after, IntegerCursorKey(*q.page.after));
     sql.After("occurred_at", q.dir, after, q.page.after->id);
   }
+  if (q.from) sql.Where("occurred_at >= ?", {ToMillis(*q.from)});
+  if (q.to) sql.Where("occurred_at < ?", {ToMillis(*q.to)});
   TANDEM_ASSIGN(auto stmt,
                 sql.Prepare(ctx_.conn, kColumns, "activities", "occurred_at", q.dir, limit));
   return ReadPage<Activity>(stmt, limit, ReadActivity, [](const Activity& a) {

@@ -30,9 +30,9 @@ Result<AuditEntry> ReadEntry(const Stmt& s) {
 }  // namespace
 
 Result<Id> SqliteAuditRepo::Append(const AuditEntry& e) {
-  TANDEM_ASSIGN(auto entry, ctx_.conn.Prepare(
-                                "INSERT INTO audit_log (at, actor_user_id, actor_name, entity, "
-                                "entity_id, action) VALUES (?, ?, ?, ?, ?, ?)"));
+  TANDEM_ASSIGN(auto entry,
+                ctx_.conn.Prepare("INSERT INTO audit_log (at, actor_user_id, actor_name, entity, "
+                                  "entity_id, action) VALUES (?, ?, ?, ?, ?, ?)"));
   entry.Bind(ToMillis(e.at))
       .Bind(e.actor.user_id)
       .Bind(e.actor.name)
@@ -64,9 +64,10 @@ Result<Page<AuditEntry>> SqliteAuditRepo::List(const core::AuditQuery& q) {
     TANDEM_ASSIGN(std::int64_t after, IntegerCursorKey(*q.page.after));
     sql.After("at", core::SortDir::kDesc, after, q.page.after->id);
   }
-  TANDEM_ASSIGN(auto stmt,
-                sql.Prepare(ctx_.conn, "id, at, actor_user_id, actor_name, entity, entity_id, action",
-                            "audit_log", "at", core::SortDir::kDesc, limit));
+  TANDEM_ASSIGN(
+      auto stmt,
+      sql.Prepare(ctx_.conn, "id, at, actor_user_id, actor_name, entity, entity_id, action",
+                  "audit_log", "at", core::SortDir::kDesc, limit));
   TANDEM_ASSIGN(auto page, ReadPage<AuditEntry>(stmt, limit, ReadEntry, [](const AuditEntry& e) {
                   return std::to_string(ToMillis(e.at));
                 }));

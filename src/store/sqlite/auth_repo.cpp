@@ -12,7 +12,8 @@ using core::ToMillis;
 
 namespace {
 
-constexpr std::string_view kKeyColumns = "id, name, user_id, prefix, scopes, created_at, revoked_at";
+constexpr std::string_view kKeyColumns =
+    "id, name, user_id, prefix, scopes, created_at, revoked_at";
 
 Result<ApiKey> ReadKey(const Stmt& s) {
   ApiKey k;
@@ -41,9 +42,9 @@ Result<std::optional<ApiKey>> ReadOneKey(Stmt& stmt) {
 
 Result<void> SqliteAuthRepo::InsertSession(const Session& s) {
   TANDEM_TRY(CheckReference(ctx_.conn, "user_id", s.user_id, "users", "user"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, "
-                               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, "
+                                  "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
   stmt.Bind(s.token_hash)
       .Bind(s.user_id)
       .Bind(ToString(s.kind))
@@ -54,9 +55,9 @@ Result<void> SqliteAuthRepo::InsertSession(const Session& s) {
 }
 
 Result<std::optional<Session>> SqliteAuthRepo::FindSession(std::string_view token_hash) {
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "SELECT token_hash, user_id, kind, csrf_token, created_at, "
-                               "expires_at FROM sessions WHERE token_hash = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT token_hash, user_id, kind, csrf_token, created_at, "
+                                  "expires_at FROM sessions WHERE token_hash = ?"));
   stmt.Bind(token_hash);
   TANDEM_ASSIGN(bool row, stmt.Step());
   if (!row) return std::optional<Session>();
@@ -143,8 +144,9 @@ Result<std::vector<ApiKey>> SqliteAuthRepo::ListApiKeys() {
 
 // Revoking keeps the first revocation time: revoking twice is not an error and changes nothing.
 Result<void> SqliteAuthRepo::RevokeApiKey(Id id, core::Instant at) {
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE api_keys SET revoked_at = ifnull(revoked_at, ?) WHERE id = ?"));
+  TANDEM_ASSIGN(
+      auto stmt,
+      ctx_.conn.Prepare("UPDATE api_keys SET revoked_at = ifnull(revoked_at, ?) WHERE id = ?"));
   stmt.Bind(ToMillis(at)).Bind(id);
   TANDEM_TRY(stmt.Run());
   return CheckChanged(ctx_.conn, "API key", id);

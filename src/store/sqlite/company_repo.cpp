@@ -62,10 +62,10 @@ Result<Id> SqliteCompanyRepo::Insert(const Company& c) {
 
 Result<void> SqliteCompanyRepo::Update(const Company& c) {
   TANDEM_TRY(CheckReference(ctx_.conn, "owner_id", c.owner_id, "users", "user"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE companies SET name = ?, domain = ?, industry = ?, "
-                               "employees = ?, country = ?, owner_id = ?, custom = ?, "
-                               "created_at = ?, updated_at = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE companies SET name = ?, domain = ?, industry = ?, "
+                                  "employees = ?, country = ?, owner_id = ?, custom = ?, "
+                                  "created_at = ?, updated_at = ? WHERE id = ?"));
   BindCompany(stmt, c);
   stmt.Bind(c.id);
   TANDEM_TRY(stmt.Run());
@@ -81,8 +81,7 @@ Result<void> SqliteCompanyRepo::Delete(Id id) {
 }
 
 Result<std::optional<Company>> SqliteCompanyRepo::Get(Id id) {
-  static const std::string sql =
-      "SELECT " + std::string(kColumns) + " FROM companies WHERE id = ?";
+  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM companies WHERE id = ?";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
   TANDEM_ASSIGN(bool row, stmt.Step());
@@ -122,8 +121,7 @@ Result<Page<Company>> SqliteCompanyRepo::List(const core::CompanyQuery& q) {
     }
     sql.After(key, q.dir, std::move(after), q.page.after->id);
   }
-  TANDEM_ASSIGN(std::string from,
-                PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
+  TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, key, q.dir, limit));
   return ReadPage<Company>(stmt, limit, ReadCompany, [by_name](const Company& c) {
     return by_name ? c.name : std::to_string(ToMillis(c.created_at));

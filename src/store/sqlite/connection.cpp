@@ -52,34 +52,29 @@ Error ErrorFromSqlite(sqlite3* db, int rc, std::string_view what) {
         }
         case SQLITE_CONSTRAINT_FOREIGNKEY:
           return Error::Invalid("", "a referenced record does not exist");
-        case SQLITE_CONSTRAINT_NOTNULL:
-          return Error::Invalid(ColumnOf(detail), "is required");
+        case SQLITE_CONSTRAINT_NOTNULL: return Error::Invalid(ColumnOf(detail), "is required");
         case SQLITE_CONSTRAINT_CHECK:
-          return Error::Invalid(FirstWordOf(detail), "has a value the database does not allow (" +
-                                                         detail + ")");
-        default:
-          return Error::Internal(prefix + detail);
+          return Error::Invalid(FirstWordOf(detail),
+                                "has a value the database does not allow (" + detail + ")");
+        default: return Error::Internal(prefix + detail);
       }
-    case SQLITE_FULL:
-      return {ErrorCode::kUnavailable, prefix + "disk full", {}};
+    case SQLITE_FULL: return {ErrorCode::kUnavailable, prefix + "disk full", {}};
     case SQLITE_IOERR:
       return {ErrorCode::kUnavailable, prefix + "database I/O error (" + detail + ")", {}};
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return {ErrorCode::kUnavailable, prefix + "database busy (" + detail + ")", {}};
     case SQLITE_CANTOPEN:
-      return {ErrorCode::kUnavailable, prefix + "cannot open the database file (" + detail + ")",
-              {}};
-    case SQLITE_NOMEM:
-      return {ErrorCode::kUnavailable, prefix + "out of memory", {}};
+      return {
+          ErrorCode::kUnavailable, prefix + "cannot open the database file (" + detail + ")", {}};
+    case SQLITE_NOMEM: return {ErrorCode::kUnavailable, prefix + "out of memory", {}};
     case SQLITE_READONLY:
       return Error::Internal(prefix + "write attempted in a read-only transaction (" + detail +
                              ")");
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
       return Error::Internal(prefix + "the file is not a valid Tandem database (" + detail + ")");
-    default:
-      return Error::Internal(prefix + detail);
+    default: return Error::Internal(prefix + detail);
   }
 }
 
@@ -111,7 +106,9 @@ Stmt& Stmt::Bind(std::string_view v) {
   return *this;
 }
 
-Stmt& Stmt::Bind(const std::optional<std::int64_t>& v) { return v ? Bind(*v) : BindNull(); }
+Stmt& Stmt::Bind(const std::optional<std::int64_t>& v) {
+  return v ? Bind(*v) : BindNull();
+}
 
 Stmt& Stmt::BindNull() {
   int rc = sqlite3_bind_null(stmt_, next_++);
@@ -124,8 +121,7 @@ Result<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Fail(ErrorFromSqlite(conn_->db_, sqlite3_extended_errcode(conn_->db_),
-                              "running a query"));
+  return Fail(ErrorFromSqlite(conn_->db_, sqlite3_extended_errcode(conn_->db_), "running a query"));
 }
 
 Result<void> Stmt::Run() {
@@ -136,7 +132,9 @@ Result<void> Stmt::Run() {
   }
 }
 
-std::int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::int64_t Stmt::Int(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
 
 std::optional<std::int64_t> Stmt::OptInt(int col) const {
   if (IsNull(col)) return std::nullopt;
@@ -149,9 +147,13 @@ std::string_view Stmt::TextView(int col) const {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
-std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
+std::string Stmt::Text(int col) const {
+  return std::string(TextView(col));
+}
 
-bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+bool Stmt::IsNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                      const ConnectionOptions& options) {
@@ -210,7 +212,8 @@ Result<Stmt> Connection::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
-  if (rc != SQLITE_OK) return Fail(ErrorFromSqlite(db_, rc, "preparing '" + std::string(sql) + "'"));
+  if (rc != SQLITE_OK)
+    return Fail(ErrorFromSqlite(db_, rc, "preparing '" + std::string(sql) + "'"));
   if (!cache) return Stmt(this, stmt, nullptr);
   if (cache_.size() >= kMaxCached) {
     for (auto c = cache_.begin(); c != cache_.end();) {
@@ -241,12 +244,17 @@ Result<void> Connection::Exec(const char* sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
   sqlite3_free(message);
-  if (rc != SQLITE_OK) return Fail(ErrorFromSqlite(db_, sqlite3_extended_errcode(db_), "executing SQL"));
+  if (rc != SQLITE_OK)
+    return Fail(ErrorFromSqlite(db_, sqlite3_extended_errcode(db_), "executing SQL"));
   return {};
 }
 
-std::int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Connection::LastInsertId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+std::int64_t Connection::Changes() const {
+  return sqlite3_changes64(db_);
+}
 
 }  // namespace tandem::store::sqlite

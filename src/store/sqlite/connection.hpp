@@ -11,12 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <functional>
 
 #include "core/error.hpp"
 
@@ -75,9 +75,9 @@ class Stmt {
 
 struct ConnectionOptions {
   bool read_only = false;
-  bool uri = false;          // `path` is a file: URI (the shared in-memory database)
-  bool wal = true;           // journal_mode=WAL (not for in-memory databases)
-  int cache_kib = 16384;     // page cache per connection
+  bool uri = false;       // `path` is a file: URI (the shared in-memory database)
+  bool wal = true;        // journal_mode=WAL (not for in-memory databases)
+  int cache_kib = 16384;  // page cache per connection
   std::int64_t mmap_bytes = 0;
 };
 

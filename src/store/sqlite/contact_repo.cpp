@@ -111,8 +111,8 @@ Result<std::string> SqliteContactRepo::CheckReferences(const Contact& c) {
   stmt.Bind(*c.company_id);
   TANDEM_ASSIGN(bool found, stmt.Step());
   if (!found) {
-    return Fail(Error::Invalid("company_id", "company_id " + std::to_string(*c.company_id) +
-                                                 " does not name a company"));
+    return Fail(Error::Invalid(
+        "company_id", "company_id " + std::to_string(*c.company_id) + " does not name a company"));
   }
   return stmt.Text(0);
 }
@@ -138,11 +138,11 @@ Result<Id> SqliteContactRepo::Insert(const Contact& c) {
 
 Result<void> SqliteContactRepo::Update(const Contact& c) {
   TANDEM_TRY(CheckReferences(c));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE contacts SET email = ?, first_name = ?, last_name = ?, "
-                               "phone = ?, title = ?, company_id = ?, owner_id = ?, stage = ?, "
-                               "stage_entered_at = ?, source = ?, campaign = ?, country = ?, "
-                               "custom = ?, created_at = ?, updated_at = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE contacts SET email = ?, first_name = ?, last_name = ?, "
+                                  "phone = ?, title = ?, company_id = ?, owner_id = ?, stage = ?, "
+                                  "stage_entered_at = ?, source = ?, campaign = ?, country = ?, "
+                                  "custom = ?, created_at = ?, updated_at = ? WHERE id = ?"));
   BindContact(stmt, c);
   stmt.Bind(c.id);
   TANDEM_TRY(stmt.Run());
@@ -168,7 +168,9 @@ Result<std::optional<Contact>> SqliteContactRepo::FindByEmail(std::string_view n
   return FindOne(ctx_.conn, sql.c_str(), std::string(normalized_email));
 }
 
-Result<std::int64_t> SqliteContactRepo::CountAll() { return CountedRows(ctx_.conn, "contacts"); }
+Result<std::int64_t> SqliteContactRepo::CountAll() {
+  return CountedRows(ctx_.conn, "contacts");
+}
 
 Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   if (q.unowned && q.owner_id) {
@@ -201,8 +203,18 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   if (q.campaign) filter("contacts_by_campaign", "campaign = ?", {*q.campaign});
   if (q.source) filter("contacts_by_source", "source = ?", {*q.source});
   if (q.stage) filter("contacts_by_stage", "stage = ?", {std::string(ToString(*q.stage))});
-  const bool equality = plan.driver_index.has_value();
-  if (!equality && (q.created_from || q.created_to)) plan.driver_index = "contacts_by_created";
+  // The keyset bound goes before the created range: SQLite seeks with the first bound it
+  // finds, and the cursor's is the tighter one on a deep page.
+  if (q.page.after) {
+    SqlValue key = q.page.after->key;
+    if (sort.integer) {
+      TANDEM_ASSIGN(key, IntegerCursorKey(*q.page.after));
+    }
+    sql.After(sort.key, q.dir, std::move(key), q.page.after->id);
+  }
+  if (!plan.driver_index && (q.created_from || q.created_to)) {
+    plan.driver_index = "contacts_by_created";
+  }
   if (q.created_from) {
     sql.Where("created_at >= ?", {ToMillis(*q.created_from)});
     if (plan.driver_index) plan.driver.Where("created_at >= ?", {ToMillis(*q.created_from)});
@@ -211,15 +223,7 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
     sql.Where("created_at < ?", {ToMillis(*q.created_to)});
     if (plan.driver_index) plan.driver.Where("created_at < ?", {ToMillis(*q.created_to)});
   }
-  if (q.page.after) {
-    SqlValue key = q.page.after->key;
-    if (sort.integer) {
-      TANDEM_ASSIGN(key, IntegerCursorKey(*q.page.after));
-    }
-    sql.After(sort.key, q.dir, std::move(key), q.page.after->id);
-  }
-  TANDEM_ASSIGN(std::string from,
-                PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
+  TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, sort.key, q.dir, limit));
   return ReadPage<Contact>(stmt, limit, ReadContact,
                            [&](const Contact& c) { return KeyOf(q.sort, c); });

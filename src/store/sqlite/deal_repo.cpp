@@ -29,8 +29,8 @@ Result<Deal> ReadDeal(const Stmt& s) {
   d.amount_minor = s.Int(5);
   d.currency = s.Text(6);
   auto stage = core::DealStageFromString(s.TextView(7));
-  if (!stage) return Fail(Error::Internal("unknown deal stage stored for deal " +
-                                          std::to_string(d.id)));
+  if (!stage)
+    return Fail(Error::Internal("unknown deal stage stored for deal " + std::to_string(d.id)));
   d.stage = *stage;
   if (!s.IsNull(8)) {
     d.expected_close = core::ParseDate(s.TextView(8));
@@ -76,11 +76,11 @@ Result<void> SqliteDealRepo::CheckReferences(const Deal& d) {
 
 Result<Id> SqliteDealRepo::Insert(const Deal& d) {
   TANDEM_TRY(CheckReferences(d));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "INSERT INTO deals (title, contact_id, company_id, owner_id, "
-                               "amount_minor, currency, stage, expected_close, closed_at, "
-                               "lost_reason, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("INSERT INTO deals (title, contact_id, company_id, owner_id, "
+                                  "amount_minor, currency, stage, expected_close, closed_at, "
+                                  "lost_reason, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   BindDeal(stmt, d);
   TANDEM_TRY(stmt.Run());
   return ctx_.conn.LastInsertId();
@@ -88,11 +88,11 @@ Result<Id> SqliteDealRepo::Insert(const Deal& d) {
 
 Result<void> SqliteDealRepo::Update(const Deal& d) {
   TANDEM_TRY(CheckReferences(d));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE deals SET title = ?, contact_id = ?, company_id = ?, "
-                               "owner_id = ?, amount_minor = ?, currency = ?, stage = ?, "
-                               "expected_close = ?, closed_at = ?, lost_reason = ?, "
-                               "created_at = ?, updated_at = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE deals SET title = ?, contact_id = ?, company_id = ?, "
+                                  "owner_id = ?, amount_minor = ?, currency = ?, stage = ?, "
+                                  "expected_close = ?, closed_at = ?, lost_reason = ?, "
+                                  "created_at = ?, updated_at = ? WHERE id = ?"));
   BindDeal(stmt, d);
   stmt.Bind(d.id);
   TANDEM_TRY(stmt.Run());

@@ -45,15 +45,14 @@ Result<std::string> PlanList(Connection& conn, const std::vector<std::string>& w
     const std::string joined = JoinWords(words);
     if (!indexed.empty()) {
       const std::string match = MatchExpression(indexed);
-      TANDEM_ASSIGN(auto probe,
-                    conn.Prepare("SELECT count(*) FROM (SELECT 1 FROM " + in.fts_table +
-                                 " WHERE " + in.fts_table + " MATCH ? LIMIT ?)"));
+      TANDEM_ASSIGN(auto probe, conn.Prepare("SELECT count(*) FROM (SELECT 1 FROM " + in.fts_table +
+                                             " WHERE " + in.fts_table + " MATCH ? LIMIT ?)"));
       probe.Bind(match).Bind(cap + 1);
       TANDEM_ASSIGN(std::int64_t matches, CountUpTo(std::move(probe)));
       if (matches <= cap) {
-        sql.Where("id IN (SELECT rowid FROM " + in.fts_table + " WHERE " + in.fts_table +
-                      " MATCH ?)",
-                  {match});
+        sql.Where(
+            "id IN (SELECT rowid FROM " + in.fts_table + " WHERE " + in.fts_table + " MATCH ?)",
+            {match});
         if (indexed.size() != words.size()) sql.Where(in.words_call, {joined});
         return in.table + " NOT INDEXED";
       }

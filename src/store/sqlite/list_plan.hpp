@@ -14,8 +14,8 @@
 namespace tandem::store::sqlite {
 
 struct ListPlanInput {
-  std::string table;       // "contacts"
-  std::string fts_table;   // "contacts_fts", whose rowid is the table's id
+  std::string table;      // "contacts"
+  std::string fts_table;  // "contacts_fts", whose rowid is the table's id
   // The tandem_words_match call testing one row, with a single `?` for the words.
   std::string words_call;
   std::string sort_index;  // the index that walks the requested sort order
@@ -24,7 +24,7 @@ struct ListPlanInput {
   // The index of the most selective filter present and that filter's conditions alone.
   std::optional<std::string> driver_index;
   ListSql driver;
-  std::int64_t rows = 0;   // the table's row count
+  std::int64_t rows = 0;  // the table's row count
   int limit = core::kDefaultPageSize;
 };
 

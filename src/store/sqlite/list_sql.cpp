@@ -9,7 +9,9 @@ using core::Error;
 using core::Fail;
 using core::SortDir;
 
-int ClampLimit(int limit) { return std::clamp(limit, 1, core::kMaxPageSize); }
+int ClampLimit(int limit) {
+  return std::clamp(limit, 1, core::kMaxPageSize);
+}
 
 Result<std::int64_t> IntegerCursorKey(const core::Cursor& cursor) {
   std::int64_t value = 0;

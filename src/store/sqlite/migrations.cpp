@@ -41,9 +41,10 @@ Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrati
   TANDEM_ASSIGN(int version, AppliedVersion(conn));
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (version > latest) {
-    return Fail(Error::Precondition("the database is at schema version " +
-                                    std::to_string(version) + ", newer than this build of "
-                                    "Tandem knows (" + std::to_string(latest) + ")"));
+    return Fail(Error::Precondition("the database is at schema version " + std::to_string(version) +
+                                    ", newer than this build of "
+                                    "Tandem knows (" +
+                                    std::to_string(latest) + ")"));
   }
   for (const Migration& m : migrations) {
     if (m.version <= version) continue;

@@ -61,10 +61,10 @@ Result<std::optional<T>> ReadOne(Stmt& stmt, Result<T> (*read)(const Stmt&)) {
 
 Result<Id> SqliteUserRepo::Insert(const User& u, std::string_view password_hash) {
   TANDEM_TRY(CheckReference(ctx_.conn, "team_id", u.team_id, "teams", "team"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "INSERT INTO users (email, name, role, team_id, active, "
-                               "password_hash, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("INSERT INTO users (email, name, role, team_id, active, "
+                                  "password_hash, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(u.email)
       .Bind(u.name)
       .Bind(ToString(u.role))
@@ -79,9 +79,9 @@ Result<Id> SqliteUserRepo::Insert(const User& u, std::string_view password_hash)
 
 Result<void> SqliteUserRepo::Update(const User& u) {
   TANDEM_TRY(CheckReference(ctx_.conn, "team_id", u.team_id, "teams", "team"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE users SET email = ?, name = ?, role = ?, team_id = ?, "
-                               "active = ?, created_at = ?, updated_at = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE users SET email = ?, name = ?, role = ?, team_id = ?, "
+                                  "active = ?, created_at = ?, updated_at = ? WHERE id = ?"));
   stmt.Bind(u.email)
       .Bind(u.name)
       .Bind(ToString(u.role))
@@ -95,16 +95,14 @@ Result<void> SqliteUserRepo::Update(const User& u) {
 }
 
 Result<void> SqliteUserRepo::SetPasswordHash(Id id, std::string_view password_hash) {
-  TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare("UPDATE users SET password_hash = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("UPDATE users SET password_hash = ? WHERE id = ?"));
   stmt.Bind(password_hash).Bind(id);
   TANDEM_TRY(stmt.Run());
   return CheckChanged(ctx_.conn, "user", id);
 }
 
 Result<std::optional<User>> SqliteUserRepo::Get(Id id) {
-  static const std::string sql =
-      "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?";
+  static const std::string sql = "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
   return ReadOne(stmt, ReadUser);
@@ -139,8 +137,7 @@ Result<Page<User>> SqliteUserRepo::List(const core::UserQuery& q) {
   }
   TANDEM_ASSIGN(auto stmt,
                 sql.Prepare(ctx_.conn, kUserColumns, "users", "id", core::SortDir::kAsc, limit));
-  return ReadPage<User>(stmt, limit, ReadUser,
-                        [](const User& u) { return std::to_string(u.id); });
+  return ReadPage<User>(stmt, limit, ReadUser, [](const User& u) { return std::to_string(u.id); });
 }
 
 Result<Id> SqliteTeamRepo::Insert(const Team& t) {
@@ -160,9 +157,9 @@ Result<Id> SqliteTeamRepo::Insert(const Team& t) {
 
 Result<void> SqliteTeamRepo::Update(const Team& t) {
   TANDEM_TRY(CheckReference(ctx_.conn, "manager_id", t.manager_id, "users", "user"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "UPDATE teams SET name = ?, function = ?, manager_id = ?, "
-                               "region = ?, created_at = ?, updated_at = ? WHERE id = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE teams SET name = ?, function = ?, manager_id = ?, "
+                                  "region = ?, created_at = ?, updated_at = ? WHERE id = ?"));
   stmt.Bind(t.name)
       .Bind(ToString(t.function))
       .Bind(t.manager_id)
@@ -182,8 +179,7 @@ Result<void> SqliteTeamRepo::Delete(Id id) {
 }
 
 Result<std::optional<Team>> SqliteTeamRepo::Get(Id id) {
-  static const std::string sql =
-      "SELECT " + std::string(kTeamColumns) + " FROM teams WHERE id = ?";
+  static const std::string sql = "SELECT " + std::string(kTeamColumns) + " FROM teams WHERE id = ?";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
   return ReadOne(stmt, ReadTeam);

@@ -152,8 +152,7 @@ class SqliteAuthRepo final : public AuthRepo {
   Result<std::int64_t> DeleteSessionsExpiredBefore(core::Instant now) override;
   Result<void> DeleteSessionsOfUser(Id user_id) override;
   Result<Id> InsertApiKey(const core::ApiKey& k, std::string_view secret_hash) override;
-  Result<std::optional<core::ApiKey>> FindApiKeyBySecretHash(
-      std::string_view secret_hash) override;
+  Result<std::optional<core::ApiKey>> FindApiKeyBySecretHash(std::string_view secret_hash) override;
   Result<std::optional<core::ApiKey>> GetApiKey(Id id) override;
   Result<std::vector<core::ApiKey>> ListApiKeys() override;
   Result<void> RevokeApiKey(Id id, core::Instant at) override;

@@ -19,7 +19,7 @@ using core::Fail;
 
 namespace {
 
-constexpr int kWriterCacheKib = 64 * 1024;
+constexpr int kWriterCacheKib = 256 * 1024;
 constexpr int kReaderCacheKib = 16 * 1024;
 constexpr std::int64_t kMmapBytes = std::int64_t{1} << 30;
 

@@ -2,11 +2,12 @@
 // WAL mode, one writer connection and a pool of reader connections.
 //
 // Opening: OpenSqliteStore opens (creating if needed) the file, sets the PRAGMAs
-// (journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, busy_timeout=5000, a 64 MiB page
-// cache for the writer and 16 MiB per reader, 1 GiB mmap), applies the pending migrations of
-// migrations/ (each in its own transaction, recorded in schema_migrations), refreshes the
-// planner statistics (ANALYZE with analysis_limit, so it costs milliseconds at any size), then
-// opens the readers. Errors: kUnavailable when the file cannot be opened or created,
+// (journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, busy_timeout=5000, a 256 MiB page
+// cache for the writer — random keys such as emails dirty pages all over their indexes, and a
+// bulk load slows several-fold once they spill — and 16 MiB per reader, 1 GiB mmap), applies the
+// pending migrations of migrations/ (each in its own transaction, recorded in schema_migrations),
+// refreshes the planner statistics (ANALYZE with analysis_limit, so it costs milliseconds at any
+// size), then opens the readers. Errors: kUnavailable when the file cannot be opened or created,
 // kInternal when it is not a database, kFailedPrecondition when its schema is newer than this
 // build. Nothing crashes on a bad path or file.
 //
@@ -54,7 +55,14 @@
 //    campaign, source, stage, then the created range) is counted up to C in its index; at most
 //    C rows are read through that index and sorted, otherwise the sort index is walked and the
 //    filters are tested per row.
-// Deals, activities, audit and users rely on SQLite's planner and the statistics.
+// Deals, activities, audit and users rely on SQLite's planner and the statistics. Where a
+// range filter and the cursor both bound the sort column, the cursor's bound is written first:
+// SQLite seeks with the first, and on a deep page it is the tighter one.
+//
+// Writes: inserting a contact or company also inserts its search row and bumps a row count
+// from C++ rather than from triggers (see migrations/0001_init.sql for why); updates, renames
+// and deletions are followed by triggers. Bulk loads should use large write transactions
+// (tens of thousands of rows): each commit writes every index page it touched to the WAL.
 //
 // Thread-safety: the Store is safe to use from any number of threads.
 #pragma once
@@ -69,8 +77,8 @@
 namespace tandem::store::sqlite {
 
 struct SqliteSettings {
-  std::string path = "tandem.db";  // a file path, or ":memory:"
-  int read_connections = 4;        // at least 1
+  std::string path = "tandem.db";    // a file path, or ":memory:"
+  int read_connections = 4;          // at least 1
   base::Metrics* metrics = nullptr;  // not owned; must outlive the store
 };
 

@@ -7,8 +7,7 @@ using core::StageChange;
 using core::ToMillis;
 
 Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
-  TANDEM_TRY(
-      CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+  TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
                                "INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
                                "actor_user_id, actor_name, cause, reason) "
@@ -30,10 +29,10 @@ Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
 }
 
 Result<std::vector<StageChange>> SqliteStageHistoryRepo::ListForContact(Id contact_id) {
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "SELECT id, contact_id, from_stage, to_stage, at, actor_user_id, "
-                               "actor_name, cause, reason FROM stage_history "
-                               "WHERE contact_id = ? ORDER BY at, id"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT id, contact_id, from_stage, to_stage, at, actor_user_id, "
+                                  "actor_name, cause, reason FROM stage_history "
+                                  "WHERE contact_id = ? ORDER BY at, id"));
   stmt.Bind(contact_id);
   std::vector<StageChange> out;
   while (true) {

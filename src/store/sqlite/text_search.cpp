@@ -66,7 +66,9 @@ void WordsMatchFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 WordTokenizer::WordTokenizer(std::unique_ptr<fts5_tokenizer> api, Fts5Tokenizer* tokenizer)
     : api_(std::move(api)), tokenizer_(tokenizer) {}
 
-WordTokenizer::~WordTokenizer() { api_->xDelete(tokenizer_); }
+WordTokenizer::~WordTokenizer() {
+  api_->xDelete(tokenizer_);
+}
 
 Result<std::unique_ptr<WordTokenizer>> WordTokenizer::Install(Connection& conn) {
   sqlite3* db = conn.handle();
@@ -91,9 +93,9 @@ Result<std::unique_ptr<WordTokenizer>> WordTokenizer::Install(Connection& conn) 
     return Fail(Error::Internal("cannot create the unicode61 tokenizer"));
   }
   std::unique_ptr<WordTokenizer> out(new WordTokenizer(std::move(api), tokenizer));
-  int rc = sqlite3_create_function_v2(
-      db, "tandem_words_match", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-      out.get(), WordsMatchFunction, nullptr, nullptr, nullptr);
+  int rc = sqlite3_create_function_v2(db, "tandem_words_match", -1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                      out.get(), WordsMatchFunction, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Fail(ErrorFromSqlite(db, rc, "registering tandem_words_match"));
   return out;
 }

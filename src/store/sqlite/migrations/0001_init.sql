@@ -211,9 +211,10 @@ CREATE INDEX api_keys_by_user ON api_keys (user_id);
 -- a row can be deleted by rowid); the rowid is the record's id. The store inserts the row with
 -- the record (an AFTER INSERT trigger would make every insert keep a statement journal, which
 -- in a large transaction copies each already-dirty page per row: bulk loads ran 5x slower);
--- the triggers below follow updates, renames and deletions, which are rare. unicode61 with remove_diacritics 2 folds case and accents and splits on
--- punctuation, so "j.doe@acme.example" is indexed as j, doe, acme, example. Prefix indexes of 2
--- and 3 characters keep short prefix queries from merging thousands of term lists.
+-- the triggers below follow updates, renames and deletions, which are rare. unicode61 with
+-- remove_diacritics 2 folds case and accents and splits on punctuation, so "j.doe@acme.example"
+-- is indexed as j, doe, acme, example. Prefix indexes of 2 and 3 characters keep short prefix
+-- queries from merging thousands of term lists.
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
   first_name, last_name, email, company,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
