@@ -318,11 +318,18 @@ TEST(MakeRequestTest, DecodesPathAndQuery) {
   EXPECT_FALSE(MakeRequest("GET", "/a b"));
 }
 
+Route MakeRoute(std::string method, std::string pattern) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  return r;
+}
+
 TEST(RouteTableTest, MatchesPatternsAndReportsAllowedMethods) {
   RouteTable t;
-  t.Add({.method = "GET", .pattern = "/a/{id}"});
-  t.Add({.method = "DELETE", .pattern = "/a/{id}"});
-  t.Add({.method = "POST", .pattern = "/a/{id}/stage"});
+  t.Add(MakeRoute("GET", "/a/{id}"));
+  t.Add(MakeRoute("DELETE", "/a/{id}"));
+  t.Add(MakeRoute("POST", "/a/{id}/stage"));
   auto m = t.Find("GET", "/a/12");
   ASSERT_TRUE(m.route);
   EXPECT_EQ(m.params, std::vector<std::string>{"12"});
