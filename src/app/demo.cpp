@@ -961,6 +961,24 @@ class Generator {
     return local + "@" + std::string(domain);
   }
 
+  // A traditional firm's name: "Kessler Maschinenbau", "Augsburg Maschinenbau",
+  // "Kessler & Brandt [Maschinenbau]", "Kessler Maschinenbau Augsburg".
+  std::string FirmName(Words descriptors, const Country& country) {
+    const std::string_view desc = rng_.Pick(descriptors);
+    const double pattern = rng_.Uniform();
+    if (pattern < 0.35) return std::string(rng_.Pick(kStems)) + " " + std::string(desc);
+    if (pattern < 0.50) return std::string(rng_.Pick(country.cities)) + " " + std::string(desc);
+    if (pattern < 0.70) {
+      const std::string_view a = rng_.Pick(kStems);
+      std::string_view b = rng_.Pick(kStems);
+      while (b == a) b = rng_.Pick(kStems);
+      return std::string(a) + " & " + std::string(b) +
+             (rng_.Chance(0.5) ? " " + std::string(desc) : std::string());
+    }
+    return std::string(rng_.Pick(kStems)) + " " + std::string(desc) + " " +
+           std::string(rng_.Pick(country.cities));
+  }
+
   // A new company of `segment` in `territory`.
   Company NewCompany(Territory territory, Segment segment, Instant at, CompanyState& state) {
     std::vector<double> weights;
@@ -981,36 +999,24 @@ class Generator {
       if (segment == kManufacturing) {
         industry = "Manufacturing";
         detail = rng_.Pick(kMfgDetails);
-        const std::string_view desc = rng_.Pick(kMfgDescriptors[country.language]);
-        const double pattern = rng_.Uniform();
-        if (pattern < 0.35) {
-          base = std::string(rng_.Pick(kStems)) + " " + std::string(desc);
-        } else if (pattern < 0.50) {
-          base = std::string(rng_.Pick(country.cities)) + " " + std::string(desc);
-        } else if (pattern < 0.70) {
-          const std::string_view a = rng_.Pick(kStems);
-          std::string_view b = rng_.Pick(kStems);
-          while (b == a) b = rng_.Pick(kStems);
-          base = std::string(a) + " & " + std::string(b);
-        } else {
-          base = std::string(rng_.Pick(kStems)) + " " + std::string(desc) + " " +
-                 std::string(rng_.Pick(country.cities));
-        }
+        base = FirmName(kMfgDescriptors[country.language], country);
       } else if (segment == kSaas) {
         industry = "Software";
         detail = rng_.Pick(kSaasDetails);
-        if (rng_.Chance(0.55)) {
+        const double pattern = rng_.Uniform();
+        if (pattern < 0.4) {
           base = std::string(rng_.Pick(kSaasPrefixes)) + std::string(rng_.Pick(kSaasSuffixes));
-        } else {
+        } else if (pattern < 0.7) {
           base = std::string(rng_.Pick(kSaasAdjectives)) + " " + std::string(rng_.Pick(kSaasNouns));
+        } else {
+          base = std::string(rng_.Pick(kSaasPrefixes)) + std::string(rng_.Pick(kSaasNouns));
         }
         base += rng_.Pick(kSaasTails);
       } else {
         const OtherIndustry& other = rng_.PickOf(std::span<const OtherIndustry>(kOtherIndustries));
         industry = other.industry;
         detail = rng_.Pick(other.details);
-        base = std::string(rng_.Chance(0.3) ? rng_.Pick(country.cities) : rng_.Pick(kStems)) + " " +
-               std::string(rng_.Pick(other.descriptors));
+        base = FirmName(other.descriptors, country);
       }
       std::string domain = Slug(base, true);
       if (attempt >= 12) domain += "-" + std::to_string(attempt - 10);
