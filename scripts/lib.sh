@@ -37,6 +37,6 @@ build() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   local jobs
   jobs=$(nproc)
-  ninja -C "$dir" -j "$jobs" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
-  test "${PIPESTATUS[0]}" -eq 0
+  ninja -C "$dir" -j "$jobs" | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+  return "${PIPESTATUS[0]}"
 }

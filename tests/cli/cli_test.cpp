@@ -38,7 +38,7 @@ class CliTest : public ::testing::Test {
     for (auto& a : args) argv.push_back(a.data());
     std::istringstream in(stdin_text);
     std::ostringstream out, err;
-    int code = Run(static_cast<int>(argv.size()), argv.data(), in, out, err);
+    int code = cli::Run(static_cast<int>(argv.size()), argv.data(), in, out, err);
     return {code, out.str(), err.str()};
   }
 
