@@ -15,8 +15,8 @@ ctest --test-dir build/test -j "$(nproc)" --output-on-failure --timeout 300 2>&1
 status=${PIPESTATUS[0]}
 set -e
 
-passed=$(grep -cE '^\s*[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' build/test/ctest.log || true)
-failed=$(grep -cE '^\s*[0-9]+/[0-9]+ Test +#[0-9]+: .*(Failed|Timeout|Exception|Not Run)' build/test/ctest.log || true)
+passed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +Passed ' build/test/ctest.log || true)
+failed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Not Run)' build/test/ctest.log || true)
 echo
 echo "Tandem test summary:"
 echo "$passed passed, $failed failed"
