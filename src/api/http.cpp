@@ -96,6 +96,8 @@ core::Result<Request> MakeRequest(std::string method, std::string_view target, s
   r.target = std::string(target);
   r.path = url->path();
   for (auto param : url->params(boost::urls::encoding_opts(true))) {
+    // Empty segments ("?a=1&" or "?&a=1") carry nothing; clients build such URLs routinely.
+    if (param.key.empty() && !param.has_value) continue;
     r.query.emplace_back(param.key, param.value);
   }
   for (auto& [k, v] : headers) {

@@ -10,8 +10,12 @@ namespace {
 constexpr std::string_view kSessionPrefix = "tnd_s_";
 constexpr std::string_view kKeyPrefix = "tnd_k_";
 
-Error BadLogin() { return Error::Unauthenticated("invalid email or password"); }
-Error BadToken() { return Error::Unauthenticated("the token is invalid or has expired"); }
+Error BadLogin() {
+  return Error::Unauthenticated("invalid email or password");
+}
+Error BadToken() {
+  return Error::Unauthenticated("the token is invalid or has expired");
+}
 
 core::AuditEntry Entry(core::Instant at, const core::Actor& actor, std::string entity, core::Id id,
                        core::AuditAction action) {
@@ -93,16 +97,56 @@ Result<Authenticated> AuthService::Resolve(store::Tx& tx, std::string_view token
 }
 
 Result<Authenticated> AuthService::Authenticate(std::string_view token) {
+  const auto now = clock_.Now();
+  const bool cacheable = settings_.credential_cache_ttl.count() > 0 &&
+                         (token.starts_with(kSessionPrefix) || token.starts_with(kKeyPrefix));
+  std::string hash;
+  if (cacheable) {
+    hash = HashSecret(token);
+    if (auto hit = CachedFor(hash, now)) return std::move(*hit);
+  }
+  const std::uint64_t generation = Generation();
   Authenticated out;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(out, Resolve(tx, token));
     return {};
   }));
+  if (cacheable) Remember(hash, out, now, generation);
   return out;
 }
 
+std::optional<Authenticated> AuthService::CachedFor(const std::string& hash,
+                                                    core::Instant now) const {
+  std::shared_lock lock(cache_mutex_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end() || it->second.valid_until <= now) return std::nullopt;
+  return it->second.who;
+}
+
+std::uint64_t AuthService::Generation() const {
+  std::shared_lock lock(cache_mutex_);
+  return generation_;
+}
+
+void AuthService::Remember(const std::string& hash, const Authenticated& who, core::Instant now,
+                           std::uint64_t generation) {
+  core::Instant until = now + settings_.credential_cache_ttl;
+  if (who.session) until = std::min(until, who.session->expires_at);
+  std::unique_lock lock(cache_mutex_);
+  if (generation != generation_) return;
+  // Bounded: when full, start again rather than track recency; refills cost one read each.
+  if (cache_.size() >= settings_.credential_cache_entries) cache_.clear();
+  cache_.insert_or_assign(hash, Cached{who, until});
+}
+
+void AuthService::ForgetCredentials() {
+  std::unique_lock lock(cache_mutex_);
+  cache_.clear();
+  ++generation_;
+}
+
 Result<void> AuthService::Logout(std::string_view token) {
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
+  auto done = store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(auto who, Resolve(tx, token));
     if (!who.session) return Fail(Error::Invalid("token", "API keys are revoked, not logged out"));
     TANDEM_TRY(tx.auth().DeleteSession(who.session->token_hash));
@@ -110,6 +154,8 @@ Result<void> AuthService::Logout(std::string_view token) {
                                        who.principal.user_id, core::AuditAction::kLogout)));
     return {};
   });
+  if (done) ForgetCredentials();
+  return done;
 }
 
 Result<NewApiKey> AuthService::CreateApiKey(const Principal& p, std::string name,
@@ -159,16 +205,19 @@ Result<std::vector<core::ApiKey>> AuthService::ListApiKeys(const Principal& p) {
 
 Result<void> AuthService::RevokeApiKey(const Principal& p, core::Id id) {
   TANDEM_TRY(core::Authorize(p, core::Verb::kDelete, core::Resource::kApiKey));
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
+  auto done = store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(auto key, tx.auth().GetApiKey(id));
     if (!key) return Fail(Error::NotFound("API key " + std::to_string(id) + " does not exist"));
     if (key->revoked_at) return {};
     const auto now = clock_.Now();
     TANDEM_TRY(tx.auth().RevokeApiKey(id, now));
-    TANDEM_TRY(tx.audit().Append(Entry(now, p.AsActor(), "api_key", id,
-                                       core::AuditAction::kKeyRevoke)));
+    TANDEM_TRY(
+        tx.audit().Append(Entry(now, p.AsActor(), "api_key", id, core::AuditAction::kKeyRevoke)));
     return {};
   });
+  // After the commit: the cache is keyed by secret hash, which a key's id does not give.
+  if (done) ForgetCredentials();
+  return done;
 }
 
 Result<std::int64_t> AuthService::PurgeExpiredSessions() {

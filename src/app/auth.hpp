@@ -8,8 +8,11 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/passwords.hpp"
@@ -25,6 +28,11 @@ using core::Result;
 
 struct AuthSettings {
   std::chrono::milliseconds session_ttl = std::chrono::hours(12);
+  // How long a resolved credential is trusted without asking the store again. Logout, key
+  // revocation and user changes made through this process take effect at once; a change made
+  // by another process (a second server on the same database) within this bound. 0 disables.
+  std::chrono::milliseconds credential_cache_ttl = std::chrono::seconds(5);
+  std::size_t credential_cache_entries = 10'000;
 };
 
 struct LoginResult {
@@ -71,13 +79,30 @@ class AuthService {
   // Deletes expired sessions; run periodically by the scheduler.
   Result<std::int64_t> PurgeExpiredSessions();
 
+  // Drops every cached credential: called when users change (role, activity, password).
+  void ForgetCredentials();
+
  private:
+  struct Cached {
+    Authenticated who;
+    core::Instant valid_until;
+  };
+
   Result<Authenticated> Resolve(store::Tx& tx, std::string_view token);
+  std::optional<Authenticated> CachedFor(const std::string& hash, core::Instant now) const;
+  std::uint64_t Generation() const;
+  void Remember(const std::string& hash, const Authenticated& who, core::Instant now,
+                std::uint64_t generation);
 
   store::Store& store_;
   const base::Clock& clock_;
   const PasswordHasher& hasher_;
   AuthSettings settings_;
+  mutable std::shared_mutex cache_mutex_;
+  std::unordered_map<std::string, Cached> cache_;  // by token hash
+  // Bumped after every change that may invalidate a credential; a lookup that began before
+  // the bump does not fill the cache, so a stale snapshot is never remembered.
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace tandem::app

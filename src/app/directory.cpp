@@ -67,6 +67,7 @@ Result<core::User> UserService::Update(const Principal& p, Id id, const UserPatc
     if (!after.active) TANDEM_TRY(tx.auth().DeleteSessionsOfUser(id));
     return {};
   }));
+  if (on_change_) on_change_();
   return after;
 }
 
@@ -75,7 +76,7 @@ Result<void> UserService::SetPassword(const Principal& p, Id id, std::string_vie
   // goes through the user-management rule, or a read-only key could mint a full login.
   if (id != p.user_id || p.scopes) TANDEM_TRY(core::Authorize(p, Verb::kUpdate, Resource::kUser));
   TANDEM_ASSIGN(std::string hash, hasher_.Hash(password));
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
+  auto done = store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_TRY(LoadRecord<core::User>(tx, id));
     TANDEM_TRY(tx.users().SetPasswordHash(id, hash));
     core::AuditEntry e;
@@ -88,6 +89,8 @@ Result<void> UserService::SetPassword(const Principal& p, Id id, std::string_vie
     TANDEM_TRY(tx.audit().Append(e));
     return {};
   });
+  if (done && on_change_) on_change_();
+  return done;
 }
 
 Result<core::Page<core::User>> UserService::List(const Principal& p, const core::UserQuery& q) {

@@ -4,6 +4,8 @@
 // Thread-safety: stateless apart from references; safe to share.
 #pragma once
 
+#include <functional>
+
 #include <string>
 
 #include "app/passwords.hpp"
@@ -20,8 +22,11 @@ using core::Result;
 
 class UserService {
  public:
-  UserService(store::Store& store, const base::Clock& clock, const PasswordHasher& hasher)
-      : store_(store), clock_(clock), hasher_(hasher) {}
+  // `on_change` runs after a user's role, activity or password changed (committed): the
+  // credential cache of AuthService forgets what it knew.
+  UserService(store::Store& store, const base::Clock& clock, const PasswordHasher& hasher,
+              std::function<void()> on_change = {})
+      : store_(store), clock_(clock), hasher_(hasher), on_change_(std::move(on_change)) {}
   // `password` may be empty: the user then cannot log in until one is set.
   Result<core::User> Create(const Principal& p, core::User draft, std::string_view password);
   Result<core::User> Get(const Principal& p, Id id);
@@ -41,6 +46,7 @@ class UserService {
   store::Store& store_;
   const base::Clock& clock_;
   const PasswordHasher& hasher_;
+  std::function<void()> on_change_;
 };
 
 class TeamService {

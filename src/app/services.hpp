@@ -20,7 +20,7 @@ struct Services {
         companies(store, clock),
         deals(store, clock),
         activities(store, clock),
-        users(store, clock, hasher),
+        users(store, clock, hasher, [this] { auth.ForgetCredentials(); }),
         teams(store, clock),
         audit(store),
         auth(store, clock, hasher, auth_settings) {}

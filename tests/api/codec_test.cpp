@@ -318,6 +318,17 @@ TEST(MakeRequestTest, DecodesPathAndQuery) {
   EXPECT_FALSE(MakeRequest("GET", "/a b"));
 }
 
+TEST(MakeRequestTest, SkipsEmptyQuerySegments) {
+  auto r = MakeRequest("GET", "/api/v1/contacts?&limit=50&&stage=lead&", "", {});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->query.size(), 2u);
+  EXPECT_EQ(r->query[0].first, "limit");
+  EXPECT_EQ(r->query[1].first, "stage");
+  auto named_empty = MakeRequest("GET", "/x?=1", "", {});
+  ASSERT_TRUE(named_empty);
+  EXPECT_EQ(named_empty->query.size(), 1u);  // "=1" has a value: still refused by the route
+}
+
 Route MakeRoute(std::string method, std::string pattern) {
   Route r;
   r.method = std::move(method);

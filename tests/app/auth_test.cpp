@@ -296,5 +296,53 @@ TEST_F(AuthServiceTest, KeysAreRevokedNotLoggedOut) {
   EXPECT_TRUE(svc().auth.Authenticate(k->secret));
 }
 
+TEST_F(AuthServiceTest, ChangesMadeHereTakeEffectAtOnceDespiteTheCredentialCache) {
+  auto login = svc().auth.Login("rep1@acme.example", kPassword, SessionKind::kBearer);
+  auto key = svc().auth.IssueApiKey(core::Actor::System("cli"), rep2_.id, "k", {Scope::kRead});
+  ASSERT_TRUE(login && key);
+  ASSERT_TRUE(svc().auth.Authenticate(login->token));  // both now cached
+  ASSERT_TRUE(svc().auth.Authenticate(key->secret));
+
+  UserPatch promote;
+  promote.role = core::Role::kManager;
+  ASSERT_TRUE(svc().users.Update(admin(), rep1_.id, promote));
+  auto who = svc().auth.Authenticate(login->token);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->principal.role, core::Role::kManager);
+
+  ASSERT_TRUE(svc().auth.RevokeApiKey(admin(), key->key.id));
+  EXPECT_TRUE(FailsWith(svc().auth.Authenticate(key->secret), ErrorCode::kUnauthenticated));
+  ASSERT_TRUE(svc().auth.Logout(login->token));
+  EXPECT_TRUE(FailsWith(svc().auth.Authenticate(login->token), ErrorCode::kUnauthenticated));
+}
+
+TEST_F(AuthServiceTest, ChangesMadeElsewhereAreSeenWithinTheCacheTtl) {
+  // Another server on the same database ends a session: this one trusts its cache for at
+  // most credential_cache_ttl, then asks the store again.
+  auto login = svc().auth.Login("rep1@acme.example", kPassword, SessionKind::kBearer);
+  ASSERT_TRUE(login);
+  ASSERT_TRUE(svc().auth.Authenticate(login->token));
+  ASSERT_TRUE(store_->Write([&](store::Tx& tx) -> core::Result<void> {
+    return tx.auth().DeleteSession(login->session.token_hash);
+  }));
+  const auto ttl = AuthSettings{}.credential_cache_ttl;
+  clock_.Advance(ttl - 1ms);
+  EXPECT_TRUE(svc().auth.Authenticate(login->token));
+  clock_.Advance(1ms);
+  EXPECT_TRUE(FailsWith(svc().auth.Authenticate(login->token), ErrorCode::kUnauthenticated));
+}
+
+TEST_F(AuthServiceTest, AZeroCacheTtlAsksTheStoreEveryTime) {
+  AuthService uncached(*store_, clock_, svc().hasher,
+                       AuthSettings{.session_ttl = kSessionTtl, .credential_cache_ttl = 0ms});
+  auto login = uncached.Login("rep1@acme.example", kPassword, SessionKind::kBearer);
+  ASSERT_TRUE(login);
+  ASSERT_TRUE(uncached.Authenticate(login->token));
+  ASSERT_TRUE(store_->Write([&](store::Tx& tx) -> core::Result<void> {
+    return tx.auth().DeleteSession(login->session.token_hash);
+  }));
+  EXPECT_TRUE(FailsWith(uncached.Authenticate(login->token), ErrorCode::kUnauthenticated));
+}
+
 }  // namespace
 }  // namespace tandem::app::apptest

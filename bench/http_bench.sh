@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Tandem through HTTP with wrk (keep-alive, 2 threads, 32 connections), on a demo database.
+#
+#   bench/http_bench.sh [--contacts N] [--runs R] [--seconds S] [--tandem PATH] [--data DIR]
+#
+# Builds nothing: pass a Release `tandem` (default build/release/src/tandem, made by
+#   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release && ninja -C build/release tandem).
+# Loads the demo company with N contacts into DIR/demo-N.db once (kept for the next run), serves
+# it on a free port, signs in as the demo admin and measures, each R times (median reported):
+#   * GET /healthz                     the server's ceiling without auth or database (reference)
+#   * GET /api/v1/contacts/{random id} authenticated point reads
+#   * GET /api/v1/contacts?limit=50&…  one list page per filter, p50/p99 latency
+#   * POST /api/v1/contacts            contact creation (durable: acknowledged = committed)
+# and the server's resident memory after loading (VmRSS) and at the end (VmHWM).
+# Prints a Markdown table ready for docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+contacts=20000 runs=3 seconds=10 tandem=build/release/src/tandem data=build/bench-data
+while [ $# -gt 0 ]; do
+  case $1 in
+    --contacts) contacts=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --tandem) tandem=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[ -x "$tandem" ] || { echo "no tandem binary at $tandem (see the header of this script)" >&2; exit 1; }
+
+mkdir -p "$data"
+db="$data/demo-$contacts.db"
+if [ ! -f "$db" ]; then
+  echo "loading the demo company with $contacts contacts into $db" >&2
+  "$tandem" demo --db "$db" --contacts "$contacts" >/dev/null
+fi
+
+out=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$out"
+}
+trap cleanup EXIT
+
+exec 3< <(exec "$tandem" serve --db "$db" --listen 127.0.0.1:0 2>"$out/serve.err")
+server_pid=$!
+read -r -t 60 line <&3 || { cat "$out/serve.err" >&2; exit 1; }
+url=$(grep -o 'http://[^ ]*' <<<"$line")
+url=${url%/}
+
+rss_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+
+login=$(curl -sf -X POST "$url/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"sam.okafor@northwind-analytics.example","password":"tandem-demo"}')
+export TANDEM_TOKEN
+TANDEM_TOKEN=$(grep -o '"token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
+export TANDEM_MAX_ID=$contacts
+rss_start=$(rss_kib VmRSS)
+
+# wrk_run SCRIPT PATH -> "requests_per_second p50_ms p99_ms"
+wrk_run() {
+  local script=$1 path=$2 report
+  report=$(wrk -t2 -c32 -d"${seconds}s" --latency ${script:+-s "bench/wrk/$script"} "$url$path")
+  if grep -q 'Non-2xx' <<<"$report"; then
+    echo "non-2xx answers during $script $path:" >&2
+    echo "$report" >&2
+    exit 1
+  fi
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+      if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+      if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
+      return v
+    }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    $1 == "Requests/sec:" { rps = $2 }
+    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' <<<"$report"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A results
+order=()
+measure() {  # measure NAME SCRIPT PATH
+  local name=$1 script=$2 path=$3 i
+  : >"$out/$name"
+  for ((i = 1; i <= runs; i++)); do
+    TANDEM_RUN="$i-$$" wrk_run "$script" "$path" >>"$out/$name"
+  done
+  results[$name]="$(cut -d' ' -f1 "$out/$name" | median) $(cut -d' ' -f2 "$out/$name" | median) $(cut -d' ' -f3 "$out/$name" | median)"
+  order+=("$name")
+  echo "$name: ${results[$name]}" >&2
+}
+
+first_owner=$(curl -sf "$url/api/v1/users?role=sales&limit=1" -H "Authorization: Bearer $TANDEM_TOKEN" |
+  grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+cursor=$(curl -sf "$url/api/v1/contacts?limit=50&stage=lead" -H "Authorization: Bearer $TANDEM_TOKEN" |
+  grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4)
+week_ago=$(date -u -d '7 days ago' +%Y-%m-%dT00:00:00Z)
+today=$(date -u +%Y-%m-%dT00:00:00Z)
+
+measure healthz "" /healthz
+measure point_read point_read.lua /
+lists=(
+  "no filter|"
+  "stage=lead|stage=lead"
+  "stage=mql, sort by last name|stage=mql&sort=last_name"
+  "owner|owner_id=$first_owner"
+  "source=webinar|source=webinar"
+  "created in the last week|created_from=$week_ago&created_to=$today"
+  "text search (one word)|q=analytics"
+  "text search (two words)|q=data+health"
+  "second page (cursor), stage=lead|stage=lead&cursor=$cursor"
+)
+for entry in "${lists[@]}"; do
+  TANDEM_QUERY=${entry#*|} measure "list: ${entry%%|*}" list_page.lua /
+done
+measure create create_contact.lua /
+rss_end=$(rss_kib VmRSS)
+hwm=$(rss_kib VmHWM)
+
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+
+cores=$(nproc)
+echo
+echo "Machine: $(uname -sr), $cores cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
+  "demo company with $contacts contacts; wrk -t2 -c32 -d${seconds}s, median of $runs runs."
+echo
+echo "| measure | requests/s | p50 ms | p99 ms |"
+echo "| --- | ---: | ---: | ---: |"
+for name in "${order[@]}"; do
+  read -r rps p50 p99 <<<"${results[$name]}"
+  echo "| $name | $rps | $p50 | $p99 |"
+done
+read -r hz_rps _ <<<"$(cut -d' ' -f1 "$out/healthz" | median)"
+read -r pr_rps _ <<<"$(cut -d' ' -f1 "$out/point_read" | median)"
+echo
+echo "Authenticated point reads run at $(awk -v a="$pr_rps" -v b="$hz_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the unauthenticated /healthz rate."
+echo "Server memory: $((rss_start / 1024)) MiB resident after loading and signing in, $((rss_end / 1024)) MiB at the end, peak $((hwm / 1024)) MiB."
