@@ -41,7 +41,7 @@ Field Out(Field f) {
 }  // namespace
 
 json::object ContactJson(const core::Contact& c) {
-  json::object o;
+  json::object o(16);
   o["id"] = c.id;
   o["email"] = c.email;
   o["first_name"] = c.first_name;

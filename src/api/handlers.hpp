@@ -63,17 +63,23 @@ core::Result<core::PageRequest> PageFrom(const Query& q, std::string_view list);
 
 template <class T, class ToJson>
 Response PageReply(const core::Page<T>& page, std::string_view list, ToJson&& to_json) {
-  boost::json::array items;
-  items.reserve(page.items.size());
-  for (const auto& item : page.items) items.emplace_back(to_json(item));
-  boost::json::object body;
-  body["items"] = std::move(items);
-  if (page.next) {
-    body["next_cursor"] = EncodeCursor(list, *page.next);
-  } else {
-    body["next_cursor"] = nullptr;
+  // Written item by item: a page never exists twice in memory as a JSON tree.
+  std::string body = "{\"items\":[";
+  body.reserve(page.items.size() * 512 + 128);
+  bool first = true;
+  for (const auto& item : page.items) {
+    if (!first) body.push_back(',');
+    first = false;
+    AppendJson(body, to_json(item));
   }
-  return JsonReply(200, body);
+  body += "],\"next_cursor\":";
+  if (page.next) {
+    AppendJsonString(body, EncodeCursor(list, *page.next));
+  } else {
+    body += "null";
+  }
+  body.push_back('}');
+  return Response::Json(200, std::move(body));
 }
 
 // "sort" parameter values: each name ascending and "-name" descending.

@@ -1,5 +1,7 @@
 #include "api/json_io.hpp"
 
+#include <array>
+
 #include <charconv>
 #include <cmath>
 #include <unordered_set>
@@ -182,38 +184,85 @@ std::string WriteJson(const json::value& value) {
   return out;
 }
 
+void AppendJson(std::string& out, const json::value& value) {
+  Write(out, value);
+}
+
 void AppendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Bytes copied as they are: printable ASCII other than the escaped ones.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x7f; ++c) t[c] = true;
+    for (char c : {'"', '\\', '<', '>', '&'}) t[static_cast<unsigned char>(c)] = false;
+    return t;
+  }();
+  out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t run = i;
+    while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      case '<': out += "\\u003c"; continue;
-      case '>': out += "\\u003e"; continue;
-      case '&': out += "\\u0026"; continue;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '\b':
+        out += "\\b";
+        ++i;
+        continue;
+      case '\f':
+        out += "\\f";
+        ++i;
+        continue;
+      case '<':
+        out += "\\u003c";
+        ++i;
+        continue;
+      case '>':
+        out += "\\u003e";
+        ++i;
+        continue;
+      case '&':
+        out += "\\u0026";
+        ++i;
+        continue;
       default: break;
     }
-    if (c < 0x20 || c == 0x7f) {
+    if (c < 0x80) {  // the other control characters and DEL
       out += "\\u00";
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xf]);
-      continue;
-    }
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
+      ++i;
       continue;
     }
     const std::size_t n = Utf8Length(text.substr(i));
     if (n == 0) {
       // Text from imports may not be UTF-8; the output stays valid JSON all the same.
       out += "\\ufffd";
+      ++i;
       continue;
     }
     // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript source.
@@ -223,7 +272,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
     } else {
       out.append(text.substr(i, n));
     }
-    i += n - 1;
+    i += n;
   }
   out.push_back('"');
 }

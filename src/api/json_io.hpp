@@ -22,6 +22,8 @@ namespace tandem::api {
 core::Result<boost::json::value> ParseJson(std::string_view text);
 
 std::string WriteJson(const boost::json::value& value);
+// Appends `value` written as by WriteJson to `out`.
+void AppendJson(std::string& out, const boost::json::value& value);
 // Appends `text` as a quoted, escaped JSON string.
 void AppendJsonString(std::string& out, std::string_view text);
 

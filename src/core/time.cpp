@@ -40,17 +40,50 @@ std::optional<Date> ParseYmd(std::string_view s, std::size_t& pos) {
 
 }  // namespace
 
+namespace {
+
+// Writes `value` as exactly `width` decimal digits (zero-padded) at `p`; returns the end.
+char* PutDigits(char* p, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
 std::string FormatInstant(Instant t) {
   auto day_point = floor<days>(t);
   year_month_day ymd{day_point};
   hh_mm_ss<milliseconds> tod{t - day_point};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()),
-                static_cast<int>(tod.subseconds().count()));
-  return buf;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside ISO 8601's four digits: rare, keep it general
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                  static_cast<int>(tod.seconds().count()),
+                  static_cast<int>(tod.subseconds().count()));
+    return buf;
+  }
+  std::string out(24, '\0');  // YYYY-MM-DDTHH:MM:SS.mmmZ
+  char* p = out.data();
+  p = PutDigits(p, static_cast<unsigned>(year), 4);
+  *p++ = '-';
+  p = PutDigits(p, static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  p = PutDigits(p, static_cast<unsigned>(ymd.day()), 2);
+  *p++ = 'T';
+  p = PutDigits(p, static_cast<unsigned>(tod.hours().count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<unsigned>(tod.minutes().count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<unsigned>(tod.seconds().count()), 2);
+  *p++ = '.';
+  p = PutDigits(p, static_cast<unsigned>(tod.subseconds().count()), 3);
+  *p = 'Z';
+  return out;
 }
 
 std::optional<Instant> ParseInstant(std::string_view s) {

@@ -48,6 +48,21 @@ TEST(ParseJsonTest, RefusesInvalidUtf8AndDeepNesting) {
   EXPECT_FALSE(ParseJson(std::string(100, '[') + std::string(100, ']')));
 }
 
+TEST(WriteJsonTest, WritesPlainRunsAndEscapesExactly) {
+  std::string out;
+  AppendJsonString(out, "");
+  AppendJsonString(out, "plain text, 100% ASCII");
+  AppendJsonString(out,
+                   "a\"b\\c\x7f\x1f"
+                   "d\xc3\xa9"
+                   "e\xff"
+                   "f\xe2\x80\xa9");
+  EXPECT_EQ(out,
+            "\"\"\"plain text, 100% ASCII\""
+            "\"a\\\"b\\\\c\\u007f\\u001fd\xc3\xa9"
+            "e\\ufffdf\\u2029\"");
+}
+
 TEST(WriteJsonTest, EscapesWhatCouldBreakOutOfAScriptOrAString) {
   json::value v = json::object{{"s", "</script><b>\"q\"\\ & \n\t\x01 \xe2\x80\xa8"}};
   const std::string out = WriteJson(v);

@@ -24,6 +24,9 @@ TEST(TimeTest, FormatsInstantAsUtcWithMilliseconds) {
   EXPECT_EQ(FormatInstant(kSample), "2026-11-26T23:01:32.123Z");
   EXPECT_EQ(FormatInstant(FromMillis(0)), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatInstant(FromMillis(5)), "1970-01-01T00:00:00.005Z");
+  EXPECT_EQ(FormatInstant(FromMillis(951'782'400'000 + 86'399'999)), "2000-02-29T23:59:59.999Z");
+  EXPECT_EQ(FormatInstant(FromMillis(253'402'300'799'999)), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatInstant(FromMillis(253'402'300'800'000)), "10000-01-01T00:00:00.000Z");
 }
 
 TEST(TimeTest, FormatsInstantBeforeTheEpoch) {
