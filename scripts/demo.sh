@@ -16,8 +16,8 @@ listen=${TANDEM_LISTEN:-127.0.0.1:8080}
 mkdir -p "$(dirname "$db")"
 if [ ! -f "$db" ]; then
   log "Loading the demo company ($contacts contacts) into $db"
-  ./build/release/tandem demo --db "$db" --contacts "$contacts" > "$db.logins.txt"
+  ./build/release/src/tandem demo --db "$db" --contacts "$contacts" > "$db.logins.txt"
 fi
 cat "$db.logins.txt"
 log "Starting Tandem on $listen (Ctrl-C stops it)"
-exec ./build/release/tandem serve --db "$db" --listen "$listen"
+exec ./build/release/src/tandem serve --db "$db" --listen "$listen"
