@@ -60,10 +60,11 @@ TANDEM_TOKEN=$(grep -o '"token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
 export TANDEM_MAX_ID=$contacts
 rss_start=$(rss_kib VmRSS)
 
-# wrk_run SCRIPT PATH -> "requests_per_second p50_ms p99_ms"
+# wrk_run SCRIPT PATH CONNECTIONS -> "requests_per_second p50_ms p99_ms"
 wrk_run() {
-  local script=$1 path=$2 report
-  report=$(wrk -t2 -c32 -d"${seconds}s" --latency ${script:+-s "bench/wrk/$script"} "$url$path")
+  local script=$1 path=$2 conns=$3 threads=2 report
+  [ "$conns" -ge 2 ] || threads=1
+  report=$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency ${script:+-s "bench/wrk/$script"} "$url$path")
   if grep -q 'Non-2xx' <<<"$report"; then
     echo "non-2xx answers during $script $path:" >&2
     echo "$report" >&2
@@ -86,11 +87,12 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 declare -A results
 order=()
-measure() {  # measure NAME SCRIPT PATH
-  local name=$1 script=$2 path=$3 i
+measure() {  # measure NAME SCRIPT PATH [CONNECTIONS, default 32]
+  local name=$1 script=$2 path=$3 conns=${4:-32} i
+  name="$name|$conns"
   : >"$out/$name"
   for ((i = 1; i <= runs; i++)); do
-    TANDEM_RUN="$i-$$" wrk_run "$script" "$path" >>"$out/$name"
+    TANDEM_RUN="$i-$$" wrk_run "$script" "$path" "$conns" >>"$out/$name"
   done
   results[$name]="$(cut -d' ' -f1 "$out/$name" | median) $(cut -d' ' -f2 "$out/$name" | median) $(cut -d' ' -f3 "$out/$name" | median)"
   order+=("$name")
@@ -118,7 +120,8 @@ lists=(
   "second page (cursor), stage=lead|stage=lead&cursor=$cursor"
 )
 for entry in "${lists[@]}"; do
-  TANDEM_QUERY=${entry#*|} measure "list: ${entry%%|*}" list_page.lua /
+  TANDEM_QUERY=${entry#*|} measure "list: ${entry%%|*}" list_page.lua / 1
+  TANDEM_QUERY=${entry#*|} measure "list: ${entry%%|*}" list_page.lua / 32
 done
 measure create create_contact.lua /
 rss_end=$(rss_kib VmRSS)
@@ -131,16 +134,16 @@ server_pid=""
 cores=$(nproc)
 echo
 echo "Machine: $(uname -sr), $cores cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
-  "demo company with $contacts contacts; wrk -t2 -c32 -d${seconds}s, median of $runs runs."
+  "demo company with $contacts contacts; wrk -t2 (-t1 for one connection) -d${seconds}s, median of $runs runs."
 echo
-echo "| measure | requests/s | p50 ms | p99 ms |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| measure | connections | requests/s | p50 ms | p99 ms |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 for name in "${order[@]}"; do
   read -r rps p50 p99 <<<"${results[$name]}"
-  echo "| $name | $rps | $p50 | $p99 |"
+  echo "| ${name%|*} | ${name##*|} | $rps | $p50 | $p99 |"
 done
-read -r hz_rps _ <<<"$(cut -d' ' -f1 "$out/healthz" | median)"
-read -r pr_rps _ <<<"$(cut -d' ' -f1 "$out/point_read" | median)"
+read -r hz_rps _ <<<"${results[healthz|32]}"
+read -r pr_rps _ <<<"${results[point_read|32]}"
 echo
 echo "Authenticated point reads run at $(awk -v a="$pr_rps" -v b="$hz_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the unauthenticated /healthz rate."
 echo "Server memory: $((rss_start / 1024)) MiB resident after loading and signing in, $((rss_end / 1024)) MiB at the end, peak $((hwm / 1024)) MiB."
