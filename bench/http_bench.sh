@@ -11,7 +11,8 @@
 #   * GET /api/v1/contacts/{random id} authenticated point reads
 #   * GET /api/v1/contacts?limit=50&…  one list page per filter, p50/p99 latency
 #   * POST /api/v1/contacts            contact creation (durable: acknowledged = committed)
-# and the server's resident memory after loading (VmRSS) and at the end (VmHWM).
+# and the server's memory: private (RssAnon) after opening and at the end, the memory-mapped
+# database pages it touched (RssFile, shared page cache), and the peak (VmHWM).
 # Prints a Markdown table ready for docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +59,7 @@ login=$(curl -sf -X POST "$url/api/v1/auth/login" -H 'Content-Type: application/
 export TANDEM_TOKEN
 TANDEM_TOKEN=$(grep -o '"token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
 export TANDEM_MAX_ID=$contacts
-rss_start=$(rss_kib VmRSS)
+rss_start=$(rss_kib RssAnon)
 
 # wrk_run SCRIPT PATH CONNECTIONS -> "requests_per_second p50_ms p99_ms"
 wrk_run() {
@@ -124,7 +125,8 @@ for entry in "${lists[@]}"; do
   TANDEM_QUERY=${entry#*|} measure "list: ${entry%%|*}" list_page.lua / 32
 done
 measure create create_contact.lua /
-rss_end=$(rss_kib VmRSS)
+rss_end=$(rss_kib RssAnon)
+file_end=$(rss_kib RssFile)
 hwm=$(rss_kib VmHWM)
 
 kill -TERM "$server_pid"
@@ -146,4 +148,6 @@ read -r hz_rps _ <<<"${results[healthz|32]}"
 read -r pr_rps _ <<<"${results[point_read|32]}"
 echo
 echo "Authenticated point reads run at $(awk -v a="$pr_rps" -v b="$hz_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the unauthenticated /healthz rate."
-echo "Server memory: $((rss_start / 1024)) MiB resident after loading and signing in, $((rss_end / 1024)) MiB at the end, peak $((hwm / 1024)) MiB."
+echo "Server memory: $((rss_start / 1024)) MiB private (RssAnon) after opening the database and signing in," \
+  "$((rss_end / 1024)) MiB at the end; $((file_end / 1024)) MiB of the memory-mapped database file" \
+  "resident at the end (shared page cache, reclaimable); peak resident $((hwm / 1024)) MiB."

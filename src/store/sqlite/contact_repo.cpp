@@ -203,6 +203,22 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   if (q.campaign) filter("contacts_by_campaign", "campaign = ?", {*q.campaign});
   if (q.source) filter("contacts_by_source", "source = ?", {*q.source});
   if (q.stage) filter("contacts_by_stage", "stage = ?", {std::string(ToString(*q.stage))});
+  // The two lists people keep open — a stage's queue and a rep's own contacts — also have
+  // indexes ordered by last name and by last update (migration 0006), so those sorts walk in
+  // order too when they are the only equality filters.
+  if (!plan.filters_follow_sort && plan.driver_index &&
+      (q.sort == ContactSort::kLastName || q.sort == ContactSort::kUpdatedAt)) {
+    const int filters = (q.company_id ? 1 : 0) + (q.owner_id || q.unowned ? 1 : 0) +
+                        (q.campaign ? 1 : 0) + (q.source ? 1 : 0) + (q.stage ? 1 : 0);
+    const bool by_name = q.sort == ContactSort::kLastName;
+    if (filters == 1 && *plan.driver_index == "contacts_by_stage") {
+      plan.driver_index = by_name ? "contacts_by_stage_last_name" : "contacts_by_stage_updated";
+      plan.filters_follow_sort = true;
+    } else if (filters == 1 && *plan.driver_index == "contacts_by_owner") {
+      plan.driver_index = by_name ? "contacts_by_owner_last_name" : "contacts_by_owner_updated";
+      plan.filters_follow_sort = true;
+    }
+  }
   // The keyset bound goes before the created range: SQLite seeks with the first bound it
   // finds, and the cursor's is the tighter one on a deep page.
   if (q.page.after) {

@@ -24,6 +24,14 @@ Result<void> ApplyOne(Connection& conn, const Migration& m) {
   return record.Run();
 }
 
+Result<bool> IsApplied(Connection& conn, int version) {
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("SELECT count(*) FROM schema_migrations WHERE version = ?"));
+  stmt.Bind(version);
+  TANDEM_TRY(stmt.Step());
+  return stmt.Int(0) > 0;
+}
+
 }  // namespace
 
 Result<int> AppliedVersion(Connection& conn) {
@@ -46,25 +54,27 @@ Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrati
                                     "Tandem knows (" +
                                     std::to_string(latest) + ")"));
   }
+  // Each migration not yet recorded is applied, in order: a migration numbered below one
+  // already applied (two lines of work merged) is applied all the same.
   for (const Migration& m : migrations) {
-    if (m.version <= version) continue;
+    TANDEM_ASSIGN(bool applied, IsApplied(conn, m.version));
+    if (applied) continue;
     TANDEM_TRY(conn.Exec("BEGIN IMMEDIATE"));
     // Another process may have migrated while this one waited for the write lock.
-    auto now = AppliedVersion(conn);
-    if (now && *now >= m.version) {
+    auto again = IsApplied(conn, m.version);
+    if (again && *again) {
       TANDEM_TRY(conn.Exec("COMMIT"));
-      version = *now;
       continue;
     }
-    if (auto r = now ? ApplyOne(conn, m) : Result<void>(Fail(now.error())); !r) {
+    if (auto r = again ? ApplyOne(conn, m) : Result<void>(Fail(again.error())); !r) {
       (void)conn.Exec("ROLLBACK");
       Error e = std::move(r.error());
       e.message = "migration " + std::string(m.name) + " failed: " + e.message;
       return Fail(std::move(e));
     }
     TANDEM_TRY(conn.Exec("COMMIT"));
-    version = m.version;
   }
+  TANDEM_ASSIGN(version, AppliedVersion(conn));
   return version;
 }
 

@@ -21,7 +21,8 @@ namespace {
 
 constexpr int kWriterCacheKib = 256 * 1024;
 constexpr int kReaderCacheKib = 16 * 1024;
-constexpr std::int64_t kMmapBytes = std::int64_t{1} << 30;
+// Address space only; SQLite caps it at its compile-time SQLITE_MAX_MMAP_SIZE.
+constexpr std::int64_t kMmapBytes = std::int64_t{64} << 30;
 
 // A connection with what a transaction on it needs. Members are destroyed in reverse order:
 // the Tx and the tokenizer go before the connection they use.

@@ -4,7 +4,7 @@
 // Opening: OpenSqliteStore opens (creating if needed) the file, sets the PRAGMAs
 // (journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, busy_timeout=5000, a 256 MiB page
 // cache for the writer — random keys such as emails dirty pages all over their indexes, and a
-// bulk load slows several-fold once they spill — and 16 MiB per reader, 1 GiB mmap), applies the
+// bulk load slows several-fold once they spill — and 16 MiB per reader, the whole file memory-mapped up to SQLite's mmap cap), applies the
 // pending migrations of migrations/ (each in its own transaction, recorded in schema_migrations),
 // refreshes the planner statistics (ANALYZE with analysis_limit, so it costs milliseconds at any
 // size), then opens the readers. Errors: kUnavailable when the file cannot be opened or created,
