@@ -13,7 +13,8 @@
 #   * POST /api/v1/contacts            contact creation (durable: acknowledged = committed)
 # and the server's memory: private (RssAnon) after opening and at the end, the memory-mapped
 # database pages it touched (RssFile, shared page cache), and the peak (VmHWM).
-# Prints a Markdown table ready for docs/performance.md.
+# Also the server's own CPU time per request (from /proc, user + system): a cost that does not
+# depend on what else the machine runs. Prints a Markdown table ready for docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,17 +62,25 @@ TANDEM_TOKEN=$(grep -o '"token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
 export TANDEM_MAX_ID=$contacts
 rss_start=$(rss_kib RssAnon)
 
-# wrk_run SCRIPT PATH CONNECTIONS -> "requests_per_second p50_ms p99_ms"
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+# wrk_run SCRIPT PATH CONNECTIONS -> "requests_per_second p50_ms p99_ms server_cpu_us_per_request"
 wrk_run() {
-  local script=$1 path=$2 conns=$3 threads=2 report
+  local script=$1 path=$2 conns=$3 threads=2 report cpu_before cpu_after
   [ "$conns" -ge 2 ] || threads=1
+  cpu_before=$(cpu_ticks)
   report=$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency ${script:+-s "bench/wrk/$script"} "$url$path")
+  cpu_after=$(cpu_ticks)
+  local cpu_seconds
+  cpu_seconds=$(awk -v a="$cpu_before" -v b="$cpu_after" -v t="$ticks_per_second" 'BEGIN { print (b - a) / t }')
   if grep -q 'Non-2xx' <<<"$report"; then
     echo "non-2xx answers during $script $path:" >&2
     echo "$report" >&2
     exit 1
   fi
-  awk '
+  awk -v cpu="$cpu_seconds" '
     function ms(v) {
       if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
       if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
@@ -81,7 +90,8 @@ wrk_run() {
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     $1 == "Requests/sec:" { rps = $2 }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' <<<"$report"
+    $2 == "requests" && $3 == "in" { n = $1 }
+    END { printf "%.0f %.3f %.3f %.1f\n", rps, p50, p99, (n > 0 ? cpu * 1e6 / n : 0) }' <<<"$report"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -95,7 +105,7 @@ measure() {  # measure NAME SCRIPT PATH [CONNECTIONS, default 32]
   for ((i = 1; i <= runs; i++)); do
     TANDEM_RUN="$i-$$" wrk_run "$script" "$path" "$conns" >>"$out/$name"
   done
-  results[$name]="$(cut -d' ' -f1 "$out/$name" | median) $(cut -d' ' -f2 "$out/$name" | median) $(cut -d' ' -f3 "$out/$name" | median)"
+  results[$name]="$(cut -d' ' -f1 "$out/$name" | median) $(cut -d' ' -f2 "$out/$name" | median) $(cut -d' ' -f3 "$out/$name" | median) $(cut -d' ' -f4 "$out/$name" | median)"
   order+=("$name")
   echo "$name: ${results[$name]}" >&2
 }
@@ -138,15 +148,17 @@ echo
 echo "Machine: $(uname -sr), $cores cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
   "demo company with $contacts contacts; wrk -t2 (-t1 for one connection) -d${seconds}s, median of $runs runs."
 echo
-echo "| measure | connections | requests/s | p50 ms | p99 ms |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| measure | connections | requests/s | p50 ms | p99 ms | server CPU µs/request |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for name in "${order[@]}"; do
-  read -r rps p50 p99 <<<"${results[$name]}"
-  echo "| ${name%|*} | ${name##*|} | $rps | $p50 | $p99 |"
+  read -r rps p50 p99 cpu <<<"${results[$name]}"
+  echo "| ${name%|*} | ${name##*|} | $rps | $p50 | $p99 | $cpu |"
 done
 read -r hz_rps _ <<<"${results[healthz|32]}"
 read -r pr_rps _ <<<"${results[point_read|32]}"
 echo
+read -r _ _ _ pr_cpu <<<"${results[point_read|32]}"
+echo "Server CPU per authenticated point read: $pr_cpu µs, i.e. $(awk -v c="$pr_cpu" -v n="$cores" 'BEGIN { if (c > 0) printf "%.0f", n * 1e6 / c; else print "?" }') reads/s if the server had all $cores cores."
 echo "Authenticated point reads run at $(awk -v a="$pr_rps" -v b="$hz_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the unauthenticated /healthz rate."
 echo "Server memory: $((rss_start / 1024)) MiB private (RssAnon) after opening the database and signing in," \
   "$((rss_end / 1024)) MiB at the end; $((file_end / 1024)) MiB of the memory-mapped database file" \
