@@ -81,6 +81,7 @@ struct Api::Impl {
     AddTeamRoutes(table, deps);
     AddApiKeyRoutes(table, deps);
     AddAuditRoutes(table, deps);
+    AddEventRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 
@@ -182,9 +183,11 @@ struct Api::Impl {
                              "send the body as application/json (Content-Type: " +
                                  (type ? *type : std::string("none")) + ")");
       }
-      auto body = Body::Parse(req.body, *route.body);
-      if (!body) return Fail(req, route.pattern, body.error());
-      call.body = std::move(*body);
+      if (!route.raw_body) {
+        auto body = Body::Parse(req.body, *route.body);
+        if (!body) return Fail(req, route.pattern, body.error());
+        call.body = std::move(*body);
+      }
     }
 
     auto result = route.fn(call);

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/handlers.hpp"
+#include "api/json_io.hpp"
 
 namespace tandem::api {
 namespace json = boost::json;
@@ -181,6 +182,24 @@ json::object StageChangeJson(const core::StageChange& s) {
   return o;
 }
 
+json::object EventJson(const core::Event& e) {
+  json::object o;
+  o["id"] = e.id;
+  o["event_id"] = e.event_id;
+  o["type"] = e.type;
+  o["occurred_at"] = core::FormatInstant(e.occurred_at);
+  o["received_at"] = core::FormatInstant(e.received_at);
+  o["contact_id"] = e.contact_id ? json::value(*e.contact_id) : json::value(nullptr);
+  o["email"] = e.email;
+  o["anonymous_id"] = e.anonymous_id;
+  o["utm_source"] = e.utm_source;
+  o["utm_medium"] = e.utm_medium;
+  o["utm_campaign"] = e.utm_campaign;
+  auto props = ParseJson(e.properties);
+  o["properties"] = props && props->is_object() ? std::move(*props) : json::value(json::object());
+  return o;
+}
+
 json::object TimelineItemJson(const app::TimelineItem& item) {
   json::object o;
   o["at"] = core::FormatInstant(item.at);
@@ -189,6 +208,7 @@ json::object TimelineItemJson(const app::TimelineItem& item) {
       item.stage_change ? json::value(StageChangeJson(*item.stage_change)) : json::value(nullptr);
   o["activity"] = item.activity ? json::value(ActivityJson(*item.activity)) : json::value(nullptr);
   o["deal"] = item.deal ? json::value(DealJson(*item.deal)) : json::value(nullptr);
+  o["event"] = item.event ? json::value(EventJson(*item.event)) : json::value(nullptr);
   return o;
 }
 
@@ -282,13 +302,28 @@ void AddOutputSchemas(RouteTable& t) {
                 Out(ObjectField("actor", "Actor", "")),
                 Out(TextField("cause", "manual, created, deal_created, deal_won, import, ...")),
                 Out(TextField("reason", ""))}});
+  t.AddSchema(
+      {"Event",
+       "A stored tracking event.",
+       {IdField("id", "").Required(), TextField("event_id", "").Required(),
+        TextField("type", "").Required(), InstantField("occurred_at", "").Required(),
+        InstantField("received_at", "When Tandem stored it.").Required(),
+        IdField("contact_id", "Null while its anonymous visitor is not identified.")
+            .Nullable()
+            .Required(),
+        TextField("email", "").Required(), TextField("anonymous_id", "").Required(),
+        TextField("utm_source", "").Required(), TextField("utm_medium", "").Required(),
+        TextField("utm_campaign", "").Required(),
+        MapField("properties", "The event's properties object.").Required()}});
+
   t.AddSchema({"TimelineItem",
                "One line of a contact's timeline; exactly one payload is set.",
                {Out(InstantField("at", "")),
-                Out(EnumField("kind", {"stage_change", "activity", "deal"}, "")),
+                Out(EnumField("kind", {"stage_change", "activity", "deal", "event"}, "")),
                 Out(ObjectField("stage_change", "StageChange", "").Nullable()),
                 Out(ObjectField("activity", "Activity", "").Nullable()),
-                Out(ObjectField("deal", "Deal", "").Nullable())}});
+                Out(ObjectField("deal", "Deal", "").Nullable()),
+                Out(ObjectField("event", "Event", "The latest tracking events only.").Nullable())}});
   t.AddSchema({"ErrorDetail",
                "",
                {Out(TextField("code",

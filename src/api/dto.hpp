@@ -12,6 +12,7 @@
 #include "app/contacts.hpp"
 #include "core/audit.hpp"
 #include "core/auth.hpp"
+#include "core/event.hpp"
 #include "core/model.hpp"
 
 namespace tandem::api {
@@ -26,5 +27,6 @@ boost::json::object ApiKeyJson(const core::ApiKey& k);
 boost::json::object AuditEntryJson(const core::AuditEntry& e);
 boost::json::object StageChangeJson(const core::StageChange& s);
 boost::json::object TimelineItemJson(const app::TimelineItem& item);
+boost::json::object EventJson(const core::Event& e);
 
 }  // namespace tandem::api

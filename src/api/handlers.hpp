@@ -43,6 +43,7 @@ void AddAuthRoutes(RouteTable& table, const Deps& deps);
 void AddApiKeyRoutes(RouteTable& table, const Deps& deps);
 void AddAuditRoutes(RouteTable& table, const Deps& deps);
 void AddMetaRoutes(RouteTable& table, const Deps& deps);
+void AddEventRoutes(RouteTable& table, const Deps& deps);  // events.cpp: ingest, identify, merge
 
 // ----- replies -------------------------------------------------------------------------------
 

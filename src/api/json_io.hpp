@@ -21,6 +21,13 @@ namespace tandem::api {
 // JSON: syntax error at byte 17", "duplicate key \"email\" at byte 40".
 core::Result<boost::json::value> ParseJson(std::string_view text);
 
+struct JsonParseOptions {
+  // Strings may hold ill-formed UTF-8, for callers that refuse it themselves with a precise
+  // reason (event ingest rejects one event of a batch rather than the whole body).
+  bool allow_invalid_utf8 = false;
+};
+core::Result<boost::json::value> ParseJson(std::string_view text, const JsonParseOptions& options);
+
 std::string WriteJson(const boost::json::value& value);
 // Appends `value` written as by WriteJson to `out`.
 void AppendJson(std::string& out, const boost::json::value& value);

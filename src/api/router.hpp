@@ -61,6 +61,9 @@ struct Route {
   Access access = Access::kSignedIn;
   std::vector<Field> query;
   std::optional<Schema> body;
+  // The handler parses the body itself (from call.request.body); `body` only documents it.
+  // For bodies a flat Schema cannot check: event batches of free-form objects.
+  bool raw_body = false;
   Reply reply;
   RouteFn fn;
 };

@@ -160,8 +160,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
     // History comes oldest first; taken newest first so that the stable sort below keeps
     // changes made in the same millisecond (created, then moved by a deal) newest first too.
     for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
-      items.push_back(
-          TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt, std::nullopt});
+      items.push_back(TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt,
+                                   std::nullopt, std::nullopt});
     }
     core::ActivityQuery aq;
     aq.contact_id = id;
@@ -170,7 +170,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.activities().List(aq));
       for (auto& a : page.items) {
         core::Instant at = a.occurred_at;
-        items.push_back(TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt});
+        items.push_back(
+            TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt, std::nullopt});
       }
       if (!page.next) break;
       aq.page.after = page.next;
@@ -182,16 +183,37 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.deals().List(dq));
       for (auto& d : page.items) {
         core::Instant at = d.closed_at.value_or(d.created_at);
-        items.push_back(TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d)});
+        items.push_back(
+            TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d), std::nullopt});
       }
       if (!page.next) break;
       dq.page.after = page.next;
+    }
+    TANDEM_ASSIGN(auto events, tx.events().ListForContact(id, kTimelineEvents));
+    for (auto& e : events) {
+      core::Instant at = e.occurred_at;
+      items.push_back(
+          TimelineItem{at, "event", std::nullopt, std::nullopt, std::nullopt, std::move(e)});
     }
     return {};
   }));
   std::stable_sort(items.begin(), items.end(),
                    [](const TimelineItem& a, const TimelineItem& b) { return a.at > b.at; });
   return items;
+}
+
+Result<std::vector<core::Event>> ContactService::Events(const Principal& p, Id id, int limit) {
+  TANDEM_TRY(core::Authorize(p, Verb::kRead, Resource::kContact));
+  if (limit < 1 || limit > core::kMaxPageSize) {
+    return Fail(Error::Invalid("limit", "must be from 1 to " + std::to_string(core::kMaxPageSize)));
+  }
+  std::vector<core::Event> out;
+  TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+    TANDEM_TRY(Load(tx, id));
+    TANDEM_ASSIGN(out, tx.events().ListForContact(id, limit));
+    return {};
+  }));
+  return out;
 }
 
 }  // namespace tandem::app

@@ -23,11 +23,16 @@ using core::Result;
 // One line of a contact's timeline, newest first. Exactly one of the payloads is set.
 struct TimelineItem {
   core::Instant at{};
-  std::string kind;  // "stage_change", "activity", "deal"
+  std::string kind;  // "stage_change", "activity", "deal", "event"
   std::optional<core::StageChange> stage_change;
   std::optional<core::Activity> activity;
   std::optional<core::Deal> deal;
+  std::optional<core::Event> event;
 };
+
+// The timeline shows a contact's latest tracking events, not all of them (GET
+// /contacts/{id}/events lists more).
+inline constexpr int kTimelineEvents = 100;
 
 class ContactService {
  public:
@@ -46,6 +51,8 @@ class ContactService {
                                     std::string reason);
   Result<std::vector<core::StageChange>> History(const Principal& p, Id id);
   Result<std::vector<TimelineItem>> Timeline(const Principal& p, Id id);
+  // The contact's tracking events, newest first, at most `limit` (1..500).
+  Result<std::vector<core::Event>> Events(const Principal& p, Id id, int limit);
 
  private:
   store::Store& store_;

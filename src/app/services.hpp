@@ -5,6 +5,8 @@
 #include "app/auth.hpp"
 #include "app/contacts.hpp"
 #include "app/directory.hpp"
+#include "app/ingest.hpp"
+#include "app/merge.hpp"
 #include "app/passwords.hpp"
 #include "app/records.hpp"
 
@@ -23,7 +25,9 @@ struct Services {
         users(store, clock, hasher, [this] { auth.ForgetCredentials(); }),
         teams(store, clock),
         audit(store),
-        auth(store, clock, hasher, auth_settings) {}
+        auth(store, clock, hasher, auth_settings),
+        ingest(store, clock),
+        merge(store, clock) {}
 
   store::Store& store;
   const base::Clock& clock;
@@ -36,6 +40,8 @@ struct Services {
   TeamService teams;
   AuditService audit;
   AuthService auth;
+  EventIngest ingest;  // owns the group-commit writer thread
+  ContactMergeService merge;
 };
 
 }  // namespace tandem::app

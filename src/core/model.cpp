@@ -79,6 +79,12 @@ bool CleanText(std::string_view s, bool allow_newlines) {
   return true;
 }
 
+}  // namespace
+
+bool IsCleanText(std::string_view text, bool multiline) { return CleanText(text, multiline); }
+
+namespace {
+
 Result<void> CheckText(std::string_view field, std::string_view value, std::size_t max,
                        bool required = false, bool multiline = false) {
   if (required && value.empty()) return Fail(Error::Invalid(std::string(field), "is required"));

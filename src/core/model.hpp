@@ -142,6 +142,10 @@ Result<std::string> NormalizeCurrency(std::string_view raw);
 // Lower-cases; strips a scheme, "www." and a path.
 Result<std::string> NormalizeDomain(std::string_view raw);
 
+// Whether `text` is well-formed UTF-8 without control characters (tab and newlines allowed
+// when `multiline`). Overlong forms, surrogates and code points past U+10FFFF are refused.
+bool IsCleanText(std::string_view text, bool multiline = false);
+
 // Whole-record checks (lengths, required fields, cross-field rules). Normalising fields is
 // done by the caller before, with the functions above.
 Result<void> Validate(const Contact& c);

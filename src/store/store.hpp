@@ -27,6 +27,7 @@
 #include "core/audit.hpp"
 #include "core/auth.hpp"
 #include "core/error.hpp"
+#include "core/event.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
@@ -140,6 +141,46 @@ class AuthRepo {
   virtual Result<void> RevokeApiKey(Id id, core::Instant at) = 0;
 };
 
+// The event log (docs/events.md). Append-only apart from the contact an event belongs to.
+class EventRepo {
+ public:
+  virtual ~EventRepo() = default;
+  // Stores `e` (its id is ignored) and returns the new id, or nothing when an event with the
+  // same (occurred_at, event_id) is already stored: a replay, which changes nothing.
+  virtual Result<std::optional<Id>> Append(const core::Event& e) = 0;
+  virtual Result<std::optional<core::Event>> Get(Id id) = 0;
+  // Gives event `id` its contact (an event stored before its contact was created).
+  // kNotFound for an unknown event.
+  virtual Result<void> SetContact(Id id, Id contact_id) = 0;
+  // A contact's events, newest first (then highest id first), at most `limit`.
+  virtual Result<std::vector<core::Event>> ListForContact(Id contact_id, int limit) = 0;
+  // Gives `contact_id` to every event of `anonymous_id` that has no contact yet and returns
+  // those events, oldest first.
+  virtual Result<std::vector<core::Event>> AttachAnonymous(std::string_view anonymous_id,
+                                                           Id contact_id) = 0;
+  virtual Result<std::int64_t> CountForContact(Id contact_id) = 0;
+};
+
+enum class IdentityKind : std::uint8_t { kAnonymous, kEmail };
+
+// Identity links: anonymous visitor ids and former emails of merged contacts, each pointing
+// at one contact.
+class IdentityRepo {
+ public:
+  virtual ~IdentityRepo() = default;
+  virtual Result<std::optional<Id>> Find(IdentityKind kind, std::string_view value) = 0;
+  // kAlreadyExists (field "value") when the identity is already linked; kInvalidArgument
+  // (field "contact_id") when the contact does not exist.
+  virtual Result<void> Link(IdentityKind kind, std::string_view value, Id contact_id,
+                            core::Instant at) = 0;
+  // The values linked to a contact, of one kind, in value order.
+  virtual Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) = 0;
+  // Moves everything that belongs to contact `from` to contact `to`: events, identity links,
+  // stage history, activities and deals. Both contacts must exist; `from` is left without
+  // any of them (deleting it afterwards loses nothing).
+  virtual Result<void> MoveRecords(Id from, Id to) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -153,6 +194,8 @@ class Tx {
   virtual TeamRepo& teams() = 0;
   virtual AuditRepo& audit() = 0;
   virtual AuthRepo& auth() = 0;
+  virtual EventRepo& events() = 0;
+  virtual IdentityRepo& identities() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -1729,6 +1729,206 @@ TEST_P(StoreContractTest, ReadSeesEverythingCommittedBefore) {
   EXPECT_TRUE(both->second);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Events and identities
+
+inline core::Event NewEvent(const std::string& event_id, Instant at,
+                            std::optional<Id> contact = std::nullopt,
+                            const std::string& anonymous_id = "") {
+  core::Event e;
+  e.event_id = event_id;
+  e.type = "page_view";
+  e.occurred_at = at;
+  e.received_at = at + std::chrono::milliseconds(7);
+  e.contact_id = contact;
+  e.email = contact ? "c@example.com" : "";
+  e.anonymous_id = anonymous_id;
+  e.utm_source = kTricky;
+  e.utm_medium = "cpc";
+  e.utm_campaign = "spring";
+  e.properties = R"({"url":"https://acme.example/pricing","n":3})";
+  return e;
+}
+
+inline void ExpectSame(const core::Event& a, const core::Event& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.event_id, b.event_id);
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.occurred_at, b.occurred_at);
+  EXPECT_EQ(a.received_at, b.received_at);
+  EXPECT_EQ(a.contact_id, b.contact_id);
+  EXPECT_EQ(a.email, b.email);
+  EXPECT_EQ(a.anonymous_id, b.anonymous_id);
+  EXPECT_EQ(a.utm_source, b.utm_source);
+  EXPECT_EQ(a.utm_medium, b.utm_medium);
+  EXPECT_EQ(a.utm_campaign, b.utm_campaign);
+  EXPECT_EQ(a.properties, b.properties);
+}
+
+TEST_P(StoreContractTest, EventRoundTripsAndAReplayIsStoredOnce) {
+  Id contact = AddContact(NewContact("c@example.com"));
+  core::Event e = NewEvent("6f1c2b4e-0d1a-4a7e-9a51-1f0f5b0a9e11", At(10), contact);
+  auto id = W([&](Tx& tx) { return tx.events().Append(e); });
+  ASSERT_TRUE(id) << id.error().message;
+  ASSERT_TRUE(*id);
+  e.id = **id;
+  auto got = R([&](Tx& tx) { return tx.events().Get(e.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, e);
+
+  // The same event again: nothing stored, nothing failed.
+  core::Event replay = e;
+  replay.received_at = At(99);
+  auto again = W([&](Tx& tx) { return tx.events().Append(replay); });
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(contact); }), 1);
+  // The same id at another instant is another event (the key is occurred_at and event_id).
+  core::Event later = e;
+  later.occurred_at = At(11);
+  auto other = W([&](Tx& tx) { return tx.events().Append(later); });
+  ASSERT_TRUE(other && *other);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(contact); }), 2);
+
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.events().Get(9999); }));
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.events().SetContact(9999, contact); }),
+               ErrorCode::kNotFound, "");
+  core::Event anonymous = NewEvent("anon", At(3), std::nullopt, "v-1");
+  auto anon_id = W([&](Tx& tx) { return tx.events().Append(anonymous); });
+  ASSERT_TRUE(anon_id && *anon_id);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().SetContact(**anon_id, contact); }));
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(contact); }), 3);
+  core::Event orphan = NewEvent("orphan", At(1), Id{4242});
+  auto bad = W([&](Tx& tx) { return tx.events().Append(orphan); });
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, EventsOfAContactAreListedNewestFirst) {
+  Id contact = AddContact(NewContact("c@example.com"));
+  Id other = AddContact(NewContact("o@example.com"));
+  std::vector<Id> ids;
+  for (int i = 0; i < 5; ++i) {
+    // Two events share an instant: the later id comes first.
+    auto e = NewEvent("e" + std::to_string(i), At(i == 4 ? 30 : i * 10), contact);
+    auto id = W([&](Tx& tx) { return tx.events().Append(e); });
+    ASSERT_TRUE(id && *id);
+    ids.push_back(**id);
+  }
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("x", At(5), other)); }));
+  auto list = R([&](Tx& tx) { return tx.events().ListForContact(contact, 10); });
+  ASSERT_TRUE(list);
+  std::vector<Id> got;
+  for (const auto& e : *list) got.push_back(e.id);
+  EXPECT_EQ(got, (std::vector<Id>{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+  auto two = R([&](Tx& tx) { return tx.events().ListForContact(contact, 2); });
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->size(), 2u);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(other); }), 1);
+}
+
+TEST_P(StoreContractTest, AttachingAnAnonymousVisitorMovesOnlyItsUnattachedEvents) {
+  Id contact = AddContact(NewContact("c@example.com"));
+  Id other = AddContact(NewContact("o@example.com"));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("a2", At(20), {}, "v-1")); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("a1", At(10), {}, "v-1")); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("b1", At(10), {}, "v-2")); }));
+  // An event of the same visitor that already has its contact is left alone.
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("a3", At(30), other, "v-1")); }));
+
+  auto moved = W([&](Tx& tx) { return tx.events().AttachAnonymous("v-1", contact); });
+  ASSERT_TRUE(moved) << moved.error().message;
+  ASSERT_EQ(moved->size(), 2u);
+  EXPECT_EQ((*moved)[0].event_id, "a1");
+  EXPECT_EQ((*moved)[1].event_id, "a2");
+  EXPECT_EQ((*moved)[0].contact_id, contact);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(contact); }), 2);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(other); }), 1);
+  // A second attach finds nothing left.
+  auto again = W([&](Tx& tx) { return tx.events().AttachAnonymous("v-1", other); });
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+  auto missing = W([&](Tx& tx) { return tx.events().AttachAnonymous("v-2", 4242); });
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().field, "contact_id");
+}
+
+TEST_P(StoreContractTest, IdentitiesLinkOnceAndFollowTheirContact) {
+  Id contact = AddContact(NewContact("c@example.com"));
+  Id other = AddContact(NewContact("o@example.com"));
+  using K = IdentityKind;
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-1", contact, At(1)); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.identities().Link(K::kEmail, "old@example.com", contact, At(2)); }));
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }), contact);
+  // Kinds are separate name spaces.
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().Find(K::kEmail, "v-1"); }));
+  auto twice = W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-1", other, At(3)); });
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }), contact);
+  auto orphan = W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-9", 4242, At(3)); });
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().field, "contact_id");
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().ListForContact(contact, K::kEmail); }),
+            std::vector<std::string>{"old@example.com"});
+  // Deleting the contact removes its links.
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(contact); }));
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }));
+}
+
+TEST_P(StoreContractTest, MovingRecordsTakesEveryHistoryToTheOtherContact) {
+  Id owner = AddUser("o@example.com");
+  Id keep = AddContact(NewContact("keep@example.com"));
+  Id gone = AddContact(NewContact("gone@example.com"));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("e1", At(1), gone)); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("e2", At(2), keep)); }));
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.identities().Link(IdentityKind::kAnonymous, "v-1", gone, At(1));
+  }));
+  core::StageChange change;
+  change.contact_id = gone;
+  change.to = Stage::kLead;
+  change.at = At(1);
+  change.actor = core::Actor::System("test");
+  change.cause = "created";
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().Append(change); }));
+  Activity a;
+  a.type = ActivityType::kNote;
+  a.contact_id = gone;
+  a.owner_id = owner;
+  a.occurred_at = a.created_at = a.updated_at = At(1);
+  Id activity = AddActivity(a);
+  Deal d;
+  d.title = "Deal";
+  d.contact_id = gone;
+  d.created_at = d.updated_at = At(1);
+  Id deal = AddDeal(d);
+
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.identities().MoveRecords(gone, keep); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(gone); }));
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.events().CountForContact(keep); }), 2);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().Find(IdentityKind::kAnonymous, "v-1"); }),
+            keep);
+  auto history = R([&](Tx& tx) { return tx.stages().ListForContact(keep); });
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].cause, "created");
+  auto got_activity = R([&](Tx& tx) { return tx.activities().Get(activity); });
+  ASSERT_TRUE(got_activity && *got_activity);
+  EXPECT_EQ((*got_activity)->contact_id, keep);
+  auto got_deal = R([&](Tx& tx) { return tx.deals().Get(deal); });
+  ASSERT_TRUE(got_deal && *got_deal);
+  EXPECT_EQ((*got_deal)->contact_id, keep);
+
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.identities().MoveRecords(keep, keep); }),
+               ErrorCode::kInvalidArgument, "other_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.identities().MoveRecords(4242, keep); }),
+               ErrorCode::kInvalidArgument, "other_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.identities().MoveRecords(keep, 4242); }),
+               ErrorCode::kInvalidArgument, "id");
+}
+
 #undef EXPECT_ERROR
 
 }  // namespace tandem::store::contract

@@ -161,6 +161,34 @@ class SqliteAuthRepo final : public AuthRepo {
   TxContext ctx_;
 };
 
+class SqliteEventRepo final : public EventRepo {
+ public:
+  explicit SqliteEventRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::optional<Id>> Append(const core::Event& e) override;
+  Result<std::optional<core::Event>> Get(Id id) override;
+  Result<void> SetContact(Id id, Id contact_id) override;
+  Result<std::vector<core::Event>> ListForContact(Id contact_id, int limit) override;
+  Result<std::vector<core::Event>> AttachAnonymous(std::string_view anonymous_id,
+                                                   Id contact_id) override;
+  Result<std::int64_t> CountForContact(Id contact_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteIdentityRepo final : public IdentityRepo {
+ public:
+  explicit SqliteIdentityRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::optional<Id>> Find(IdentityKind kind, std::string_view value) override;
+  Result<void> Link(IdentityKind kind, std::string_view value, Id contact_id,
+                    core::Instant at) override;
+  Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) override;
+  Result<void> MoveRecords(Id from, Id to) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -172,7 +200,9 @@ class SqliteTx final : public Tx {
         users_(ctx),
         teams_(ctx),
         audit_(ctx),
-        auth_(ctx) {}
+        auth_(ctx),
+        events_(ctx),
+        identities_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -182,6 +212,8 @@ class SqliteTx final : public Tx {
   TeamRepo& teams() override { return teams_; }
   AuditRepo& audit() override { return audit_; }
   AuthRepo& auth() override { return auth_; }
+  EventRepo& events() override { return events_; }
+  IdentityRepo& identities() override { return identities_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -193,6 +225,8 @@ class SqliteTx final : public Tx {
   SqliteTeamRepo teams_;
   SqliteAuditRepo audit_;
   SqliteAuthRepo auth_;
+  SqliteEventRepo events_;
+  SqliteIdentityRepo identities_;
 };
 
 }  // namespace tandem::store::sqlite

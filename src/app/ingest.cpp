@@ -1,0 +1,221 @@
+#include "app/ingest.hpp"
+
+#include <unordered_map>
+
+#include "core/audit.hpp"
+
+namespace tandem::app {
+
+using core::Contact;
+using core::Error;
+using core::Event;
+using core::Fail;
+using store::IdentityKind;
+
+namespace {
+
+const core::Actor& IngestActor() {
+  static const core::Actor actor = core::Actor::System("ingest");
+  return actor;
+}
+
+}  // namespace
+
+// What one group commit learns as it goes, so a batch of events for the same person looks
+// them up once. Valid only inside its transaction.
+struct EventIngest::GroupState {
+  std::unordered_map<std::string, Id> by_email;
+};
+
+EventIngest::EventIngest(store::Store& store, const base::Clock& clock, IngestSettings settings)
+    : store_(store), clock_(clock), settings_(settings) {
+  writer_ = std::thread([this] { Run(); });
+}
+
+EventIngest::~EventIngest() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  writer_.join();
+}
+
+Result<IngestReport> EventIngest::Ingest(const Principal& p, std::vector<IngestItem> items) {
+  TANDEM_TRY(core::Authorize(p, core::Verb::kCreate, core::Resource::kEvent));
+  if (items.empty()) return Fail(Error::Invalid("events", "a batch holds at least one event"));
+  if (items.size() > settings_.max_batch) {
+    return Fail(Error::Invalid("events", "a batch holds at most " +
+                                             std::to_string(settings_.max_batch) + " events"));
+  }
+  Pending pending;
+  pending.events.reserve(items.size());
+  pending.index.reserve(items.size());
+  const core::Instant now = clock_.Now();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    if (item.error) {
+      pending.report.rejected.push_back({i, item.error->field, item.error->message});
+      continue;
+    }
+    if (auto ok = core::NormalizeEvent(item.event, now); !ok) {
+      pending.report.rejected.push_back({i, ok.error().field, ok.error().message});
+      continue;
+    }
+    pending.events.push_back(std::move(item.event));
+    pending.index.push_back(i);
+  }
+  if (pending.events.empty()) return std::move(pending.report);
+
+  auto result = pending.done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(&pending);
+  }
+  cv_.notify_one();
+  return result.get();
+}
+
+void EventIngest::Run() {
+  std::vector<Pending*> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      std::size_t events = 0;
+      while (!queue_.empty() &&
+             (group.empty() ||
+              events + queue_.front()->events.size() <= settings_.max_events_per_commit)) {
+        events += queue_.front()->events.size();
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    Commit(group);
+    group.clear();
+  }
+}
+
+void EventIngest::Commit(std::vector<Pending*>& group) {
+  auto attempt = [this](std::vector<Pending*>& batch) -> Result<void> {
+    std::vector<IngestReport> saved;
+    saved.reserve(batch.size());
+    for (auto* p : batch) saved.push_back(p->report);
+    auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
+      GroupState state;
+      const core::Instant now = clock_.Now();
+      for (auto* p : batch) TANDEM_TRY(Apply(tx, state, *p, now));
+      return {};
+    });
+    // A failed attempt leaves the reports as they were before it.
+    if (!r) {
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->report = std::move(saved[i]);
+    }
+    return r;
+  };
+
+  Result<void> r;
+  try {
+    r = attempt(group);
+  } catch (const std::exception& e) {
+    r = Fail(Error::Internal(std::string("event ingest failed: ") + e.what()));
+  }
+  if (r) {
+    for (auto* p : group) p->done.set_value(std::move(p->report));
+    return;
+  }
+  if (group.size() == 1) {
+    group[0]->done.set_value(Fail(r.error()));
+    return;
+  }
+  for (auto* p : group) {
+    std::vector<Pending*> alone{p};
+    Result<void> own;
+    try {
+      own = attempt(alone);
+    } catch (const std::exception& e) {
+      own = Fail(Error::Internal(std::string("event ingest failed: ") + e.what()));
+    }
+    if (own) {
+      p->done.set_value(std::move(p->report));
+    } else {
+      p->done.set_value(Fail(own.error()));
+    }
+  }
+}
+
+Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p,
+                                core::Instant now) {
+  for (auto& e : p.events) {
+    e.received_at = now;
+    e.contact_id.reset();
+    // Who: the contact of the email (or of a merged email), else the anonymous id's link.
+    bool create = false;
+    if (!e.email.empty()) {
+      if (auto it = state.by_email.find(e.email); it != state.by_email.end()) {
+        e.contact_id = it->second;
+      } else {
+        TANDEM_ASSIGN(auto found, tx.contacts().FindByEmail(e.email));
+        if (found) {
+          e.contact_id = found->id;
+        } else {
+          TANDEM_ASSIGN(e.contact_id, tx.identities().Find(IdentityKind::kEmail, e.email));
+        }
+        if (e.contact_id) state.by_email.emplace(e.email, *e.contact_id);
+      }
+      create = !e.contact_id;
+    }
+    std::optional<Id> linked;
+    if (!e.anonymous_id.empty()) {
+      TANDEM_ASSIGN(linked, tx.identities().Find(IdentityKind::kAnonymous, e.anonymous_id));
+      if (e.email.empty()) e.contact_id = linked;
+    }
+
+    TANDEM_ASSIGN(auto id, tx.events().Append(e));
+    if (!id) {
+      ++p.report.duplicate;
+      continue;
+    }
+    e.id = *id;
+    ++p.report.accepted;
+
+    if (create) {
+      Contact c;
+      c.email = e.email;
+      c.stage = core::Stage::kLead;
+      c.source = core::ContactSourceFromEvent(e);
+      c.campaign = e.utm_campaign.substr(0, core::kShortTextMax);
+      c.created_at = c.updated_at = c.stage_entered_at = now;
+      TANDEM_ASSIGN(c.id, tx.contacts().Insert(c));
+      core::StageChange first;
+      first.contact_id = c.id;
+      first.to = c.stage;
+      first.at = now;
+      first.actor = IngestActor();
+      first.cause = "event:" + e.type;
+      TANDEM_TRY(tx.stages().Append(first));
+      TANDEM_TRY(tx.audit().Append(core::MakeAudit<Contact>(
+          now, IngestActor(), "contact", c.id, core::AuditAction::kCreate, std::nullopt, c)));
+      TANDEM_TRY(tx.events().SetContact(e.id, c.id));
+      e.contact_id = c.id;
+      state.by_email.emplace(e.email, c.id);
+      p.report.contacts_created.push_back(c.id);
+    }
+
+    // Identification: an email and a visitor id together link the visitor to the contact
+    // (unless it already identified as someone) and bring its history along.
+    std::vector<Event> attached;
+    if (!e.email.empty() && !e.anonymous_id.empty() && !linked) {
+      TANDEM_TRY(tx.identities().Link(IdentityKind::kAnonymous, e.anonymous_id, *e.contact_id, now));
+      TANDEM_ASSIGN(attached, tx.events().AttachAnonymous(e.anonymous_id, *e.contact_id));
+    }
+    if (sink_ != nullptr) {
+      for (const auto& old : attached) TANDEM_TRY(sink_->OnContactEvent(tx, old, now));
+      if (e.contact_id) TANDEM_TRY(sink_->OnContactEvent(tx, e, now));
+    }
+  }
+  return {};
+}
+
+}  // namespace tandem::app
