@@ -302,28 +302,28 @@ void AddOutputSchemas(RouteTable& t) {
                 Out(ObjectField("actor", "Actor", "")),
                 Out(TextField("cause", "manual, created, deal_created, deal_won, import, ...")),
                 Out(TextField("reason", ""))}});
-  t.AddSchema(
-      {"Event",
-       "A stored tracking event.",
-       {IdField("id", "").Required(), TextField("event_id", "").Required(),
-        TextField("type", "").Required(), InstantField("occurred_at", "").Required(),
-        InstantField("received_at", "When Tandem stored it.").Required(),
-        IdField("contact_id", "Null while its anonymous visitor is not identified.")
-            .Nullable()
-            .Required(),
-        TextField("email", "").Required(), TextField("anonymous_id", "").Required(),
-        TextField("utm_source", "").Required(), TextField("utm_medium", "").Required(),
-        TextField("utm_campaign", "").Required(),
-        MapField("properties", "The event's properties object.").Required()}});
+  t.AddSchema({"Event",
+               "A stored tracking event.",
+               {IdField("id", "").Required(), TextField("event_id", "").Required(),
+                TextField("type", "").Required(), InstantField("occurred_at", "").Required(),
+                InstantField("received_at", "When Tandem stored it.").Required(),
+                IdField("contact_id", "Null while its anonymous visitor is not identified.")
+                    .Nullable()
+                    .Required(),
+                TextField("email", "").Required(), TextField("anonymous_id", "").Required(),
+                TextField("utm_source", "").Required(), TextField("utm_medium", "").Required(),
+                TextField("utm_campaign", "").Required(),
+                MapField("properties", "The event's properties object.").Required()}});
 
-  t.AddSchema({"TimelineItem",
-               "One line of a contact's timeline; exactly one payload is set.",
-               {Out(InstantField("at", "")),
-                Out(EnumField("kind", {"stage_change", "activity", "deal", "event"}, "")),
-                Out(ObjectField("stage_change", "StageChange", "").Nullable()),
-                Out(ObjectField("activity", "Activity", "").Nullable()),
-                Out(ObjectField("deal", "Deal", "").Nullable()),
-                Out(ObjectField("event", "Event", "The latest tracking events only.").Nullable())}});
+  t.AddSchema(
+      {"TimelineItem",
+       "One line of a contact's timeline; exactly one payload is set.",
+       {Out(InstantField("at", "")),
+        Out(EnumField("kind", {"stage_change", "activity", "deal", "event"}, "")),
+        Out(ObjectField("stage_change", "StageChange", "").Nullable()),
+        Out(ObjectField("activity", "Activity", "").Nullable()),
+        Out(ObjectField("deal", "Deal", "").Nullable()),
+        Out(ObjectField("event", "Event", "The latest tracking events only.").Nullable())}});
   t.AddSchema({"ErrorDetail",
                "",
                {Out(TextField("code",

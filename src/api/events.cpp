@@ -65,7 +65,9 @@ Schema MergeSchema() {
           {IdField("other_id", "The contact merged away.").Required()}};
 }
 
-std::string JsonText(const json::string& s) { return std::string(s.data(), s.size()); }
+std::string JsonText(const json::string& s) {
+  return std::string(s.data(), s.size());
+}
 
 bool CleanJsonStrings(const json::value& v) {
   switch (v.kind()) {
@@ -159,6 +161,7 @@ json::object ReportJson(const app::IngestReport& r) {
 
 void AddEventRoutes(RouteTable& t, const Deps& d) {
   app::Services& svc = d.services;
+  const base::Clock& clock = d.clock;
   t.AddSchema({"Rejection",
                "Why one event of a batch was refused.",
                {IntField("index", 0, 0, "Its position in the request, from 0.").Required(),
@@ -194,8 +197,8 @@ void AddEventRoutes(RouteTable& t, const Deps& d) {
              batch = true;
              const auto& o = doc.get_object();
              if (o.size() != 1) {
-               return core::Fail(Error::Invalid(
-                   "", "a batch is {\"events\": [...]} with no other field"));
+               return core::Fail(
+                   Error::Invalid("", "a batch is {\"events\": [...]} with no other field"));
              }
              const auto& events = o.at("events");
              if (!events.is_array()) {
@@ -209,12 +212,12 @@ void AddEventRoutes(RouteTable& t, const Deps& d) {
            } else if (doc.is_object()) {
              items.push_back(ItemFrom(doc));
            } else {
-             return core::Fail(
-                 Error::Invalid("", "send one event object or {\"events\": [...]}"));
+             return core::Fail(Error::Invalid("", "send one event object or {\"events\": [...]}"));
            }
            TANDEM_ASSIGN(auto report, svc.ingest.Ingest(c.principal(), std::move(items)));
            if (!batch && !report.rejected.empty()) {
-             return core::Fail(Error::Invalid(report.rejected[0].field, report.rejected[0].message));
+             return core::Fail(
+                 Error::Invalid(report.rejected[0].field, report.rejected[0].message));
            }
            return JsonReply(200, ReportJson(report));
          }});
@@ -224,25 +227,28 @@ void AddEventRoutes(RouteTable& t, const Deps& d) {
          .summary = "Tie an anonymous visitor to an email",
          .tag = "events",
          .body = IdentifySchema(),
-         .reply = {.schema = "IngestReport",
-                   .doc = "Recorded as an event of type identify."},
-         .fn = [&svc, &d](const Call& c) -> core::Result<Response> {
+         .reply = {.schema = "IngestReport", .doc = "Recorded as an event of type identify."},
+         .fn = [&svc, &clock](const Call& c) -> core::Result<Response> {
            app::IngestItem item;
            core::Event& e = item.event;
            e.type = "identify";
            e.anonymous_id = c.body.Text("anonymous_id");
            e.email = c.body.Text("email");
-           e.occurred_at = c.body.Time("occurred_at").value_or(d.clock.Now());
+           e.occurred_at = c.body.Time("occurred_at").value_or(clock.Now());
            e.event_id = c.body.Text("event_id");
            if (e.event_id.empty()) {
-             // Printable and within 128 characters whatever the inputs (they are checked after).
-             e.event_id = ("identify:" + e.anonymous_id).substr(0, core::kMaxEventIdBytes);
+             // A valid id whatever the inputs, so a bad anonymous id is what gets reported.
+             e.event_id =
+                 ("identify:" + (core::IsValidAnonymousId(e.anonymous_id) ? e.anonymous_id
+                                                                          : std::string("invalid")))
+                     .substr(0, core::kMaxEventIdBytes);
            }
            std::vector<app::IngestItem> items;
            items.push_back(std::move(item));
            TANDEM_ASSIGN(auto report, svc.ingest.Ingest(c.principal(), std::move(items)));
            if (!report.rejected.empty()) {
-             return core::Fail(Error::Invalid(report.rejected[0].field, report.rejected[0].message));
+             return core::Fail(
+                 Error::Invalid(report.rejected[0].field, report.rejected[0].message));
            }
            return JsonReply(200, ReportJson(report));
          }});

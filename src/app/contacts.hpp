@@ -47,8 +47,7 @@ class ContactService {
   Result<void> Delete(const Principal& p, Id id);
   Result<core::Page<core::Contact>> List(const Principal& p, const core::ContactQuery& q);
   // A manual lifecycle transition (POST /contacts/{id}/stage).
-  Result<core::Contact> ChangeStage(const Principal& p, Id id, core::Stage to,
-                                    std::string reason);
+  Result<core::Contact> ChangeStage(const Principal& p, Id id, core::Stage to, std::string reason);
   Result<std::vector<core::StageChange>> History(const Principal& p, Id id);
   Result<std::vector<TimelineItem>> Timeline(const Principal& p, Id id);
   // The contact's tracking events, newest first, at most `limit` (1..500).

@@ -45,8 +45,8 @@ Result<IngestReport> EventIngest::Ingest(const Principal& p, std::vector<IngestI
   TANDEM_TRY(core::Authorize(p, core::Verb::kCreate, core::Resource::kEvent));
   if (items.empty()) return Fail(Error::Invalid("events", "a batch holds at least one event"));
   if (items.size() > settings_.max_batch) {
-    return Fail(Error::Invalid("events", "a batch holds at most " +
-                                             std::to_string(settings_.max_batch) + " events"));
+    return Fail(Error::Invalid(
+        "events", "a batch holds at most " + std::to_string(settings_.max_batch) + " events"));
   }
   Pending pending;
   pending.events.reserve(items.size());
@@ -84,9 +84,8 @@ void EventIngest::Run() {
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to write
       std::size_t events = 0;
-      while (!queue_.empty() &&
-             (group.empty() ||
-              events + queue_.front()->events.size() <= settings_.max_events_per_commit)) {
+      while (!queue_.empty() && (group.empty() || events + queue_.front()->events.size() <=
+                                                      settings_.max_events_per_commit)) {
         events += queue_.front()->events.size();
         group.push_back(queue_.front());
         queue_.pop_front();
@@ -145,8 +144,7 @@ void EventIngest::Commit(std::vector<Pending*>& group) {
   }
 }
 
-Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p,
-                                core::Instant now) {
+Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p, core::Instant now) {
   for (auto& e : p.events) {
     e.received_at = now;
     e.contact_id.reset();
@@ -207,7 +205,8 @@ Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p,
     // (unless it already identified as someone) and bring its history along.
     std::vector<Event> attached;
     if (!e.email.empty() && !e.anonymous_id.empty() && !linked) {
-      TANDEM_TRY(tx.identities().Link(IdentityKind::kAnonymous, e.anonymous_id, *e.contact_id, now));
+      TANDEM_TRY(
+          tx.identities().Link(IdentityKind::kAnonymous, e.anonymous_id, *e.contact_id, now));
       TANDEM_ASSIGN(attached, tx.events().AttachAnonymous(e.anonymous_id, *e.contact_id));
     }
     if (sink_ != nullptr) {

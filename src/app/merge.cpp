@@ -25,7 +25,9 @@ void FillEmpty(std::string& into, const std::string& from) {
 }
 
 // The position on the main path, for "further along"; side exits have none.
-int MainRank(core::Stage s) { return core::IsMainPath(s) ? static_cast<int>(s) : -1; }
+int MainRank(core::Stage s) {
+  return core::IsMainPath(s) ? static_cast<int>(s) : -1;
+}
 
 }  // namespace
 
@@ -58,8 +60,7 @@ Result<Contact> ContactMergeService::Merge(const Principal& p, Id keep_id, Id ot
     for (const auto& [k, v] : other.custom) keep.custom.emplace(k, v);
     if (keep.custom.size() > core::kMaxCustomFields) {
       return Fail(Error::Precondition("the merged contact would have more than " +
-                                          std::to_string(core::kMaxCustomFields) +
-                                          " custom fields",
+                                          std::to_string(core::kMaxCustomFields) + " custom fields",
                                       "other_id"));
     }
     if (other.created_at < keep.created_at) keep.created_at = other.created_at;

@@ -176,7 +176,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   add_db(serve);
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
-  serve->add_option("--threads", o.threads, "HTTP worker threads (0 = one per core)");
+  serve->add_option("--threads", o.threads, "HTTP I/O threads (0 = twice the cores, at least 8)");
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");

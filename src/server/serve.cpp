@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -70,7 +71,9 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   api::HttpServerSettings http_settings;
   http_settings.host = host_port.first;
   http_settings.port = host_port.second;
-  http_settings.threads = settings.threads;
+  http_settings.threads =
+      settings.threads > 0 ? settings.threads
+                           : std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   http_settings.max_body_bytes = settings.max_body_bytes;
   api::HttpServer http(api, http_settings);
   TANDEM_ASSIGN(unsigned short port, http.Start());
@@ -85,9 +88,9 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
     scheduler.RunDue(rt.clock().Now());
     auto wait = std::chrono::milliseconds(60'000);
     if (auto next = scheduler.NextDue()) {
-      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            *next - rt.clock().Now()),
-                        std::chrono::milliseconds(1), wait);
+      wait = std::clamp(
+          std::chrono::duration_cast<std::chrono::milliseconds>(*next - rt.clock().Now()),
+          std::chrono::milliseconds(1), wait);
     }
     timespec ts{static_cast<time_t>(wait.count() / 1000),
                 static_cast<long>((wait.count() % 1000) * 1'000'000)};

@@ -15,8 +15,10 @@ namespace tandem::server {
 
 struct ServeSettings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
-  int threads = 0;                        // HTTP I/O threads; 0 = one per core
-  std::size_t max_body_bytes = 1 << 20;
+  // HTTP I/O threads; 0 = twice the cores, at least 8: event ingest blocks an I/O thread
+  // while its batch waits for the group commit (docs/events.md).
+  int threads = 0;
+  std::size_t max_body_bytes = 4 << 20;  // event batches of 1,000 run to a few MiB
   bool secure_cookies = false;  // behind TLS: mark the session cookie Secure
   std::string web_root;         // built dashboard to serve as static files, if any
 };
