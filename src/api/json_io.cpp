@@ -156,6 +156,10 @@ void Write(std::string& out, const json::value& v) {
 }  // namespace
 
 core::Result<json::value> ParseJson(std::string_view text) {
+  return ParseJson(text, JsonParseOptions{});
+}
+
+core::Result<json::value> ParseJson(std::string_view text, const JsonParseOptions& options) {
   json::parse_options opts;  // strict defaults: no comments, no trailing commas, UTF-8 only
   opts.max_depth = 32;
   opts.allow_invalid_utf8 = options.allow_invalid_utf8;

@@ -161,7 +161,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
     // changes made in the same millisecond (created, then moved by a deal) newest first too.
     for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
       items.push_back(
-          TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt, std::nullopt});
+          TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt, std::nullopt,
+                       std::nullopt});
     }
     core::ActivityQuery aq;
     aq.contact_id = id;
@@ -170,7 +171,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.activities().List(aq));
       for (auto& a : page.items) {
         core::Instant at = a.occurred_at;
-        items.push_back(TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt});
+        items.push_back(TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt,
+                                     std::nullopt});
       }
       if (!page.next) break;
       aq.page.after = page.next;
@@ -182,7 +184,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.deals().List(dq));
       for (auto& d : page.items) {
         core::Instant at = d.closed_at.value_or(d.created_at);
-        items.push_back(TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d)});
+        items.push_back(TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d),
+                                     std::nullopt});
       }
       if (!page.next) break;
       dq.page.after = page.next;

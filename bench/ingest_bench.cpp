@@ -1,0 +1,452 @@
+// Durable event ingest through HTTP, against the raw SQLite insert loop of the same rows.
+//
+// One process: a temporary SQLite file (WAL) with TANDEM_BENCH_CONTACTS contacts (default
+// 20,000), the real composition (services, Api, Beast HttpServer on 127.0.0.1, 8 I/O threads),
+// and TANDEM_BENCH_CLIENTS client threads (default 4), each with one keep-alive libcurl
+// connection, POSTing batches of TANDEM_BENCH_BATCH events (default 500) to /api/v1/events with
+// an ingest-scoped API key until TANDEM_BENCH_EVENTS events (default 1,000,000) are sent.
+// The request bodies are generated before the clock starts: random UUID event ids, 85% known
+// contacts' emails, 14% anonymous visitors (a pool of 50,000), 1% new emails (new leads), the
+// seven built-in types, UTM fields and a small properties object; instants spread over the
+// last hour.
+//
+// In the same run, while the load runs, a probe thread measures "event to visible through the
+// API": it POSTs one event for a probe contact and then GETs the contact's events until the
+// event is listed; the latency is from the POST's start to that answer. With scoring wired in
+// (an EventSink that moves contacts to mql), the probe sends a demo_request and waits for the
+// contact's stage to read mql instead (TANDEM_BENCH_MQL=1).
+//
+// Reference, same run: the rows the server stored are read back and inserted again with a
+// plain sqlite3 prepared-statement loop into a fresh database with the same schema (same
+// migrations, same indexes), in transactions of the same batch size, with the same PRAGMAs.
+// Reported: events/s through HTTP, rows/s for the raw loop, their ratio, p50/p99 request
+// latency and the probe's p50/p99.
+//
+//   TANDEM_BENCH_EVENTS=1000000 ./build-release/bench/ingest_bench
+#include <curl/curl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/api.hpp"
+#include "api/http_server.hpp"
+#include "app/services.hpp"
+#include "base/clock.hpp"
+#include "base/metrics.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tandem::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+std::int64_t Env(const char* name, std::int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoll(v) : fallback;
+}
+
+void Check(bool ok, const std::string& what) {
+  if (!ok) {
+    std::fprintf(stderr, "ingest_bench: %s\n", what.c_str());
+    std::exit(1);
+  }
+}
+
+template <class T>
+T Must(core::Result<T> r, const char* what) {
+  Check(r.has_value(), std::string(what) + ": " + (r ? "" : r.error().message));
+  return std::move(*r);
+}
+
+std::string Uuid(std::mt19937_64& rng) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t a = rng(), b = rng();
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    std::uint64_t word = i < 16 ? a : b;
+    int nibble = static_cast<int>((word >> ((i % 16) * 4)) & 0xf);
+    if (i == 12) nibble = 4;  // version 4
+    out.push_back(kHex[nibble]);
+  }
+  return out;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+struct Http {
+  CURL* curl = curl_easy_init();
+  curl_slist* headers = nullptr;
+  std::string out;
+  explicit Http(const std::string& key) {
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + key).c_str());
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* u) {
+      static_cast<std::string*>(u)->append(p, s * n);
+      return s * n;
+    });
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+  }
+  ~Http() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+  }
+  long Post(const std::string& url, const std::string& body) {
+    out.clear();
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    return Perform();
+  }
+  long Get(const std::string& url) {
+    out.clear();
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return Perform();
+  }
+  long Perform() {
+    long status = 0;
+    if (curl_easy_perform(curl) != CURLE_OK) return -1;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+  }
+};
+
+const char* kTypes[] = {"page_view",   "page_view",        "page_view", "email_open",
+                        "email_click", "content_download", "webinar",   "form_submit"};
+const char* kSources[] = {"google", "linkedin", "newsletter", "partner", "bing", ""};
+const char* kMediums[] = {"cpc", "paid_social", "email", "referral", "organic", ""};
+const char* kPages[] = {"/", "/pricing", "/blog/smarketing-sla", "/product", "/customers",
+                        "/demo", "/docs/getting-started"};
+
+struct Row {
+  std::int64_t id;
+  std::string event_id, type;
+  std::int64_t occurred_at, received_at;
+  std::optional<std::int64_t> contact_id;
+  std::string email, anonymous_id, src, med, camp, props;
+};
+
+// The raw reference: the same rows into a fresh database of the same schema, batch by batch.
+double RawInsertRowsPerSecond(const std::string& path, const std::vector<Row>& rows,
+                              std::size_t batch) {
+  {
+    // The same schema, through the store's migrations; then closed.
+    auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open reference store");
+  }
+  sqlite3* db = nullptr;
+  Check(sqlite3_open(path.c_str(), &db) == SQLITE_OK, "open reference db");
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; "
+               "PRAGMA cache_size=-262144; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  Check(sqlite3_prepare_v3(db,
+                           "INSERT INTO events (event_id, type, occurred_at, received_at, "
+                           "contact_id, email, anonymous_id, utm_source, utm_medium, "
+                           "utm_campaign, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (occurred_at, event_id) DO NOTHING",
+                           -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) == SQLITE_OK,
+        "prepare reference insert");
+  const auto start = Steady::now();
+  for (std::size_t i = 0; i < rows.size(); i += batch) {
+    sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    for (std::size_t j = i; j < std::min(rows.size(), i + batch); ++j) {
+      const Row& r = rows[j];
+      sqlite3_bind_text(st, 1, r.event_id.data(), static_cast<int>(r.event_id.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(st, 3, r.occurred_at);
+      sqlite3_bind_int64(st, 4, r.received_at);
+      if (r.contact_id) {
+        sqlite3_bind_int64(st, 5, *r.contact_id);
+      } else {
+        sqlite3_bind_null(st, 5);
+      }
+      sqlite3_bind_text(st, 6, r.email.data(), static_cast<int>(r.email.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 7, r.anonymous_id.data(), static_cast<int>(r.anonymous_id.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(st, 8, r.src.data(), static_cast<int>(r.src.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 9, r.med.data(), static_cast<int>(r.med.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 10, r.camp.data(), static_cast<int>(r.camp.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 11, r.props.data(), static_cast<int>(r.props.size()), SQLITE_STATIC);
+      Check(sqlite3_step(st) == SQLITE_DONE, "reference insert");
+      sqlite3_reset(st);
+    }
+    Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK, "reference commit");
+  }
+  const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return static_cast<double>(rows.size()) / seconds;
+}
+
+std::vector<Row> ReadBack(const std::string& path) {
+  sqlite3* db = nullptr;
+  Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK,
+        "open for read-back");
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT id, event_id, type, occurred_at, received_at, contact_id, email, "
+                     "anonymous_id, utm_source, utm_medium, utm_campaign, properties FROM events "
+                     "ORDER BY id",
+                     -1, &st, nullptr);
+  std::vector<Row> rows;
+  auto text = [&](int c) {
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, c)),
+                       static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+  };
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    Row r;
+    r.id = sqlite3_column_int64(st, 0);
+    r.event_id = text(1);
+    r.type = text(2);
+    r.occurred_at = sqlite3_column_int64(st, 3);
+    r.received_at = sqlite3_column_int64(st, 4);
+    if (sqlite3_column_type(st, 5) != SQLITE_NULL) r.contact_id = sqlite3_column_int64(st, 5);
+    r.email = text(6);
+    r.anonymous_id = text(7);
+    r.src = text(8);
+    r.med = text(9);
+    r.camp = text(10);
+    r.props = text(11);
+    rows.push_back(std::move(r));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+
+int Main() {
+  const std::int64_t contacts = Env("TANDEM_BENCH_CONTACTS", 20'000);
+  const std::int64_t total = Env("TANDEM_BENCH_EVENTS", 1'000'000);
+  const auto batch = static_cast<std::size_t>(Env("TANDEM_BENCH_BATCH", 500));
+  const int clients = static_cast<int>(Env("TANDEM_BENCH_CLIENTS", 4));
+  const int io_threads = static_cast<int>(Env("TANDEM_BENCH_IO_THREADS", 8));
+  const bool mql = Env("TANDEM_BENCH_MQL", 0) != 0;
+
+  const fs::path dir = fs::temp_directory_path() / ("tandem-ingest-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "ingest.db").string();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  base::SystemClock clock;
+  base::Metrics metrics;
+  auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open store");
+  auto services = std::make_unique<app::Services>(*store, clock, app::PasswordSettings::Fastest());
+  core::User admin;
+  admin.email = "admin@bench.example";
+  admin.name = "Admin";
+  admin.role = core::Role::kAdmin;
+  admin = Must(services->users.Bootstrap(admin, "correct horse battery"), "bootstrap");
+  const core::Principal root{admin.id, admin.email, admin.role, std::nullopt};
+  const std::string key =
+      Must(services->auth.CreateApiKey(root, "site", {core::Scope::kIngest}), "api key").secret;
+  const std::string reader =
+      Must(services->auth.CreateApiKey(root, "probe", {core::Scope::kRead}), "api key").secret;
+
+  // Contacts, loaded straight through the store in large transactions.
+  std::vector<std::string> emails;
+  const core::Instant now = clock.Now();
+  for (std::int64_t i = 0; i < contacts; i += 10'000) {
+    Check(store
+              ->Write([&](store::Tx& tx) -> core::Result<void> {
+                for (std::int64_t j = i; j < std::min(contacts, i + 10'000); ++j) {
+                  core::Contact c;
+                  c.email = "person" + std::to_string(j) + "@company" + std::to_string(j % 997) +
+                            ".example";
+                  c.first_name = "Person";
+                  c.last_name = std::to_string(j);
+                  c.stage = core::Stage::kLead;
+                  c.created_at = c.updated_at = c.stage_entered_at = now;
+                  TANDEM_ASSIGN(c.id, tx.contacts().Insert(c));
+                  emails.push_back(c.email);
+                }
+                return {};
+              })
+              .has_value(),
+          "load contacts");
+  }
+
+  // Request bodies.
+  std::mt19937_64 rng(20261127);
+  const std::size_t requests = static_cast<std::size_t>((total + static_cast<std::int64_t>(batch) - 1) /
+                                                        static_cast<std::int64_t>(batch));
+  std::vector<std::string> bodies;
+  bodies.reserve(requests);
+  const std::int64_t now_ms = core::ToMillis(now);
+  std::int64_t sent = 0;
+  for (std::size_t r = 0; r < requests; ++r) {
+    std::string body = "{\"events\":[";
+    for (std::size_t i = 0; i < batch && sent < total; ++i, ++sent) {
+      if (i) body += ',';
+      const std::uint64_t roll = rng() % 100;
+      std::string who;
+      if (roll < 85) {
+        who = "\"email\":\"" + emails[rng() % emails.size()] + "\"";
+      } else if (roll < 99) {
+        who = "\"anonymous_id\":\"v-" + std::to_string(rng() % 50'000) + "\"";
+      } else {
+        who = "\"email\":\"new" + std::to_string(sent) + "@fresh.example\"";
+      }
+      const std::int64_t at = now_ms - 3'600'000 + (sent * 3'600'000) / std::max<std::int64_t>(1, total) +
+                              static_cast<std::int64_t>(rng() % 1000);
+      body += "{\"event_id\":\"" + Uuid(rng) + "\",\"type\":\"" + kTypes[rng() % 8] +
+              "\",\"occurred_at\":\"" + core::FormatInstant(core::FromMillis(at)) + "\"," + who +
+              ",\"utm_source\":\"" + kSources[rng() % 6] + "\",\"utm_medium\":\"" +
+              kMediums[rng() % 6] + "\",\"utm_campaign\":\"q4-" + std::to_string(rng() % 20) +
+              "\",\"properties\":{\"url\":\"" + kPages[rng() % 7] + "\",\"session\":" +
+              std::to_string(rng() % 100000) + "}}";
+    }
+    body += "]}";
+    bodies.push_back(std::move(body));
+  }
+  std::size_t bytes = 0;
+  for (const auto& b : bodies) bytes += b.size();
+
+  api::Api api(*services, metrics, clock);
+  api::HttpServer server(api, {.host = "127.0.0.1", .port = 0, .threads = io_threads,
+                               .max_body_bytes = 8u << 20});
+  const unsigned short port = Must(server.Start(), "start server");
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+
+  // The probe contact.
+  std::int64_t probe_id = 0;
+  {
+    Http h(key);
+    Check(h.Post(base + "/api/v1/events",
+                 "{\"event_id\":\"probe-0\",\"type\":\"page_view\",\"occurred_at\":\"" +
+                     core::FormatInstant(clock.Now()) + "\",\"email\":\"probe@bench.example\"}") ==
+              200,
+          "probe setup: " + h.out);
+    Check(store
+              ->Read([&](store::Tx& tx) -> core::Result<void> {
+                TANDEM_ASSIGN(auto c, tx.contacts().FindByEmail("probe@bench.example"));
+                probe_id = c ? c->id : 0;
+                return {};
+              })
+              .has_value() &&
+              probe_id > 0,
+          "probe contact");
+  }
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0};
+  std::mutex mu;
+  std::vector<double> latencies_ms, probe_ms;
+  std::string first_error;
+  const auto start = Steady::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      Http h(key);
+      std::vector<double> mine;
+      for (;;) {
+        const std::size_t i = next.fetch_add(1);
+        if (i >= bodies.size()) break;
+        const auto t0 = Steady::now();
+        const long status = h.Post(base + "/api/v1/events", bodies[i]);
+        mine.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        if (status != 200 || h.out.find("\"rejected\":0") == std::string::npos) {
+          std::lock_guard lock(mu);
+          if (first_error.empty()) first_error = std::to_string(status) + " " + h.out.substr(0, 300);
+          ++errors;
+        }
+      }
+      std::lock_guard lock(mu);
+      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  std::thread probe([&] {
+    Http post(key);
+    Http get(reader);
+    const std::string contact_url = base + "/api/v1/contacts/" + std::to_string(probe_id);
+    for (int n = 1; !done.load(); ++n) {
+      const std::string id = "probe-" + std::to_string(n);
+      const auto t0 = Steady::now();
+      const long status =
+          post.Post(base + "/api/v1/events",
+                    std::string("{\"event_id\":\"") + id + "\",\"type\":\"" +
+                        (mql ? "demo_request" : "page_view") + "\",\"occurred_at\":\"" +
+                        core::FormatInstant(clock.Now()) + "\",\"email\":\"probe@bench.example\"}");
+      if (status != 200) {
+        ++errors;
+        continue;
+      }
+      for (int tries = 0; tries < 1000; ++tries) {
+        if (mql) {
+          if (get.Get(contact_url) == 200 && get.out.find("\"stage\":\"mql\"") != std::string::npos) {
+            break;
+          }
+        } else if (get.Get(contact_url + "/events?limit=1") == 200 &&
+                   get.out.find(id + "\"") != std::string::npos) {
+          break;
+        }
+      }
+      probe_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  done = true;
+  probe.join();
+  server.Stop();
+  if (errors.load() > 0) std::fprintf(stderr, "errors: %d, first: %s\n", errors.load(), first_error.c_str());
+
+  services.reset();
+  store.reset();
+  auto rows = ReadBack(path);
+  const double http_rate = static_cast<double>(total) / seconds;
+  const std::string ref_path = (dir / "reference.db").string();
+  // Only the load's rows (not the probe's), in the order they were stored.
+  std::vector<Row> load_rows;
+  load_rows.reserve(rows.size());
+  for (auto& r : rows) {
+    if (r.email != "probe@bench.example") load_rows.push_back(std::move(r));
+  }
+  const double raw_rate = RawInsertRowsPerSecond(ref_path, load_rows, batch);
+  std::printf(
+      "events=%lld stored=%zu contacts=%lld batch=%zu clients=%d io_threads=%d body_MiB=%.1f\n"
+      "http: %.2f s, %.0f events/s, request p50 %.1f ms p99 %.1f ms\n"
+      "raw sqlite insert loop (same rows, same schema, batches of %zu): %.0f rows/s\n"
+      "ratio http/raw: %.2f\n"
+      "event to %s through the API under load: p50 %.1f ms, p99 %.1f ms (%zu probes)\n"
+      "errors: %d\n",
+      static_cast<long long>(total), load_rows.size(), static_cast<long long>(contacts), batch,
+      clients, io_threads, static_cast<double>(bytes) / (1 << 20), seconds, http_rate,
+      Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99), batch, raw_rate,
+      http_rate / raw_rate, mql ? "MQL visible" : "visible", Percentile(probe_ms, 0.5),
+      Percentile(probe_ms, 0.99), probe_ms.size(), errors.load());
+  fs::remove_all(dir);
+  curl_global_cleanup();
+  return errors.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace tandem::bench
+
+int main() { return tandem::bench::Main(); }
