@@ -34,6 +34,9 @@ build() {
   local dir=$1 type=$2
   shift 2
   log "Building Tandem ($type) in $dir"
+  # Compiler results are shared between clones of the project: paths are taken relative to the
+  # checkout, and the build folder does not enter the hash.
+  export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache} CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   local jobs
   jobs=$(nproc)

@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 install_packages
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 build build/test RelWithDebInfo -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON
 
 log "Running the unit, store contract, API and CLI suites"
