@@ -4,6 +4,7 @@
 
 #include "app/auth.hpp"
 #include "app/contacts.hpp"
+#include "app/contracts.hpp"
 #include "app/directory.hpp"
 #include "app/ingest.hpp"
 #include "app/merge.hpp"
@@ -27,7 +28,8 @@ struct Services {
         audit(store),
         auth(store, clock, hasher, auth_settings),
         ingest(store, clock),
-        merge(store, clock) {}
+        merge(store, clock),
+        contracts(store, clock) {}
 
   store::Store& store;
   const base::Clock& clock;
@@ -42,6 +44,7 @@ struct Services {
   AuthService auth;
   EventIngest ingest;  // owns the group-commit writer thread
   ContactMergeService merge;
+  ContractService contracts;
 };
 
 }  // namespace tandem::app

@@ -2,9 +2,13 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <fstream>
+#include <sstream>
+
+#include "app/contract_file.hpp"
 #include "app/demo.hpp"
 #include "cli/progress.hpp"
 #include "server/runtime.hpp"
@@ -32,6 +36,8 @@ struct Options {
   int days = 180;
   std::uint64_t seed = 42;
   std::string demo_password = "tandem-demo";
+  // contract
+  std::string contract_file, contract_other, effective_at, by;
 };
 
 int Fail(std::ostream& err, const core::Error& e) {
@@ -117,8 +123,8 @@ int ApiKeyCreate(const Options& o, std::ostream& out, std::ostream& err) {
   });
   if (!r) return Fail(err, r.error());
   if (!user) return Fail(err, core::Error::Invalid("user", "no user has the email " + *email));
-  auto key = (*rt)->services().auth.IssueApiKey(core::Actor::System("cli"), user->id,
-                                                o.key_name, *scopes);
+  auto key =
+      (*rt)->services().auth.IssueApiKey(core::Actor::System("cli"), user->id, o.key_name, *scopes);
   if (!key) return Fail(err, key.error());
   err << fmt::format("API key {} for {} with scopes {} (shown once; keep it secret):\n",
                      key->key.id, user->email, core::JoinScopes(key->key.scopes));
@@ -136,13 +142,79 @@ int Demo(const Options& o, std::ostream& out, std::ostream& err) {
   ds.now = (*rt)->clock().Now();
   ds.password = o.demo_password;
   ProgressBar bar(err, "contacts", isatty(STDERR_FILENO) != 0);
-  auto summary = app::GenerateDemo((*rt)->store(), (*rt)->services().hasher, ds,
-                                   [&](std::int64_t done, std::int64_t total) {
-                                     bar.Update(done, total);
-                                   });
+  auto summary =
+      app::GenerateDemo((*rt)->store(), (*rt)->services().hasher, ds,
+                        [&](std::int64_t done, std::int64_t total) { bar.Update(done, total); });
   if (!summary) return Fail(err, summary.error());
   bar.Finish();
   out << app::Describe(*summary, ds.password);
+  return 0;
+}
+
+std::optional<std::string> ReadFile(const std::string& path, std::ostream& err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err << "error: cannot read " << path << "\n";
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The parsed contract of `path`, or its problems printed as "FILE:line:col: message".
+std::optional<core::Contract> LoadContract(const std::string& path, std::ostream& err) {
+  auto text = ReadFile(path, err);
+  if (!text) return std::nullopt;
+  auto parsed = app::ParseContract(*text);
+  if (!parsed) {
+    err << app::FormatIssues(path, parsed.error());
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+int ContractCheck(const Options& o, std::ostream& out, std::ostream& err) {
+  auto c = LoadContract(o.contract_file, err);
+  if (!c) return 1;
+  out << fmt::format("{}: ok: \"{}\", {} parties, {} rejection reasons, calendar {}\n",
+                     o.contract_file, c->name, c->parties.size(), c->rejection_reasons.size(),
+                     c->calendar.time_zone);
+  return 0;
+}
+
+// Exit 0 when both files mean the same, 1 when they differ, 2 when one cannot be read.
+int ContractDiff(const Options& o, std::ostream& out, std::ostream& err) {
+  auto a = LoadContract(o.contract_file, err);
+  auto b = LoadContract(o.contract_other, err);
+  if (!a || !b) return 2;
+  const auto lines = core::DiffContracts(*a, *b);
+  for (const auto& line : lines) out << line << "\n";
+  return lines.empty() ? 0 : 1;
+}
+
+int ContractActivate(const Options& o, std::ostream& out, std::ostream& err) {
+  auto text = ReadFile(o.contract_file, err);
+  if (!text) return 1;
+  if (auto parsed = app::ParseContract(*text); !parsed) {
+    err << app::FormatIssues(o.contract_file, parsed.error());
+    return 1;
+  }
+  std::optional<core::Instant> effective;
+  if (!o.effective_at.empty()) {
+    effective = core::ParseInstant(o.effective_at);
+    if (!effective) {
+      err << "error: --effective-at must be an ISO 8601 instant such as 2027-01-04T09:00:00Z\n";
+      return 2;
+    }
+  }
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto v = (*rt)->services().contracts.ActivateAsOperator(
+      *text, effective, o.by.empty() ? std::nullopt : std::optional<std::string>(o.by));
+  if (!v) return Fail(err, v.error());
+  out << fmt::format("activated contract version {} (\"{}\"), effective {}, hash {}\n", v->id,
+                     v->name, core::FormatInstant(v->effective_at), v->hash);
   return 0;
 }
 
@@ -202,20 +274,40 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   add_db(key_create);
   key_create->add_option("--user", o.key_user, "email of the user the key acts for")->required();
   key_create->add_option("--name", o.key_name, "what the key is for")->required();
-  key_create->add_option("--scope,--scopes", o.scopes, "comma-separated: read, write, ingest, admin")
+  key_create
+      ->add_option("--scope,--scopes", o.scopes, "comma-separated: read, write, ingest, admin")
       ->capture_default_str();
 
   auto* demo = app.add_subcommand(
       "demo", "load a believable demo company (users, teams, contacts, history, deals)");
   add_db(demo);
-  demo->add_option("--contacts", o.contacts, "number of contacts")->capture_default_str()
+  demo->add_option("--contacts", o.contacts, "number of contacts")
+      ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
-  demo->add_option("--days", o.days, "days of history")->capture_default_str()
+  demo->add_option("--days", o.days, "days of history")
+      ->capture_default_str()
       ->check(CLI::Range(7, 3650));
   demo->add_option("--seed", o.seed, "random seed (same seed, same company)")
       ->capture_default_str();
   demo->add_option("--password", o.demo_password, "password of every demo user")
       ->capture_default_str();
+
+  auto* contract = app.add_subcommand("contract", "check, compare and activate the SLA contract");
+  contract->require_subcommand(1);
+  auto* contract_check =
+      contract->add_subcommand("check", "check a contract file; problems as FILE:line:col");
+  contract_check->add_option("FILE", o.contract_file, "the contract (TOML)")->required();
+  auto* contract_diff =
+      contract->add_subcommand("diff", "what changes in meaning from contract A to contract B");
+  contract_diff->add_option("A", o.contract_file, "the old contract")->required();
+  contract_diff->add_option("B", o.contract_other, "the new contract")->required();
+  auto* contract_activate =
+      contract->add_subcommand("activate", "store a contract file as the new version");
+  add_db(contract_activate);
+  contract_activate->add_option("FILE", o.contract_file, "the contract (TOML)")->required();
+  contract_activate->add_option("--effective-at", o.effective_at,
+                                "ISO 8601 instant it takes effect (default: now)");
+  contract_activate->add_option("--by", o.by, "email of the user activating it (default: cli)");
 
   try {
     app.parse(argc, argv);
@@ -229,6 +321,9 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*user_list) return UserList(o, out, err);
   if (*key_create) return ApiKeyCreate(o, out, err);
   if (*demo) return Demo(o, out, err);
+  if (*contract_check) return ContractCheck(o, out, err);
+  if (*contract_diff) return ContractDiff(o, out, err);
+  if (*contract_activate) return ContractActivate(o, out, err);
   return 2;
 }
 

@@ -26,6 +26,7 @@
 
 #include "core/audit.hpp"
 #include "core/auth.hpp"
+#include "core/contract.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
 #include "core/lifecycle.hpp"
@@ -181,6 +182,26 @@ class IdentityRepo {
   virtual Result<void> MoveRecords(Id from, Id to) = 0;
 };
 
+// Contract versions and their acknowledgements. Append-only: versions are never updated or
+// deleted, so every SLA clock can name the version it ran under.
+class ContractRepo {
+ public:
+  virtual ~ContractRepo() = default;
+  // `activated_by` must name a user when set (kInvalidArgument otherwise).
+  virtual Result<Id> InsertVersion(const core::ContractVersion& v) = 0;
+  virtual Result<std::optional<core::ContractVersion>> GetVersion(Id id) = 0;
+  // The version in force at `at`: the latest effective_at <= at, the highest id on a tie.
+  virtual Result<std::optional<core::ContractVersion>> ActiveAt(core::Instant at) = 0;
+  // Every version, newest (highest id) first.
+  virtual Result<std::vector<core::ContractVersion>> ListVersions() = 0;
+  // kAlreadyExists (field "user_id") when the user already acknowledged the version;
+  // kInvalidArgument when the version or the user does not exist.
+  virtual Result<void> InsertAcknowledgement(const core::ContractAcknowledgement& a) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::ContractAcknowledgement>> ListAcknowledgements(
+      Id version_id) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -196,6 +217,7 @@ class Tx {
   virtual AuthRepo& auth() = 0;
   virtual EventRepo& events() = 0;
   virtual IdentityRepo& identities() = 0;
+  virtual ContractRepo& contracts() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -1929,6 +1929,96 @@ TEST_P(StoreContractTest, MovingRecordsTakesEveryHistoryToTheOtherContact) {
                ErrorCode::kInvalidArgument, "id");
 }
 
+// ---- Contract versions ----
+
+inline core::ContractVersion NewVersion(const std::string& text, Instant effective,
+                                        std::optional<Id> by = std::nullopt) {
+  core::ContractVersion v;
+  v.name = "SLA";
+  v.text = text;
+  v.hash = std::string(64, 'a');
+  v.effective_at = effective;
+  v.activated_at = kT0;
+  v.activated_by = by;
+  v.activated_by_label = by ? "someone@example.com" : "cli";
+  return v;
+}
+
+TEST_P(StoreContractTest, ContractVersionsRoundTripAndListNewestFirst) {
+  const Id user = AddUser("head@example.com", core::Role::kManager);
+  const std::string text = "name = \"x\"\n# \u00e9t\u00e9, \"quoted\"\n";
+  auto v1 = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion(text, kT0, user)); });
+  ASSERT_TRUE(v1) << v1.error().message;
+  auto v2 = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("b", kT0)); });
+  ASSERT_TRUE(v2);
+  EXPECT_GT(*v2, *v1);
+  auto got = R([&](Tx& tx) { return tx.contracts().GetVersion(*v1); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->text, text);
+  EXPECT_EQ((*got)->hash, std::string(64, 'a'));
+  EXPECT_EQ((*got)->effective_at, kT0);
+  EXPECT_EQ((*got)->activated_by, user);
+  EXPECT_EQ((*got)->activated_by_label, "someone@example.com");
+  auto list = R([&](Tx& tx) { return tx.contracts().ListVersions(); });
+  ASSERT_TRUE(list);
+  EXPECT_EQ(IdsOf(*list), (std::vector<Id>{*v2, *v1}));
+  EXPECT_FALSE((*list)[0].activated_by);
+  auto none = R([&](Tx& tx) { return tx.contracts().GetVersion(*v2 + 100); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("c", kT0, 999)); }),
+               ErrorCode::kInvalidArgument, "activated_by");
+}
+
+TEST_P(StoreContractTest, ContractActiveAtPicksTheLatestEffectiveVersion) {
+  const Instant t1 = kT0, t2 = kT0 + std::chrono::hours(24), t3 = kT0 + std::chrono::hours(48);
+  auto id = [&](const char* text, Instant at) {
+    auto r = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion(text, at)); });
+    EXPECT_TRUE(r);
+    return r.value_or(0);
+  };
+  const Id a = id("a", t1);
+  const Id future = id("future", t3);
+  const Id b = id("b", t2);
+  const Id b2 = id("b2", t2);  // same effective time, activated later: wins the tie
+  auto at = [&](Instant t) -> std::optional<Id> {
+    auto r = R([&](Tx& tx) { return tx.contracts().ActiveAt(t); });
+    EXPECT_TRUE(r);
+    if (!r || !*r) return std::nullopt;
+    return (**r).id;
+  };
+  EXPECT_EQ(at(t1 - std::chrono::milliseconds(1)), std::nullopt);
+  EXPECT_EQ(at(t1), a);
+  EXPECT_EQ(at(t2 - std::chrono::milliseconds(1)), a);
+  EXPECT_EQ(at(t2), b2);
+  EXPECT_NE(at(t2), b);
+  EXPECT_EQ(at(t3 + std::chrono::hours(1)), future);
+}
+
+TEST_P(StoreContractTest, ContractAcknowledgementsOncePerUserAndVersion) {
+  const Id u1 = AddUser("one@example.com", core::Role::kManager);
+  const Id u2 = AddUser("two@example.com", core::Role::kMarketing);
+  auto v = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("a", kT0)); });
+  ASSERT_TRUE(v);
+  auto ack = [&](Id user, Id version, Instant at) {
+    return W([&](Tx& tx) {
+      return tx.contracts().InsertAcknowledgement({version, user, "x@example.com", "Sales", at});
+    });
+  };
+  ASSERT_TRUE(ack(u2, *v, kT0 + std::chrono::seconds(5)));
+  ASSERT_TRUE(ack(u1, *v, kT0 + std::chrono::seconds(9)));
+  EXPECT_ERROR(ack(u1, *v, kT0 + std::chrono::seconds(10)), ErrorCode::kAlreadyExists, "user_id");
+  EXPECT_ERROR(ack(u1, *v + 1, kT0), ErrorCode::kInvalidArgument, "version_id");
+  EXPECT_ERROR(ack(999, *v, kT0), ErrorCode::kInvalidArgument, "user_id");
+  auto list = R([&](Tx& tx) { return tx.contracts().ListAcknowledgements(*v); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].user_id, u2);
+  EXPECT_EQ((*list)[0].team, "Sales");
+  EXPECT_EQ((*list)[0].acknowledged_at, kT0 + std::chrono::seconds(5));
+  EXPECT_EQ((*list)[1].user_id, u1);
+}
+
 #undef EXPECT_ERROR
 
 }  // namespace tandem::store::contract

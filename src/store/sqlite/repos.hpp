@@ -189,6 +189,20 @@ class SqliteIdentityRepo final : public IdentityRepo {
   TxContext ctx_;
 };
 
+class SqliteContractRepo final : public ContractRepo {
+ public:
+  explicit SqliteContractRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertVersion(const core::ContractVersion& v) override;
+  Result<std::optional<core::ContractVersion>> GetVersion(Id id) override;
+  Result<std::optional<core::ContractVersion>> ActiveAt(core::Instant at) override;
+  Result<std::vector<core::ContractVersion>> ListVersions() override;
+  Result<void> InsertAcknowledgement(const core::ContractAcknowledgement& a) override;
+  Result<std::vector<core::ContractAcknowledgement>> ListAcknowledgements(Id version_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -202,7 +216,8 @@ class SqliteTx final : public Tx {
         audit_(ctx),
         auth_(ctx),
         events_(ctx),
-        identities_(ctx) {}
+        identities_(ctx),
+        contracts_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -214,6 +229,7 @@ class SqliteTx final : public Tx {
   AuthRepo& auth() override { return auth_; }
   EventRepo& events() override { return events_; }
   IdentityRepo& identities() override { return identities_; }
+  ContractRepo& contracts() override { return contracts_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -227,6 +243,7 @@ class SqliteTx final : public Tx {
   SqliteAuthRepo auth_;
   SqliteEventRepo events_;
   SqliteIdentityRepo identities_;
+  SqliteContractRepo contracts_;
 };
 
 }  // namespace tandem::store::sqlite
