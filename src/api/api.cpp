@@ -124,6 +124,14 @@ struct Api::Impl {
           route_label = "static";
           return *file;
         }
+        if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
+          // No dashboard installed: whoever opens the server's address learns where to go.
+          route_label = "welcome";
+          return Response::Json(
+              200, R"({"name":"Tandem","api":"/api/v1","openapi":"/api/v1/openapi.json",)"
+                   R"("health":"/healthz","sign_in":"POST /api/v1/auth/login",)"
+                   R"("dashboard":"not installed here; serve with --web-root to add it"})");
+        }
       }
       return ErrorResponse(404, "not_found", "no such endpoint: " + req.method + " " + req.path);
     }

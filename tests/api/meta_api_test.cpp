@@ -148,6 +148,15 @@ TEST_F(MetaApiTest, HealthzNeedsNoCredentials) {
   EXPECT_GT(r.Int("schema_version"), 0);
 }
 
+TEST_F(MetaApiTest, TheServersAddressSaysWhereToGoWithoutADashboard) {
+  auto r = Send("GET", "/");
+  ASSERT_EQ(r.status(), 200) << r;
+  EXPECT_EQ(r.Str("openapi"), "/api/v1/openapi.json");
+  EXPECT_EQ(r.Str("api"), "/api/v1");
+  EXPECT_EQ(Send("GET", "/elsewhere").status(), 404);
+  EXPECT_EQ(Send("POST", "/").status(), 404);
+}
+
 TEST_F(MetaApiTest, OpenApiDocumentsEveryRouteAndNothingElse) {
   EXPECT_EQ(S(doc_.at("openapi")), "3.0.3");
   const auto& paths = doc_.at("paths").as_object();
