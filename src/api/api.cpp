@@ -24,7 +24,8 @@ std::string_view MethodLabel(std::string_view method) {
   return "other";
 }
 
-bool IsJsonContentType(std::string_view value) {
+// `value` names `media` ("application/json"), with at most a UTF-8 charset parameter.
+bool IsContentType(std::string_view value, std::string_view media) {
   auto lower = [](std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -34,9 +35,9 @@ bool IsJsonContentType(std::string_view value) {
   };
   const std::string v = lower(value);
   const auto semi = v.find(';');
-  if (v.substr(0, semi) != "application/json") return false;
+  if (v.substr(0, semi) != media) return false;
   if (semi == std::string::npos) return true;
-  // The only parameter JSON has is a charset, and JSON is UTF-8.
+  // The only parameter JSON (and TOML) has is a charset, and both are UTF-8.
   const std::string params = v.substr(semi + 1);
   return params.empty() || params == "charset=utf-8";
 }
@@ -82,6 +83,7 @@ struct Api::Impl {
     AddApiKeyRoutes(table, deps);
     AddAuditRoutes(table, deps);
     AddEventRoutes(table, deps);
+    AddContractRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 
@@ -186,10 +188,12 @@ struct Api::Impl {
 
     if (route.body) {
       const std::string* type = req.Header("content-type");
-      if ((type && !IsJsonContentType(*type)) || (!type && !req.body.empty())) {
+      const bool json = route.body_type == "application/json";
+      if ((type && !IsContentType(*type, route.body_type)) ||
+          (!type && (!json || !req.body.empty()))) {
         return ErrorResponse(415, "unsupported_media_type",
-                             "send the body as application/json (Content-Type: " +
-                                 (type ? *type : std::string("none")) + ")");
+                             "send the body as " + route.body_type +
+                                 " (Content-Type: " + (type ? *type : std::string("none")) + ")");
       }
       if (!route.raw_body) {
         auto body = Body::Parse(req.body, *route.body);

@@ -101,7 +101,15 @@ json::object Operation(const Route& r) {
 
   if (r.body) {
     op["requestBody"] =
-        json::object{{"required", true}, {"content", JsonContent(Ref("schemas", r.body->name))}};
+        r.body_type == "application/json"
+            ? json::object{{"required", true},
+                           {"content", JsonContent(Ref("schemas", r.body->name))}}
+            : json::object{
+                  {"required", true},
+                  {"description", r.body->doc},
+                  {"content",
+                   json::object{
+                       {r.body_type, json::object{{"schema", json::object{{"type", "string"}}}}}}}};
   }
 
   json::object responses;
@@ -186,7 +194,7 @@ json::object OpenApiDocument(const RouteTable& table) {
   json::object schemas;
   for (const auto& s : table.schemas()) schemas[s.name] = OpenApiSchema(s);
   for (const auto& r : table.routes()) {
-    if (r.body) schemas[r.body->name] = OpenApiSchema(*r.body);
+    if (r.body && r.body_type == "application/json") schemas[r.body->name] = OpenApiSchema(*r.body);
   }
   json::object responses;
   for (const auto& e : kErrors) {

@@ -64,6 +64,9 @@ struct Route {
   // The handler parses the body itself (from call.request.body); `body` only documents it.
   // For bodies a flat Schema cannot check: event batches of free-form objects.
   bool raw_body = false;
+  // The media type of the body. Other than JSON only with raw_body (the contract's TOML);
+  // the body is then documented as a string of that type.
+  std::string body_type = "application/json";
   Reply reply;
   RouteFn fn;
 };
