@@ -84,6 +84,7 @@ struct Api::Impl {
     AddAuditRoutes(table, deps);
     AddEventRoutes(table, deps);
     AddContractRoutes(table, deps);
+    AddScoringRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 

@@ -87,6 +87,38 @@ core::Result<void> CheckText(const Field& f, std::string_view text) {
   }
 }
 
+core::Result<void> CheckValue(const Field& f, const json::value& v);
+
+std::string AllowedNames(const std::vector<Field>& fields);
+
+// Checks one nested object against `schema`, naming fields "<prefix>.<name>".
+core::Result<void> CheckNested(const json::value& v, const Schema& schema,
+                               const std::string& prefix) {
+  if (!v.is_object()) return Fail(Error::Invalid(prefix, "must be an object"));
+  const auto& o = v.get_object();
+  for (const auto& kv : o) {
+    const std::string key(kv.key().data(), kv.key().size());
+    if (!schema.Find(key)) {
+      return Fail(Error::Invalid(
+          prefix + "." + key,
+          "unknown field \"" + key + "\"; the fields are: " + AllowedNames(schema.fields)));
+    }
+  }
+  for (const auto& f : schema.fields) {
+    Field named = f;
+    named.name = prefix + "." + f.name;
+    const json::value* x = o.if_contains(f.name);
+    if (!x) {
+      if (f.required) return Fail(Error::Invalid(named.name, "is required"));
+      continue;
+    }
+    TANDEM_TRY(CheckValue(named, *x));
+  }
+  return {};
+}
+
+constexpr std::size_t kMaxListItems = 1000;
+
 core::Result<void> CheckValue(const Field& f, const json::value& v) {
   if (v.is_null()) {
     if (f.nullable) return {};
@@ -145,6 +177,31 @@ core::Result<void> CheckValue(const Field& f, const json::value& v) {
         }
       }
       return {};
+    case Kind::kNumber:
+      if (!v.is_number()) return Fail(Error::Invalid(f.name, "must be a number"));
+      if (!std::isfinite(v.to_number<double>())) {
+        return Fail(Error::Invalid(f.name, "must be a finite number"));
+      }
+      return {};
+    case Kind::kStringList:
+      if (!v.is_array() || v.get_array().size() > kMaxListItems) {
+        return Fail(Error::Invalid(f.name, "must be an array of at most 1000 strings"));
+      }
+      for (const auto& item : v.get_array()) {
+        if (!item.is_string()) return Fail(Error::Invalid(f.name, "must be an array of strings"));
+      }
+      return {};
+    case Kind::kNested: return CheckNested(v, *f.nested, f.name);
+    case Kind::kNestedList: {
+      if (!v.is_array() || v.get_array().size() > kMaxListItems) {
+        return Fail(Error::Invalid(f.name, "must be an array of at most 1000 objects"));
+      }
+      std::size_t i = 0;
+      for (const auto& item : v.get_array()) {
+        TANDEM_TRY(CheckNested(item, *f.nested, f.name + "[" + std::to_string(i++) + "]"));
+      }
+      return {};
+    }
     case Kind::kObject:
     case Kind::kList: break;
   }
@@ -207,6 +264,25 @@ Field ObjectField(std::string name, std::string ref, std::string doc) {
 Field ListField(std::string name, std::string ref, std::string doc) {
   Field f = Make(std::move(name), Kind::kList, std::move(doc));
   f.ref = std::move(ref);
+  return f;
+}
+
+Field NumberField(std::string name, std::string doc) {
+  return Make(std::move(name), Kind::kNumber, std::move(doc));
+}
+Field StringListField(std::string name, std::string doc) {
+  return Make(std::move(name), Kind::kStringList, std::move(doc));
+}
+Field NestedField(std::string name, std::shared_ptr<const Schema> schema, std::string doc) {
+  Field f = Make(std::move(name), Kind::kNested, std::move(doc));
+  f.ref = schema->name;
+  f.nested = std::move(schema);
+  return f;
+}
+Field NestedListField(std::string name, std::shared_ptr<const Schema> schema, std::string doc) {
+  Field f = Make(std::move(name), Kind::kNestedList, std::move(doc));
+  f.ref = schema->name;
+  f.nested = std::move(schema);
   return f;
 }
 
@@ -293,6 +369,12 @@ std::optional<core::Instant> Body::Time(std::string_view field) const {
 std::optional<core::Date> Body::Day(std::string_view field) const {
   auto t = OptText(field);
   return t ? core::ParseDate(*t) : std::nullopt;
+}
+
+std::optional<double> Body::Number(std::string_view field) const {
+  const json::value* v = Get(field);
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
 }
 
 std::optional<std::int64_t> Body::Minor(std::string_view field) const {
@@ -496,6 +578,12 @@ json::object OpenApiField(const Field& f) {
       s["additionalProperties"] = std::move(str);
       break;
     }
+    case Kind::kNumber: s["type"] = "number"; break;
+    case Kind::kStringList:
+      s["type"] = "array";
+      s["items"] = json::object{{"type", "string"}};
+      break;
+    case Kind::kNested:
     case Kind::kObject:
       if (f.nullable || !f.doc.empty()) {
         // $ref may have no siblings in OpenAPI 3.0; allOf carries nullable and the text.
@@ -506,6 +594,7 @@ json::object OpenApiField(const Field& f) {
         s["$ref"] = "#/components/schemas/" + f.ref;
       }
       break;
+    case Kind::kNestedList:
     case Kind::kList: {
       s["type"] = "array";
       s["items"] = json::object{{"$ref", "#/components/schemas/" + f.ref}};

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ enum class Kind : std::uint8_t {
   kStringMap,  // an object whose values are strings (custom fields; body and output)
   kObject,     // output only: an object of the schema named `ref`
   kList,       // output only: an array of objects of the schema named `ref`
+  kNumber,     // a finite JSON number (body and output)
+  kStringList, // an array of strings (body and output)
+  kNested,     // body: an object checked against `nested` (documented as its name)
+  kNestedList, // body: an array of objects, each checked against `nested`
 };
 
 struct Field {
@@ -52,6 +57,9 @@ struct Field {
   std::int64_t min = 0;             // kInteger
   std::int64_t max = 0;
   std::string ref;  // kObject, kList
+  // kNested, kNestedList: the schema of the nested objects, whose errors name the field as
+  // "criteria[2].weight". The route table must also hold it (AddSchema) for the document.
+  std::shared_ptr<const struct Schema> nested;
 
   Field Required() && {
     required = true;
@@ -75,6 +83,10 @@ Field MoneyField(std::string name, std::string doc);
 Field MapField(std::string name, std::string doc);
 Field ObjectField(std::string name, std::string ref, std::string doc);
 Field ListField(std::string name, std::string ref, std::string doc);
+Field NumberField(std::string name, std::string doc);
+Field StringListField(std::string name, std::string doc);
+Field NestedField(std::string name, std::shared_ptr<const Schema> schema, std::string doc);
+Field NestedListField(std::string name, std::shared_ptr<const Schema> schema, std::string doc);
 
 struct Schema {
   std::string name;  // the OpenAPI component name: "Contact", "ContactCreate"
@@ -105,6 +117,9 @@ class Body {
   std::optional<std::int64_t> Minor(std::string_view field) const;  // kMoney, in cents
   std::vector<std::string> Strings(std::string_view field) const;
   core::CustomFields Map(std::string_view field) const;
+  std::optional<double> Number(std::string_view field) const;  // kNumber
+  // The checked JSON value of a field (nested objects and lists), null when absent or null.
+  const boost::json::value* Raw(std::string_view field) const { return Get(field); }
 
  private:
   const boost::json::value* Get(std::string_view field) const;

@@ -68,6 +68,7 @@ Result<Contact> ContactService::Create(const Principal& p, Contact draft) {
     TANDEM_TRY(tx.audit().Append(core::MakeAudit<Contact>(now, p.AsActor(), "contact", draft.id,
                                                           AuditAction::kCreate, std::nullopt,
                                                           draft)));
+    if (observer_) TANDEM_TRY(observer_->OnContactSaved(tx, draft, now));
     return {};
   }));
   return draft;
@@ -100,6 +101,7 @@ Result<Contact> ContactService::Update(const Principal& p, Id id, const ContactP
     auto entry = core::MakeAudit<Contact>(after.updated_at, p.AsActor(), "contact", id,
                                           AuditAction::kUpdate, before, after);
     if (!entry.changes.empty()) TANDEM_TRY(tx.audit().Append(entry));
+    if (observer_) TANDEM_TRY(observer_->OnContactSaved(tx, after, after.updated_at));
     return {};
   }));
   return after;

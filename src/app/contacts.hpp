@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/observers.hpp"
 #include "app/patches.hpp"
 #include "base/clock.hpp"
 #include "core/audit.hpp"
@@ -37,6 +38,8 @@ inline constexpr int kTimelineEvents = 100;
 class ContactService {
  public:
   ContactService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  // Called inside the transaction of every create and update (set once, before use).
+  void SetObserver(RecordObserver* observer) { observer_ = observer; }
 
   // `draft.stage` is the first stage (default lead); it is recorded in the stage history with
   // cause "created". A sales rep's contact is owned by the rep unless another owner is given
@@ -56,6 +59,7 @@ class ContactService {
  private:
   store::Store& store_;
   const base::Clock& clock_;
+  RecordObserver* observer_ = nullptr;
 };
 
 // Normalises the fields a person may type loosely (email, country) in place.

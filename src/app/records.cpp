@@ -92,7 +92,10 @@ Result<core::Company> CompanyService::Update(const Principal& p, Id id,
     Apply(after, patch);
     TANDEM_TRY(CheckOwnerChange(p, before.owner_id, after.owner_id));
     TANDEM_TRY(NormalizeCompany(after));
-    return UpdateRecord(tx, p.AsActor(), before, after, clock_.Now());
+    const auto now = clock_.Now();
+    TANDEM_TRY(UpdateRecord(tx, p.AsActor(), before, after, now));
+    if (observer_) TANDEM_TRY(observer_->OnCompanySaved(tx, id, now));
+    return {};
   }));
   return after;
 }

@@ -5,6 +5,7 @@
 // Thread-safety: stateless apart from references; safe to share.
 #pragma once
 
+#include "app/observers.hpp"
 #include "app/patches.hpp"
 #include "base/clock.hpp"
 #include "core/permissions.hpp"
@@ -19,6 +20,8 @@ using core::Result;
 class CompanyService {
  public:
   CompanyService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  // Called inside the transaction of every update (set once, before use).
+  void SetObserver(RecordObserver* observer) { observer_ = observer; }
   Result<core::Company> Create(const Principal& p, core::Company draft);
   Result<core::Company> Get(const Principal& p, Id id);
   Result<core::Company> Update(const Principal& p, Id id, const CompanyPatch& patch);
@@ -28,6 +31,7 @@ class CompanyService {
  private:
   store::Store& store_;
   const base::Clock& clock_;
+  RecordObserver* observer_ = nullptr;
 };
 
 class DealService {

@@ -10,6 +10,7 @@
 #include "app/merge.hpp"
 #include "app/passwords.hpp"
 #include "app/records.hpp"
+#include "app/scoring.hpp"
 
 namespace tandem::app {
 
@@ -29,7 +30,14 @@ struct Services {
         auth(store, clock, hasher, auth_settings),
         ingest(store, clock),
         merge(store, clock),
-        contracts(store, clock) {}
+        contracts(store, clock),
+        scoring(store, clock),
+        personas(store, clock) {
+    contacts.SetObserver(&scoring);
+    companies.SetObserver(&scoring);
+    ingest.SetSink(&scoring);
+    merge.SetSink(&scoring);
+  }
 
   store::Store& store;
   const base::Clock& clock;
@@ -45,6 +53,8 @@ struct Services {
   EventIngest ingest;  // owns the group-commit writer thread
   ContactMergeService merge;
   ContractService contracts;
+  ScoringService scoring;
+  PersonaService personas;
 };
 
 }  // namespace tandem::app

@@ -64,6 +64,8 @@ std::string_view ToString(Resource r) {
     case Resource::kApiKey: return "api_key";
     case Resource::kAudit: return "audit";
     case Resource::kEvent: return "event";
+    case Resource::kPersona: return "persona";
+    case Resource::kScoringRules: return "scoring rules";
   }
   return "record";
 }
@@ -87,6 +89,10 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource, std::op
       return Deny("only admins and managers read the audit log");
     case Resource::kEvent:
       return {};
+    case Resource::kPersona:
+    case Resource::kScoringRules:
+      if (verb == Verb::kRead || p.role == Role::kMarketing) return {};
+      return Deny("only marketing and admins change personas and scoring rules");
     default:
       break;
   }

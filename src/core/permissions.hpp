@@ -11,6 +11,8 @@
 //    own activities; reads deals.
 //  * sales: reads every CRM record; creates contacts, companies, deals and activities (owned
 //    by themselves); edits, deletes and moves only records they own.
+//  * personas and scoring rules: everyone reads; marketing and admins change them (marketing
+//    owns the definition of a qualified lead; sales signs personas off, see app/scoring.hpp).
 // Scopes narrow an API key: `read` (GET), `write` (implies read), `ingest` (event and form
 // capture only), `admin` (user and key management, with the admin role).
 #pragma once
@@ -40,6 +42,8 @@ enum class Resource : std::uint8_t {
   kApiKey,
   kAudit,
   kEvent,
+  kPersona,       // personas and their versions
+  kScoringRules,  // the scoring rule set and the MQL rule
 };
 std::string_view ToString(Resource r);
 

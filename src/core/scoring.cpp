@@ -385,6 +385,11 @@ Result<void> Validate(const Persona& p) {
       if (Trim(v).empty() || v.size() > kShortTextMax) {
         return Fail(Error::Invalid(f + ".values", "values must be 1..256 characters, not blank"));
       }
+      if (std::any_of(v.begin(), v.end(), [](char ch) {
+            return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+          })) {
+        return Fail(Error::Invalid(f + ".values", "values may not hold control characters"));
+      }
     }
   }
   return {};
@@ -552,12 +557,19 @@ std::optional<std::uint16_t> CompiledRules::FindEventRule(std::string_view event
   return std::nullopt;
 }
 
+namespace {
+// 2^(-(to - from) / half_life) for to > from, else 1.
+double DecayFactor(const CompiledRules& rules, Instant from, Instant to) {
+  if (rules.half_life_ms() <= 0 || to <= from) return 1;
+  return std::exp2(-static_cast<double>(ToMillis(to) - ToMillis(from)) / rules.half_life_ms());
+}
+double EngagementValueAt(const CompiledRules& rules, const EngagementState& s, Instant at) {
+  return s.value * DecayFactor(rules, s.last_update, at);
+}
+}  // namespace
+
 double EngagementAt(const CompiledRules& rules, const EngagementState& s, Instant at) {
-  double v = s.value;
-  if (rules.half_life_ms() > 0 && at > s.last_update) {
-    v *= std::exp2(-static_cast<double>(ToMillis(at) - ToMillis(s.last_update)) /
-                   rules.half_life_ms());
-  }
+  double v = EngagementValueAt(rules, s, at);
   return v > 0 ? v : 0;
 }
 
@@ -747,6 +759,92 @@ bool CompiledRules::Qualifies(const MqlInputs& in, std::vector<ExplainLine>* exp
          0, holds});
   }
   return holds;
+}
+
+void MergeEngagement(const CompiledRules& rules, EngagementState& into,
+                     const EngagementState& from) {
+  if (from.last_update > into.last_update) {
+    into.value = EngagementValueAt(rules, into, from.last_update) + from.value;
+    into.last_update = from.last_update;
+  } else {
+    into.value += from.value * DecayFactor(rules, from.last_update, into.last_update);
+  }
+  for (const CapUsage& c : from.caps) {
+    auto it = std::find_if(into.caps.begin(), into.caps.end(),
+                           [&](const CapUsage& x) { return x.rule == c.rule; });
+    if (it == into.caps.end()) {
+      into.caps.push_back(c);
+    } else if (it->period == c.period) {
+      it->used += c.used;
+    } else if (it->period < c.period) {
+      *it = c;
+    }
+  }
+}
+
+std::string EncodeCaps(const CompiledRules& rules, const EngagementState& s) {
+  std::string out;
+  for (const CapUsage& c : s.caps) {
+    if (c.rule >= rules.source().events.size()) continue;
+    out += rules.source().events[c.rule].event_type;
+    out += '\t';
+    out += std::to_string(c.period);
+    out += '\t';
+    out += FormatPoints(c.used);
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<CapUsage> DecodeCaps(const CompiledRules& rules, std::string_view text) {
+  std::vector<CapUsage> out;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    auto t1 = line.find('\t');
+    if (t1 == std::string_view::npos) continue;
+    auto t2 = line.find('\t', t1 + 1);
+    if (t2 == std::string_view::npos) continue;
+    auto rule = rules.FindEventRule(line.substr(0, t1));
+    if (!rule || rules.source().events[*rule].cap <= 0) continue;
+    std::int64_t period = 0;
+    std::string_view p = line.substr(t1 + 1, t2 - t1 - 1);
+    auto [pe, pec] = std::from_chars(p.data(), p.data() + p.size(), period);
+    auto used = ParseNumber(line.substr(t2 + 1));
+    if (pec != std::errc() || pe != p.data() + p.size() || !used) continue;
+    out.push_back({period, static_cast<float>(*used), *rule});
+  }
+  return out;
+}
+
+std::string_view ToString(SignoffCapacity c) {
+  return c == SignoffCapacity::kHeadOfMarketing ? "head_of_marketing" : "head_of_sales";
+}
+
+std::optional<SignoffCapacity> SignoffCapacityFromString(std::string_view text) {
+  if (text == "head_of_marketing") return SignoffCapacity::kHeadOfMarketing;
+  if (text == "head_of_sales") return SignoffCapacity::kHeadOfSales;
+  return std::nullopt;
+}
+
+std::string_view ToString(JobStatus s) {
+  switch (s) {
+    case JobStatus::kQueued: return "queued";
+    case JobStatus::kRunning: return "running";
+    case JobStatus::kDone: return "done";
+    case JobStatus::kFailed: return "failed";
+    case JobStatus::kSuperseded: return "superseded";
+  }
+  return "queued";
+}
+
+std::optional<JobStatus> JobStatusFromString(std::string_view text) {
+  for (auto s : {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kDone, JobStatus::kFailed,
+                 JobStatus::kSuperseded}) {
+    if (ToString(s) == text) return s;
+  }
+  return std::nullopt;
 }
 
 }  // namespace tandem::core

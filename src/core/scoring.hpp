@@ -286,6 +286,76 @@ class CompiledRules {
   MqlRule mql_;
 };
 
+// Merges the engagement of a contact merged away (`from`) into the one kept (`into`): both
+// values are brought to the later of their last updates and added; cap usage of the same type
+// in the same period is added too.
+void MergeEngagement(const CompiledRules& rules, EngagementState& into,
+                     const EngagementState& from);
+
+// A lossless text form of the cap usage for storage, keyed by event type name so that it
+// survives a new rule set: "type\tperiod\tused" lines. Decoding drops the lines of types the
+// rules no longer cap.
+std::string EncodeCaps(const CompiledRules& rules, const EngagementState& s);
+std::vector<CapUsage> DecodeCaps(const CompiledRules& rules, std::string_view text);
+
+// ---------------------------------------------------------------------------------------------
+// Stored values around scoring.
+
+// A contact's scores as stored (one row per scored contact).
+struct ContactScore {
+  Id contact_id = 0;
+  int fit = 0;
+  Grade grade = Grade::kD;
+  std::optional<Id> persona_id;
+  EngagementState engagement;
+  std::string caps_text;  // EncodeCaps form; decoded against the rules in use
+  int rules_version = 0;
+  Instant updated_at{};
+};
+
+// Who signs personas off: the head of marketing and the head of sales.
+enum class SignoffCapacity : std::uint8_t { kHeadOfMarketing, kHeadOfSales };
+std::string_view ToString(SignoffCapacity c);
+std::optional<SignoffCapacity> SignoffCapacityFromString(std::string_view text);
+
+struct PersonaSignoff {
+  Id id = 0;
+  Id persona_id = 0;
+  int version = 0;  // the persona version signed
+  Id user_id = 0;
+  std::string user_email;
+  SignoffCapacity capacity = SignoffCapacity::kHeadOfMarketing;
+  std::string note;
+  Instant signed_at{};
+};
+
+// One entry of a persona's history: the persona as it was at `version`.
+struct PersonaVersion {
+  Persona persona;  // persona.version is the version
+  std::optional<Id> changed_by;
+  Instant changed_at{};
+};
+
+// A background re-score of every contact after a rule or persona change.
+enum class JobStatus : std::uint8_t { kQueued, kRunning, kDone, kFailed, kSuperseded };
+std::string_view ToString(JobStatus s);
+std::optional<JobStatus> JobStatusFromString(std::string_view text);
+
+struct ScoringJob {
+  Id id = 0;
+  JobStatus status = JobStatus::kQueued;
+  std::string reason;          // "rules v3", "persona data_lead v2"
+  std::int64_t total = 0;      // contacts to score, counted when the job was queued
+  std::int64_t done = 0;       // contacts scored so far
+  Id cursor = 0;               // the last contact id scored (the job resumes after it)
+  std::int64_t qualified = 0;  // leads the job moved to mql
+  std::string error;
+  Instant created_at{};
+  std::optional<Instant> started_at;
+  std::optional<Instant> finished_at;
+  std::optional<Id> created_by;
+};
+
 // Validates and compiles a rule set (see Validate(const ScoringRules&) for the errors).
 Result<CompiledRules> CompileRules(const ScoringRules& r);
 

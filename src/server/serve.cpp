@@ -30,6 +30,29 @@ void SchedulePurge(jobs::Scheduler& scheduler, app::Services& services, core::In
   });
 }
 
+// Re-score jobs (docs/scoring.md): batches run on this thread for at most kRescoreSlice per
+// tick, so the loop still answers signals promptly; idle, it looks for work every second.
+constexpr auto kRescoreSlice = std::chrono::milliseconds(250);
+constexpr auto kRescoreIdle = std::chrono::seconds(1);
+
+void ScheduleRescore(jobs::Scheduler& scheduler, Runtime& rt, core::Instant due) {
+  scheduler.Schedule(due, "rescore", [&scheduler, &rt](core::Instant now) {
+    bool more = false;
+    do {
+      auto r = rt.services().scoring.RunJobBatch();
+      if (!r) {
+        spdlog::warn("re-score batch failed: {}", r.error().message);
+        more = false;
+        break;
+      }
+      more = *r;
+    } while (more && rt.clock().Now() - now < kRescoreSlice);
+    ScheduleRescore(scheduler, rt,
+                    rt.clock().Now() + (more ? std::chrono::milliseconds(1)
+                                             : std::chrono::milliseconds(kRescoreIdle)));
+  });
+}
+
 }  // namespace
 
 core::Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
@@ -84,6 +107,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
 
   jobs::Scheduler scheduler;
   SchedulePurge(scheduler, rt.services(), rt.clock().Now());
+  ScheduleRescore(scheduler, rt, rt.clock().Now());
   for (;;) {
     scheduler.RunDue(rt.clock().Now());
     auto wait = std::chrono::milliseconds(60'000);

@@ -32,6 +32,7 @@
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
+#include "core/scoring.hpp"
 
 namespace tandem::store {
 
@@ -180,6 +181,58 @@ class IdentityRepo {
   // stage history, activities and deals. Both contacts must exist; `from` is left without
   // any of them (deleting it afterwards loses nothing).
   virtual Result<void> MoveRecords(Id from, Id to) = 0;
+// Personas with their version history and sign-offs (docs/scoring.md). A persona is never
+// deleted: archiving it is a new version.
+class PersonaRepo {
+ public:
+  virtual ~PersonaRepo() = default;
+  // Stores the persona as its version `p.version` (normally 1) and returns its id.
+  // kAlreadyExists (field "key") when the key is taken.
+  virtual Result<Id> Insert(const core::Persona& p, std::optional<Id> changed_by) = 0;
+  // Replaces the current persona and appends version `p.version`, which must be new
+  // (kAlreadyExists, field "version", otherwise). kNotFound for an unknown id.
+  virtual Result<void> Update(const core::Persona& p, std::optional<Id> changed_by) = 0;
+  virtual Result<std::optional<core::Persona>> Get(Id id) = 0;
+  virtual Result<std::optional<core::Persona>> FindByKey(std::string_view key) = 0;
+  // By id; archived personas only when asked.
+  virtual Result<std::vector<core::Persona>> List(bool include_archived) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::PersonaVersion>> ListVersions(Id persona_id) = 0;
+  // kAlreadyExists (field "capacity") when that version already has a sign-off in that
+  // capacity; kInvalidArgument (field "version") when the version does not exist.
+  virtual Result<Id> AddSignoff(const core::PersonaSignoff& s) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::PersonaSignoff>> ListSignoffs(Id persona_id) = 0;
+};
+
+// Scoring configuration, contact scores and re-score jobs.
+class ScoringRepo {
+ public:
+  virtual ~ScoringRepo() = default;
+  // The newest rule set, or nothing when none was ever stored.
+  virtual Result<std::optional<core::ScoringRules>> CurrentRules() = 0;
+  virtual Result<std::optional<core::ScoringRules>> GetRules(int version) = 0;
+  // Stores `r` as the next version (its `version` is ignored) and returns that number.
+  virtual Result<int> InsertRules(const core::ScoringRules& r) = 0;
+  // A counter bumped by every change of rules or personas: caches of compiled rules compare it.
+  virtual Result<std::int64_t> Generation() = 0;
+  virtual Result<void> BumpGeneration() = 0;
+
+  virtual Result<std::optional<core::ContactScore>> GetScore(Id contact_id) = 0;
+  // Inserts or replaces the row of `s.contact_id`. kInvalidArgument (field "contact_id") for
+  // an unknown contact.
+  virtual Result<void> PutScore(const core::ContactScore& s) = 0;
+  // Contact ids greater than `after`, ascending, at most `limit`: how a job walks the base.
+  virtual Result<std::vector<Id>> ContactIdsAfter(Id after, int limit) = 0;
+
+  virtual Result<Id> InsertJob(const core::ScoringJob& j) = 0;
+  // kNotFound for an unknown id.
+  virtual Result<void> UpdateJob(const core::ScoringJob& j) = 0;
+  virtual Result<std::optional<core::ScoringJob>> GetJob(Id id) = 0;
+  // The oldest job queued or running, if any.
+  virtual Result<std::optional<core::ScoringJob>> NextPendingJob() = 0;
+  // Marks every queued or running job `superseded` (a newer job covers their work).
+  virtual Result<std::int64_t> SupersedePendingJobs(core::Instant at) = 0;
 };
 
 // Contract versions and their acknowledgements. Append-only: versions are never updated or
@@ -218,6 +271,8 @@ class Tx {
   virtual EventRepo& events() = 0;
   virtual IdentityRepo& identities() = 0;
   virtual ContractRepo& contracts() = 0;
+  virtual PersonaRepo& personas() = 0;
+  virtual ScoringRepo& scoring() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -270,6 +270,30 @@ TEST_F(MetaApiTest, ResponsesMatchTheDocument) {
   Checked("", "POST", "/api/v1/auth/login", "/api/v1/auth/login",
           R"({"email":"rep2@acme.example","password":"correct horse battery","session":"cookie"})");
   Checked(rep2_, "POST", "/api/v1/auth/logout", "/api/v1/auth/logout");
+  // Personas, scoring rules, jobs and the score explanation.
+  const std::string pz = "/api/v1/personas";
+  auto persona = Checked(admin_, "POST", pz, pz,
+                         R"({"key":"doc","name":"Doc","criteria":[{"property":"company.employees",
+                             "op":"range","min":1,"weight":5},{"property":"contact.title",
+                             "op":"contains","values":["x"]}]})");
+  ASSERT_EQ(persona.status(), 201);
+  const std::string pid = std::to_string(persona.Int("id"));
+  Checked(marketer_, "PATCH", pz + "/" + pid, pz + "/{id}", R"({"description":"d"})");
+  Checked(rep1_, "GET", pz + "/" + pid, pz + "/{id}");
+  Checked(rep1_, "GET", pz, pz);
+  Checked(rep1_, "GET", pz + "/" + pid + "/versions", pz + "/{id}/versions");
+  Checked(admin_, "POST", pz + "/" + pid + "/signoff", pz + "/{id}/signoff",
+          R"({"capacity":"head_of_sales","note":"n"})");
+  Checked(rep1_, "POST", pz + "/" + pid + "/signoff", pz + "/{id}/signoff", R"({})");
+  Checked(rep1_, "GET", "/api/v1/scoring/rules", "/api/v1/scoring/rules");
+  auto rules = Checked(marketer_, "PUT", "/api/v1/scoring/rules", "/api/v1/scoring/rules",
+                       R"({"mql":{"kind":"matrix","matrix":{"A":1}}})");
+  Checked(marketer_, "PUT", "/api/v1/scoring/rules", "/api/v1/scoring/rules",
+          R"({"mql":{"kind":"expression","expression":"fit >="}})");
+  Checked(rep1_, "GET", "/api/v1/scoring/jobs/" + std::to_string(rules.Int("rescore_job_id")),
+          "/api/v1/scoring/jobs/{id}");
+  Checked(rep1_, "GET", c + "/" + id + "/score", c + "/{id}/score");
+  Checked(marketer_, "DELETE", pz + "/" + pid, pz + "/{id}");
   // Errors match the documented error shape too.
   Checked(manager_, "POST", c, c, R"({"email":"doc@x.example"})");
   Checked(manager_, "POST", c, c, R"({"nope":1})");

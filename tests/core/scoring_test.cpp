@@ -591,3 +591,87 @@ TEST(RulesTest, MatrixQualification) {
 
 }  // namespace
 }  // namespace tandem::core
+
+namespace tandem::core {
+namespace {
+
+TEST(EngagementMergeTest, AddsValuesAtTheLaterInstantAndCapUsage) {
+  ScoringRules r;
+  r.events = {{"page_view", 1, 3, 24}, {"demo_request", 40, 0, 24}};
+  r.half_life_days = 1;
+  CompiledRules rules = *CompileRules(r);
+  const Instant t0 = FromMillis(1'790'000'000'000);
+  const auto day = std::chrono::milliseconds(86'400'000);
+  EngagementState a, b;
+  rules.ApplyEvent(a, "demo_request", t0);
+  rules.ApplyEvent(b, "demo_request", t0 + day);
+  rules.ApplyEvent(b, "page_view", t0 + day);
+  rules.ApplyEvent(b, "page_view", t0 + day);
+  EngagementState into = a;
+  MergeEngagement(rules, into, b);
+  EXPECT_EQ(into.last_update, t0 + day);
+  EXPECT_DOUBLE_EQ(into.value, 20 + 42);
+  // The other order gives the same value.
+  EngagementState other = b;
+  MergeEngagement(rules, other, a);
+  EXPECT_DOUBLE_EQ(other.value, into.value);
+  // Cap usage carried over: one more page view fits the cap of 3 that day, the next does not.
+  rules.ApplyEvent(into, "page_view", t0 + day);
+  EXPECT_TRUE(rules.ApplyEvent(into, "page_view", t0 + day).capped);
+}
+
+TEST(CapsCodecTest, RoundTripsByTypeNameAndDropsUncappedTypes) {
+  ScoringRules r;
+  r.events = {{"page_view", 1, 3, 24}, {"form_submit", 15, 30, 24}};
+  CompiledRules rules = *CompileRules(r);
+  EngagementState s;
+  const Instant t0 = FromMillis(1'790'000'000'000);
+  rules.ApplyEvent(s, "form_submit", t0);
+  rules.ApplyEvent(s, "page_view", t0);
+  std::string text = EncodeCaps(rules, s);
+  EXPECT_EQ(text, "form_submit\t20717\t15\npage_view\t20717\t1\n");
+  auto back = DecodeCaps(rules, text);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].rule, 1);
+  EXPECT_EQ(back[0].period, 20717);
+  EXPECT_EQ(back[0].used, 15.0f);
+
+  // A new rule set: page_view no longer capped, form_submit moved to index 0.
+  ScoringRules r2;
+  r2.events = {{"form_submit", 15, 30, 24}, {"page_view", 1, 0, 24}};
+  CompiledRules rules2 = *CompileRules(r2);
+  auto moved = DecodeCaps(rules2, text);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].rule, 0);
+  // Garbage lines are skipped, not fatal.
+  EXPECT_TRUE(DecodeCaps(rules, "junk\nform_submit\tx\t1\n\n").empty());
+}
+
+TEST(ScoringCodecsTest, SignoffCapacityAndJobStatus) {
+  for (auto c : {SignoffCapacity::kHeadOfMarketing, SignoffCapacity::kHeadOfSales}) {
+    EXPECT_EQ(SignoffCapacityFromString(ToString(c)), c);
+  }
+  EXPECT_FALSE(SignoffCapacityFromString("ceo"));
+  for (auto s : {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kDone, JobStatus::kFailed,
+                 JobStatus::kSuperseded}) {
+    EXPECT_EQ(JobStatusFromString(ToString(s)), s);
+  }
+  EXPECT_FALSE(JobStatusFromString("paused"));
+}
+
+TEST(PersonaValuesTest, ControlCharactersAreRefused) {
+  Persona p;
+  p.key = "k";
+  p.name = "K";
+  Criterion c;
+  c.property = "contact.title";
+  c.op = CriterionOp::kOneOf;
+  c.values = {"cfo\nceo"};
+  p.criteria = {c};
+  auto v = Validate(p);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().field, "criteria[0].values");
+}
+
+}  // namespace
+}  // namespace tandem::core

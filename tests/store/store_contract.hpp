@@ -1927,6 +1927,327 @@ TEST_P(StoreContractTest, MovingRecordsTakesEveryHistoryToTheOtherContact) {
                ErrorCode::kInvalidArgument, "other_id");
   EXPECT_ERROR(W([&](Tx& tx) { return tx.identities().MoveRecords(keep, 4242); }),
                ErrorCode::kInvalidArgument, "id");
+// Personas, scoring rules, scores and jobs
+
+inline core::Persona NewPersona(const std::string& key) {
+  core::Persona p;
+  p.key = key;
+  p.name = kTricky;
+  p.description = "who we sell to\nsecond line";
+  core::Criterion a;
+  a.property = "contact.title";
+  a.op = core::CriterionOp::kPattern;
+  a.values = {"*head of data*", kTricky};
+  a.weight = 40;
+  core::Criterion b;
+  b.property = "company.employees";
+  b.op = core::CriterionOp::kRange;
+  b.min = 50.5;
+  b.weight = 20;
+  core::Criterion c;
+  c.property = "company.employees";
+  c.op = core::CriterionOp::kRange;
+  c.max = 1000;
+  c.weight = 1;
+  p.criteria = {a, b, c};
+  p.version = 1;
+  p.created_at = kT0;
+  p.updated_at = kT0;
+  return p;
+}
+
+inline void ExpectSame(const core::Persona& a, const core::Persona& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.key, b.key);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.description, b.description);
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.archived, b.archived);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+  ASSERT_EQ(a.criteria.size(), b.criteria.size());
+  for (std::size_t i = 0; i < a.criteria.size(); ++i) {
+    EXPECT_EQ(a.criteria[i].property, b.criteria[i].property);
+    EXPECT_EQ(a.criteria[i].op, b.criteria[i].op);
+    EXPECT_EQ(a.criteria[i].values, b.criteria[i].values);
+    EXPECT_EQ(a.criteria[i].min, b.criteria[i].min);
+    EXPECT_EQ(a.criteria[i].max, b.criteria[i].max);
+    EXPECT_EQ(a.criteria[i].weight, b.criteria[i].weight);
+  }
+}
+
+TEST_P(StoreContractTest, PersonaRoundTripsEveryFieldAndKeepsVersions) {
+  Id author = AddUser("pm@example.com", core::Role::kMarketing);
+  core::Persona p = NewPersona("data_lead");
+  p.id = *W([&](Tx& tx) { return tx.personas().Insert(p, author); });
+  EXPECT_GT(p.id, 0);
+  auto got = R([&](Tx& tx) { return tx.personas().Get(p.id); });
+  ASSERT_TRUE(got && *got);
+  ExpectSame(**got, p);
+
+  core::Persona v2 = p;
+  v2.version = 2;
+  v2.name = "Head of Data";
+  v2.criteria.pop_back();
+  v2.archived = true;
+  v2.updated_at = At(1000);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.personas().Update(v2, std::nullopt); }));
+  auto now = R([&](Tx& tx) { return tx.personas().FindByKey("data_lead"); });
+  ASSERT_TRUE(now && *now);
+  ExpectSame(**now, v2);
+
+  auto versions = R([&](Tx& tx) { return tx.personas().ListVersions(p.id); });
+  ASSERT_TRUE(versions);
+  ASSERT_EQ(versions->size(), 2u);
+  ExpectSame((*versions)[0].persona, p);
+  EXPECT_EQ((*versions)[0].changed_by, author);
+  EXPECT_EQ((*versions)[0].changed_at, kT0);
+  ExpectSame((*versions)[1].persona, v2);
+  EXPECT_FALSE((*versions)[1].changed_by);
+
+  // Archived personas are listed only when asked.
+  EXPECT_TRUE(R([&](Tx& tx) { return tx.personas().List(false); })->empty());
+  EXPECT_EQ(R([&](Tx& tx) { return tx.personas().List(true); })->size(), 1u);
+}
+
+TEST_P(StoreContractTest, PersonaKeysAreUniqueAndVersionsNeverRewritten) {
+  core::Persona a = NewPersona("a");
+  a.id = *W([&](Tx& tx) { return tx.personas().Insert(a, std::nullopt); });
+  core::Persona b = NewPersona("b");
+  b.id = *W([&](Tx& tx) { return tx.personas().Insert(b, std::nullopt); });
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().Insert(NewPersona("a"), std::nullopt); }),
+               ErrorCode::kAlreadyExists, "key");
+  core::Persona b2 = b;
+  b2.key = "a";
+  b2.version = 2;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().Update(b2, std::nullopt); }),
+               ErrorCode::kAlreadyExists, "key");
+  core::Persona same_version = a;
+  same_version.name = "rewritten";
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().Update(same_version, std::nullopt); }),
+               ErrorCode::kAlreadyExists, "version");
+  EXPECT_EQ((*R([&](Tx& tx) { return tx.personas().Get(a.id); }))->name, kTricky);
+  core::Persona missing = a;
+  missing.id = 999;
+  missing.key = "zz";
+  missing.version = 5;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().Update(missing, std::nullopt); }),
+               ErrorCode::kNotFound, "");
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.personas().ListVersions(999); }), ErrorCode::kNotFound,
+               "");
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.personas().Get(999); }));
+}
+
+TEST_P(StoreContractTest, PersonaSignoffsOncePerVersionAndCapacity) {
+  Id head = AddUser("head@example.com", core::Role::kManager);
+  core::Persona p = NewPersona("cfo");
+  p.id = *W([&](Tx& tx) { return tx.personas().Insert(p, std::nullopt); });
+  core::PersonaSignoff s;
+  s.persona_id = p.id;
+  s.version = 1;
+  s.user_id = head;
+  s.user_email = "head@example.com";
+  s.capacity = core::SignoffCapacity::kHeadOfSales;
+  s.note = kTricky;
+  s.signed_at = At(5);
+  s.id = *W([&](Tx& tx) { return tx.personas().AddSignoff(s); });
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().AddSignoff(s); }), ErrorCode::kAlreadyExists,
+               "capacity");
+  core::PersonaSignoff other = s;
+  other.capacity = core::SignoffCapacity::kHeadOfMarketing;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.personas().AddSignoff(other); }));
+  core::PersonaSignoff bad_version = s;
+  bad_version.version = 7;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().AddSignoff(bad_version); }),
+               ErrorCode::kInvalidArgument, "version");
+  core::PersonaSignoff bad_user = other;
+  bad_user.user_id = 4242;
+  bad_user.capacity = core::SignoffCapacity::kHeadOfSales;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.personas().AddSignoff(bad_user); }),
+               ErrorCode::kInvalidArgument, "user_id");
+  auto list = R([&](Tx& tx) { return tx.personas().ListSignoffs(p.id); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, s.id);
+  EXPECT_EQ((*list)[0].user_id, head);
+  EXPECT_EQ((*list)[0].user_email, "head@example.com");
+  EXPECT_EQ((*list)[0].capacity, core::SignoffCapacity::kHeadOfSales);
+  EXPECT_EQ((*list)[0].note, kTricky);
+  EXPECT_EQ((*list)[0].signed_at, At(5));
+  EXPECT_EQ((*list)[1].capacity, core::SignoffCapacity::kHeadOfMarketing);
+}
+
+TEST_P(StoreContractTest, ScoringRulesAreVersionedAndRoundTrip) {
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.scoring().CurrentRules(); }));
+  Id author = AddUser("ops@example.com", core::Role::kMarketing);
+  core::ScoringRules r = core::DefaultScoringRules();
+  r.negatives.competitor_domains = {"rival.example", "other.example"};
+  r.half_life_days = 12.5;
+  r.grades = {90, 70, 30};
+  r.mql.kind = core::QualificationRule::Kind::kMatrix;
+  r.mql.expression = "fit >= 1";
+  r.mql.matrix.min_engagement[0] = 10.5;
+  r.mql.matrix.min_engagement[2] = 80;
+  r.updated_at = At(7);
+  r.updated_by = author;
+  EXPECT_EQ(*W([&](Tx& tx) { return tx.scoring().InsertRules(r); }), 1);
+  core::ScoringRules r2 = core::DefaultScoringRules();
+  r2.events.clear();
+  r2.negatives.personal_email_domains.clear();
+  r2.updated_at = At(8);
+  EXPECT_EQ(*W([&](Tx& tx) { return tx.scoring().InsertRules(r2); }), 2);
+
+  auto cur = R([](Tx& tx) { return tx.scoring().CurrentRules(); });
+  ASSERT_TRUE(cur && *cur);
+  EXPECT_EQ((*cur)->version, 2);
+  EXPECT_TRUE((*cur)->events.empty());
+  EXPECT_TRUE((*cur)->negatives.personal_email_domains.empty());
+  EXPECT_EQ((*cur)->mql.kind, core::QualificationRule::Kind::kExpression);
+  EXPECT_EQ((*cur)->mql.expression, "fit >= 60 and engagement >= 40");
+  EXPECT_FALSE((*cur)->updated_by);
+
+  auto first = R([](Tx& tx) { return tx.scoring().GetRules(1); });
+  ASSERT_TRUE(first && *first);
+  const auto& g = **first;
+  EXPECT_EQ(g.version, 1);
+  ASSERT_EQ(g.events.size(), r.events.size());
+  for (std::size_t i = 0; i < g.events.size(); ++i) {
+    EXPECT_EQ(g.events[i].event_type, r.events[i].event_type);
+    EXPECT_EQ(g.events[i].points, r.events[i].points);
+    EXPECT_EQ(g.events[i].cap, r.events[i].cap);
+    EXPECT_EQ(g.events[i].cap_period_hours, r.events[i].cap_period_hours);
+  }
+  EXPECT_EQ(g.half_life_days, 12.5);
+  EXPECT_EQ(g.negatives.competitor_domains, r.negatives.competitor_domains);
+  EXPECT_EQ(g.negatives.personal_email_domains, r.negatives.personal_email_domains);
+  EXPECT_EQ(g.negatives.competitor_penalty, r.negatives.competitor_penalty);
+  EXPECT_EQ(g.grades.a, 90);
+  EXPECT_EQ(g.grades.b, 70);
+  EXPECT_EQ(g.grades.c, 30);
+  EXPECT_EQ(g.mql.kind, core::QualificationRule::Kind::kMatrix);
+  EXPECT_EQ(g.mql.matrix.min_engagement[0], 10.5);
+  EXPECT_FALSE(g.mql.matrix.min_engagement[1]);
+  EXPECT_EQ(g.mql.matrix.min_engagement[2], 80);
+  EXPECT_FALSE(g.mql.matrix.min_engagement[3]);
+  EXPECT_EQ(g.updated_at, At(7));
+  EXPECT_EQ(g.updated_by, author);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.scoring().GetRules(3); }));
+}
+
+TEST_P(StoreContractTest, ScoringGenerationCounts) {
+  auto g0 = *R([](Tx& tx) { return tx.scoring().Generation(); });
+  ASSERT_TRUE(W([](Tx& tx) { return tx.scoring().BumpGeneration(); }));
+  ASSERT_TRUE(W([](Tx& tx) { return tx.scoring().BumpGeneration(); }));
+  EXPECT_EQ(*R([](Tx& tx) { return tx.scoring().Generation(); }), g0 + 2);
+}
+
+TEST_P(StoreContractTest, ContactScoresUpsertAndFollowTheContact) {
+  Id c = AddContact(NewContact("scored@example.com"));
+  core::Persona p = NewPersona("p");
+  p.id = *W([&](Tx& tx) { return tx.personas().Insert(p, std::nullopt); });
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.scoring().GetScore(c); }));
+  core::ContactScore s;
+  s.contact_id = c;
+  s.fit = 73;
+  s.grade = core::Grade::kB;
+  s.persona_id = p.id;
+  s.engagement.value = -12.625;
+  s.engagement.last_update = At(99);
+  s.caps_text = "page_view\t20717\t3\n";
+  s.rules_version = 4;
+  s.updated_at = At(100);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.scoring().PutScore(s); }));
+  auto got = R([&](Tx& tx) { return tx.scoring().GetScore(c); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->fit, 73);
+  EXPECT_EQ((*got)->grade, core::Grade::kB);
+  EXPECT_EQ((*got)->persona_id, p.id);
+  EXPECT_EQ((*got)->engagement.value, -12.625);
+  EXPECT_EQ((*got)->engagement.last_update, At(99));
+  EXPECT_EQ((*got)->caps_text, s.caps_text);
+  EXPECT_EQ((*got)->rules_version, 4);
+  EXPECT_EQ((*got)->updated_at, At(100));
+
+  s.fit = 10;
+  s.persona_id.reset();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.scoring().PutScore(s); }));
+  got = R([&](Tx& tx) { return tx.scoring().GetScore(c); });
+  EXPECT_EQ((*got)->fit, 10);
+  EXPECT_FALSE((*got)->persona_id);
+
+  core::ContactScore orphan = s;
+  orphan.contact_id = 9999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.scoring().PutScore(orphan); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+  core::ContactScore bad_persona = s;
+  bad_persona.persona_id = 9999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.scoring().PutScore(bad_persona); }),
+               ErrorCode::kInvalidArgument, "persona_id");
+
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(c); }));
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.scoring().GetScore(c); }));
+}
+
+TEST_P(StoreContractTest, ContactIdsAfterWalksInIdOrder) {
+  std::vector<Id> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(AddContact(NewContact("w" + std::to_string(i) + "@x.example")));
+  auto first = R([](Tx& tx) { return tx.scoring().ContactIdsAfter(0, 2); });
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, (std::vector<Id>{ids[0], ids[1]}));
+  auto rest = R([&](Tx& tx) { return tx.scoring().ContactIdsAfter(ids[1], 10); });
+  EXPECT_EQ(*rest, (std::vector<Id>{ids[2], ids[3], ids[4]}));
+  EXPECT_TRUE(R([&](Tx& tx) { return tx.scoring().ContactIdsAfter(ids[4], 10); })->empty());
+}
+
+TEST_P(StoreContractTest, ScoringJobsRoundTripAndSupersede) {
+  Id author = AddUser("jobs@example.com", core::Role::kAdmin);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.scoring().NextPendingJob(); }));
+  core::ScoringJob j;
+  j.reason = kTricky;
+  j.total = 10;
+  j.created_at = At(1);
+  j.created_by = author;
+  j.id = *W([&](Tx& tx) { return tx.scoring().InsertJob(j); });
+  core::ScoringJob k = j;
+  k.reason = "second";
+  k.id = *W([&](Tx& tx) { return tx.scoring().InsertJob(k); });
+  EXPECT_GT(k.id, j.id);
+  auto next = R([](Tx& tx) { return tx.scoring().NextPendingJob(); });
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->id, j.id);
+
+  j.status = core::JobStatus::kRunning;
+  j.done = 4;
+  j.cursor = 77;
+  j.qualified = 2;
+  j.error = "none";
+  j.started_at = At(2);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.scoring().UpdateJob(j); }));
+  auto got = R([&](Tx& tx) { return tx.scoring().GetJob(j.id); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->status, core::JobStatus::kRunning);
+  EXPECT_EQ((*got)->reason, kTricky);
+  EXPECT_EQ((*got)->total, 10);
+  EXPECT_EQ((*got)->done, 4);
+  EXPECT_EQ((*got)->cursor, 77);
+  EXPECT_EQ((*got)->qualified, 2);
+  EXPECT_EQ((*got)->error, "none");
+  EXPECT_EQ((*got)->created_at, At(1));
+  EXPECT_EQ((*got)->started_at, At(2));
+  EXPECT_FALSE((*got)->finished_at);
+  EXPECT_EQ((*got)->created_by, author);
+
+  EXPECT_EQ(*W([](Tx& tx) { return tx.scoring().SupersedePendingJobs(At(3)); }), 2);
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.scoring().NextPendingJob(); }));
+  got = R([&](Tx& tx) { return tx.scoring().GetJob(k.id); });
+  EXPECT_EQ((*got)->status, core::JobStatus::kSuperseded);
+  EXPECT_EQ((*got)->finished_at, At(3));
+
+  core::ScoringJob missing = j;
+  missing.id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.scoring().UpdateJob(missing); }), ErrorCode::kNotFound,
+               "");
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.scoring().GetJob(999); }));
 }
 
 // ---- Contract versions ----

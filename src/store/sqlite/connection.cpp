@@ -116,6 +116,16 @@ Stmt& Stmt::BindNull() {
   return *this;
 }
 
+Stmt& Stmt::BindReal(double v) {
+  int rc = sqlite3_bind_double(stmt_, next_++, v);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Stmt& Stmt::BindReal(const std::optional<double>& v) {
+  return v ? BindReal(*v) : BindNull();
+}
+
 Result<bool> Stmt::Step() {
   if (bind_rc_ != SQLITE_OK) return Fail(ErrorFromSqlite(conn_->db_, bind_rc_, "binding"));
   int rc = sqlite3_step(stmt_);
@@ -139,6 +149,15 @@ std::int64_t Stmt::Int(int col) const {
 std::optional<std::int64_t> Stmt::OptInt(int col) const {
   if (IsNull(col)) return std::nullopt;
   return sqlite3_column_int64(stmt_, col);
+}
+
+double Stmt::Real(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
+
+std::optional<double> Stmt::OptReal(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return sqlite3_column_double(stmt_, col);
 }
 
 std::string_view Stmt::TextView(int col) const {

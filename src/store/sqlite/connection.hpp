@@ -50,6 +50,9 @@ class Stmt {
   Stmt& Bind(const char* v) { return Bind(std::string_view(v)); }
   Stmt& Bind(const std::optional<std::int64_t>& v);
   Stmt& BindNull();
+  // Floating-point values have their own name so integer arguments never convert to them.
+  Stmt& BindReal(double v);
+  Stmt& BindReal(const std::optional<double>& v);
 
   // Advances to the next row: true when a row is available, false when done.
   Result<bool> Step();
@@ -61,6 +64,8 @@ class Stmt {
   std::string Text(int col) const;
   std::string_view TextView(int col) const;  // valid until the next Step
   bool IsNull(int col) const;
+  double Real(int col) const;
+  std::optional<double> OptReal(int col) const;
 
  private:
   friend class Connection;

@@ -171,6 +171,17 @@ class SqliteEventRepo final : public EventRepo {
   Result<std::vector<core::Event>> AttachAnonymous(std::string_view anonymous_id,
                                                    Id contact_id) override;
   Result<std::int64_t> CountForContact(Id contact_id) override;
+class SqlitePersonaRepo final : public PersonaRepo {
+ public:
+  explicit SqlitePersonaRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Persona& p, std::optional<Id> changed_by) override;
+  Result<void> Update(const core::Persona& p, std::optional<Id> changed_by) override;
+  Result<std::optional<core::Persona>> Get(Id id) override;
+  Result<std::optional<core::Persona>> FindByKey(std::string_view key) override;
+  Result<std::vector<core::Persona>> List(bool include_archived) override;
+  Result<std::vector<core::PersonaVersion>> ListVersions(Id persona_id) override;
+  Result<Id> AddSignoff(const core::PersonaSignoff& s) override;
+  Result<std::vector<core::PersonaSignoff>> ListSignoffs(Id persona_id) override;
 
  private:
   TxContext ctx_;
@@ -184,6 +195,22 @@ class SqliteIdentityRepo final : public IdentityRepo {
                     core::Instant at) override;
   Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) override;
   Result<void> MoveRecords(Id from, Id to) override;
+class SqliteScoringRepo final : public ScoringRepo {
+ public:
+  explicit SqliteScoringRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::optional<core::ScoringRules>> CurrentRules() override;
+  Result<std::optional<core::ScoringRules>> GetRules(int version) override;
+  Result<int> InsertRules(const core::ScoringRules& r) override;
+  Result<std::int64_t> Generation() override;
+  Result<void> BumpGeneration() override;
+  Result<std::optional<core::ContactScore>> GetScore(Id contact_id) override;
+  Result<void> PutScore(const core::ContactScore& s) override;
+  Result<std::vector<Id>> ContactIdsAfter(Id after, int limit) override;
+  Result<Id> InsertJob(const core::ScoringJob& j) override;
+  Result<void> UpdateJob(const core::ScoringJob& j) override;
+  Result<std::optional<core::ScoringJob>> GetJob(Id id) override;
+  Result<std::optional<core::ScoringJob>> NextPendingJob() override;
+  Result<std::int64_t> SupersedePendingJobs(core::Instant at) override;
 
  private:
   TxContext ctx_;
@@ -217,7 +244,9 @@ class SqliteTx final : public Tx {
         auth_(ctx),
         events_(ctx),
         identities_(ctx),
-        contracts_(ctx) {}
+        contracts_(ctx),
+        personas_(ctx),
+        scoring_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -230,6 +259,8 @@ class SqliteTx final : public Tx {
   EventRepo& events() override { return events_; }
   IdentityRepo& identities() override { return identities_; }
   ContractRepo& contracts() override { return contracts_; }
+  PersonaRepo& personas() override { return personas_; }
+  ScoringRepo& scoring() override { return scoring_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -244,6 +275,8 @@ class SqliteTx final : public Tx {
   SqliteEventRepo events_;
   SqliteIdentityRepo identities_;
   SqliteContractRepo contracts_;
+  SqlitePersonaRepo personas_;
+  SqliteScoringRepo scoring_;
 };
 
 }  // namespace tandem::store::sqlite
