@@ -181,6 +181,8 @@ class IdentityRepo {
   // stage history, activities and deals. Both contacts must exist; `from` is left without
   // any of them (deleting it afterwards loses nothing).
   virtual Result<void> MoveRecords(Id from, Id to) = 0;
+};
+
 // Personas with their version history and sign-offs (docs/scoring.md). A persona is never
 // deleted: archiving it is a new version.
 class PersonaRepo {

@@ -1927,6 +1927,9 @@ TEST_P(StoreContractTest, MovingRecordsTakesEveryHistoryToTheOtherContact) {
                ErrorCode::kInvalidArgument, "other_id");
   EXPECT_ERROR(W([&](Tx& tx) { return tx.identities().MoveRecords(keep, 4242); }),
                ErrorCode::kInvalidArgument, "id");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Personas, scoring rules, scores and jobs
 
 inline core::Persona NewPersona(const std::string& key) {

@@ -171,6 +171,11 @@ class SqliteEventRepo final : public EventRepo {
   Result<std::vector<core::Event>> AttachAnonymous(std::string_view anonymous_id,
                                                    Id contact_id) override;
   Result<std::int64_t> CountForContact(Id contact_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqlitePersonaRepo final : public PersonaRepo {
  public:
   explicit SqlitePersonaRepo(TxContext ctx) : ctx_(ctx) {}
@@ -195,6 +200,11 @@ class SqliteIdentityRepo final : public IdentityRepo {
                     core::Instant at) override;
   Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) override;
   Result<void> MoveRecords(Id from, Id to) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteScoringRepo final : public ScoringRepo {
  public:
   explicit SqliteScoringRepo(TxContext ctx) : ctx_(ctx) {}
