@@ -345,6 +345,43 @@ TEST(RoutingTerritoryTest, TerritoryRepUnavailableFallsThrough) {
             "territory:US-CA (California) -> ED@t.example inactive; round robin -> ana@t.example");
 }
 
+TEST(RoutingTerritoryTest, TeamPoolUsesTheChainsDistributionAndSharesItsRotation) {
+  auto config = TerritoryConfig();
+  config.fallback = RoutingStrategy::kWeighted;
+  config.reps[0].weight = 2;  // ana
+  config.persona_owners = {PersonaOwner{"cfo", "Sales EMEA", ""}};
+  Router router(config, Roster());
+  RoutingState state;
+  std::vector<RoutingDecision> ds;
+  auto ids = Sequence(
+      router, state, 4, [](int i) { return Lead(i, i % 2 ? "CH" : "DE"); }, &ds);
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2, 3, 1}));  // 2:1:1 smooth, across DE and CH
+  EXPECT_EQ(ds[1].code, "territory:CH/weighted");
+  EXPECT_EQ(state.pools.size(), 1u);
+}
+
+TEST(RoutingTerritoryTest, TeamWithoutListedRepsIsNoMatch) {
+  auto config = TerritoryConfig();
+  config.territories[0].team = "Partners";
+  Router router(config, Roster());
+  RoutingState state;
+  RoutingDecision d = router.Route(Lead(1, "DE"), kToday, state);
+  EXPECT_EQ(d.unassigned, UnassignedReason::kNoMatch);
+  EXPECT_EQ(d.text, "unassigned: territory:DE (DACH) -> team Partners: nobody in the pool");
+}
+
+TEST(RoutingChainTest, FallbackEqualToStrategyRunsOnce) {
+  auto config = Config(RoutingStrategy::kRoundRobin);
+  config.fallback = RoutingStrategy::kRoundRobin;
+  config.reps.resize(1);
+  auto roster = Roster();
+  roster[0].active = false;
+  Router router(config, roster);
+  RoutingState state;
+  EXPECT_EQ(router.Route(Lead(1), kToday, state).text,
+            "unassigned: round robin: nobody available (ana@t.example inactive)");
+}
+
 TEST(RoutingPersonaOwnerTest, PersonaToRepAndToTeam) {
   auto config = Config(RoutingStrategy::kPersonaOwner);
   config.persona_owners = {PersonaOwner{"cfo", "", "di@t.example"},
