@@ -103,10 +103,11 @@ struct Http {
     headers = curl_slist_append(headers, "Expect:");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* u) {
-      static_cast<std::string*>(u)->append(p, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* u) {
+          static_cast<std::string*>(u)->append(p, s * n);
+          return s * n;
+        });
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
   }
   ~Http() {
@@ -139,8 +140,8 @@ const char* kTypes[] = {"page_view",   "page_view",        "page_view", "email_o
                         "email_click", "content_download", "webinar",   "form_submit"};
 const char* kSources[] = {"google", "linkedin", "newsletter", "partner", "bing", ""};
 const char* kMediums[] = {"cpc", "paid_social", "email", "referral", "organic", ""};
-const char* kPages[] = {"/", "/pricing", "/blog/smarketing-sla", "/product", "/customers",
-                        "/demo", "/docs/getting-started"};
+const char* kPages[] = {"/",          "/pricing", "/blog/smarketing-sla", "/product",
+                        "/customers", "/demo",    "/docs/getting-started"};
 
 struct Row {
   std::int64_t id;
@@ -176,7 +177,8 @@ double RawInsertRowsPerSecond(const std::string& path, const std::vector<Row>& r
     sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     for (std::size_t j = i; j < std::min(rows.size(), i + batch); ++j) {
       const Row& r = rows[j];
-      sqlite3_bind_text(st, 1, r.event_id.data(), static_cast<int>(r.event_id.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 1, r.event_id.data(), static_cast<int>(r.event_id.size()),
+                        SQLITE_STATIC);
       sqlite3_bind_text(st, 2, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
       sqlite3_bind_int64(st, 3, r.occurred_at);
       sqlite3_bind_int64(st, 4, r.received_at);
@@ -292,8 +294,8 @@ int Main() {
 
   // Request bodies.
   std::mt19937_64 rng(20261127);
-  const std::size_t requests = static_cast<std::size_t>((total + static_cast<std::int64_t>(batch) - 1) /
-                                                        static_cast<std::int64_t>(batch));
+  const std::size_t requests = static_cast<std::size_t>(
+      (total + static_cast<std::int64_t>(batch) - 1) / static_cast<std::int64_t>(batch));
   std::vector<std::string> bodies;
   bodies.reserve(requests);
   const std::int64_t now_ms = core::ToMillis(now);
@@ -311,14 +313,15 @@ int Main() {
       } else {
         who = "\"email\":\"new" + std::to_string(sent) + "@fresh.example\"";
       }
-      const std::int64_t at = now_ms - 3'600'000 + (sent * 3'600'000) / std::max<std::int64_t>(1, total) +
+      const std::int64_t at = now_ms - 3'600'000 +
+                              (sent * 3'600'000) / std::max<std::int64_t>(1, total) +
                               static_cast<std::int64_t>(rng() % 1000);
       body += "{\"event_id\":\"" + Uuid(rng) + "\",\"type\":\"" + kTypes[rng() % 8] +
               "\",\"occurred_at\":\"" + core::FormatInstant(core::FromMillis(at)) + "\"," + who +
               ",\"utm_source\":\"" + kSources[rng() % 6] + "\",\"utm_medium\":\"" +
               kMediums[rng() % 6] + "\",\"utm_campaign\":\"q4-" + std::to_string(rng() % 20) +
-              "\",\"properties\":{\"url\":\"" + kPages[rng() % 7] + "\",\"session\":" +
-              std::to_string(rng() % 100000) + "}}";
+              "\",\"properties\":{\"url\":\"" + kPages[rng() % 7] +
+              "\",\"session\":" + std::to_string(rng() % 100000) + "}}";
     }
     body += "]}";
     bodies.push_back(std::move(body));
@@ -327,8 +330,8 @@ int Main() {
   for (const auto& b : bodies) bytes += b.size();
 
   api::Api api(*services, metrics, clock);
-  api::HttpServer server(api, {.host = "127.0.0.1", .port = 0, .threads = io_threads,
-                               .max_body_bytes = 8u << 20});
+  api::HttpServer server(
+      api, {.host = "127.0.0.1", .port = 0, .threads = io_threads, .max_body_bytes = 8u << 20});
   const unsigned short port = Must(server.Start(), "start server");
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
 
@@ -341,13 +344,11 @@ int Main() {
                      core::FormatInstant(clock.Now()) + "\",\"email\":\"probe@bench.example\"}") ==
               200,
           "probe setup: " + h.out);
-    Check(store
-              ->Read([&](store::Tx& tx) -> core::Result<void> {
-                TANDEM_ASSIGN(auto c, tx.contacts().FindByEmail("probe@bench.example"));
-                probe_id = c ? c->id : 0;
-                return {};
-              })
-              .has_value() &&
+    Check(store->Read([&](store::Tx& tx) -> core::Result<void> {
+                 TANDEM_ASSIGN(auto c, tx.contacts().FindByEmail("probe@bench.example"));
+                 probe_id = c ? c->id : 0;
+                 return {};
+               }).has_value() &&
               probe_id > 0,
           "probe contact");
   }
@@ -372,7 +373,8 @@ int Main() {
         mine.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
         if (status != 200 || h.out.find("\"rejected\":0") == std::string::npos) {
           std::lock_guard lock(mu);
-          if (first_error.empty()) first_error = std::to_string(status) + " " + h.out.substr(0, 300);
+          if (first_error.empty())
+            first_error = std::to_string(status) + " " + h.out.substr(0, 300);
           ++errors;
         }
       }
@@ -398,7 +400,8 @@ int Main() {
       }
       for (int tries = 0; tries < 1000; ++tries) {
         if (mql) {
-          if (get.Get(contact_url) == 200 && get.out.find("\"stage\":\"mql\"") != std::string::npos) {
+          if (get.Get(contact_url) == 200 &&
+              get.out.find("\"stage\":\"mql\"") != std::string::npos) {
             break;
           }
         } else if (get.Get(contact_url + "/events?limit=1") == 200 &&
@@ -415,7 +418,8 @@ int Main() {
   done = true;
   probe.join();
   server.Stop();
-  if (errors.load() > 0) std::fprintf(stderr, "errors: %d, first: %s\n", errors.load(), first_error.c_str());
+  if (errors.load() > 0)
+    std::fprintf(stderr, "errors: %d, first: %s\n", errors.load(), first_error.c_str());
 
   services.reset();
   store.reset();
@@ -449,4 +453,6 @@ int Main() {
 }  // namespace
 }  // namespace tandem::bench
 
-int main() { return tandem::bench::Main(); }
+int main() {
+  return tandem::bench::Main();
+}

@@ -43,8 +43,8 @@ void AddAuthRoutes(RouteTable& table, const Deps& deps);
 void AddApiKeyRoutes(RouteTable& table, const Deps& deps);
 void AddAuditRoutes(RouteTable& table, const Deps& deps);
 void AddMetaRoutes(RouteTable& table, const Deps& deps);
-void AddEventRoutes(RouteTable& table, const Deps& deps);  // events.cpp: ingest, identify, merge
-void AddScoringRoutes(RouteTable& table, const Deps& deps);  // personas, rules, scores, jobs
+void AddEventRoutes(RouteTable& table, const Deps& deps);     // events.cpp: ingest, identify, merge
+void AddScoringRoutes(RouteTable& table, const Deps& deps);   // personas, rules, scores, jobs
 void AddContractRoutes(RouteTable& table, const Deps& deps);  // contracts.cpp: the SLA contract
 
 // ----- replies -------------------------------------------------------------------------------

@@ -29,22 +29,22 @@
 namespace tandem::api {
 
 enum class Kind : std::uint8_t {
-  kString,     // any string
-  kId,         // a positive 64-bit integer
-  kInteger,    // an integer, within [min, max] when max > min
-  kBoolean,    // true or false ("true"/"false" in a query)
-  kInstant,    // ISO 8601 text, see core::ParseInstant; written as "2026-11-26T09:30:00.000Z"
-  kDate,       // "YYYY-MM-DD"
-  kEnum,       // one of `values`
-  kEnumList,   // an array of distinct `values` (body only)
-  kMoney,      // a non-negative decimal number with at most two decimals (body only)
-  kStringMap,  // an object whose values are strings (custom fields; body and output)
-  kObject,     // output only: an object of the schema named `ref`
-  kList,       // output only: an array of objects of the schema named `ref`
-  kNumber,     // a finite JSON number (body and output)
-  kStringList, // an array of strings (body and output)
-  kNested,     // body: an object checked against `nested` (documented as its name)
-  kNestedList, // body: an array of objects, each checked against `nested`
+  kString,      // any string
+  kId,          // a positive 64-bit integer
+  kInteger,     // an integer, within [min, max] when max > min
+  kBoolean,     // true or false ("true"/"false" in a query)
+  kInstant,     // ISO 8601 text, see core::ParseInstant; written as "2026-11-26T09:30:00.000Z"
+  kDate,        // "YYYY-MM-DD"
+  kEnum,        // one of `values`
+  kEnumList,    // an array of distinct `values` (body only)
+  kMoney,       // a non-negative decimal number with at most two decimals (body only)
+  kStringMap,   // an object whose values are strings (custom fields; body and output)
+  kObject,      // output only: an object of the schema named `ref`
+  kList,        // output only: an array of objects of the schema named `ref`
+  kNumber,      // a finite JSON number (body and output)
+  kStringList,  // an array of strings (body and output)
+  kNested,      // body: an object checked against `nested` (documented as its name)
+  kNestedList,  // body: an array of objects, each checked against `nested`
 };
 
 struct Field {

@@ -38,8 +38,8 @@ Result<core::StageChange> ApplyTransition(store::Tx& tx, Contact& contact, core:
   contact.updated_at = now;
   TANDEM_TRY(tx.contacts().Update(contact));
   TANDEM_ASSIGN(change.id, tx.stages().Append(change));
-  auto entry = core::MakeAudit<Contact>(now, actor, "contact", contact.id,
-                                        AuditAction::kTransition, before, contact);
+  auto entry = core::MakeAudit<Contact>(now, actor, "contact", contact.id, AuditAction::kTransition,
+                                        before, contact);
   if (!change.reason.empty()) entry.changes.push_back({"reason", "", change.reason});
   TANDEM_TRY(tx.audit().Append(entry));
   return change;
@@ -49,8 +49,9 @@ Result<Contact> ContactService::Create(const Principal& p, Contact draft) {
   if (!draft.owner_id && p.role == core::Role::kSales) draft.owner_id = p.user_id;
   TANDEM_TRY(core::Authorize(p, Verb::kCreate, Resource::kContact, draft.owner_id));
   if (!core::IsMainPath(draft.stage)) {
-    return Fail(Error::Invalid("stage", "a new contact starts on the main path (visitor to "
-                                        "customer); recycle or disqualify it afterwards"));
+    return Fail(Error::Invalid("stage",
+                               "a new contact starts on the main path (visitor to "
+                               "customer); recycle or disqualify it afterwards"));
   }
   TANDEM_TRY(NormalizeContact(draft));
   const auto now = clock_.Now();
@@ -65,9 +66,8 @@ Result<Contact> ContactService::Create(const Principal& p, Contact draft) {
     first.actor = p.AsActor();
     first.cause = "created";
     TANDEM_TRY(tx.stages().Append(first));
-    TANDEM_TRY(tx.audit().Append(core::MakeAudit<Contact>(now, p.AsActor(), "contact", draft.id,
-                                                          AuditAction::kCreate, std::nullopt,
-                                                          draft)));
+    TANDEM_TRY(tx.audit().Append(core::MakeAudit<Contact>(
+        now, p.AsActor(), "contact", draft.id, AuditAction::kCreate, std::nullopt, draft)));
     if (observer_) TANDEM_TRY(observer_->OnContactSaved(tx, draft, now));
     return {};
   }));
@@ -118,8 +118,7 @@ Result<void> ContactService::Delete(const Principal& p, Id id) {
   });
 }
 
-Result<core::Page<Contact>> ContactService::List(const Principal& p,
-                                                 const core::ContactQuery& q) {
+Result<core::Page<Contact>> ContactService::List(const Principal& p, const core::ContactQuery& q) {
   TANDEM_TRY(core::Authorize(p, Verb::kRead, Resource::kContact));
   core::Page<Contact> page;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
@@ -135,8 +134,8 @@ Result<Contact> ContactService::ChangeStage(const Principal& p, Id id, core::Sta
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(contact, Load(tx, id));
     TANDEM_TRY(core::AuthorizeTransition(p, contact.stage, to, contact.owner_id));
-    TANDEM_TRY(ApplyTransition(tx, contact, to, clock_.Now(), p.AsActor(), "manual",
-                               std::move(reason)));
+    TANDEM_TRY(
+        ApplyTransition(tx, contact, to, clock_.Now(), p.AsActor(), "manual", std::move(reason)));
     return {};
   }));
   return contact;
@@ -162,9 +161,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
     // History comes oldest first; taken newest first so that the stable sort below keeps
     // changes made in the same millisecond (created, then moved by a deal) newest first too.
     for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
-      items.push_back(
-          TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt, std::nullopt,
-                       std::nullopt});
+      items.push_back(TimelineItem{it->at, "stage_change", std::move(*it), std::nullopt,
+                                   std::nullopt, std::nullopt});
     }
     core::ActivityQuery aq;
     aq.contact_id = id;
@@ -173,8 +171,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.activities().List(aq));
       for (auto& a : page.items) {
         core::Instant at = a.occurred_at;
-        items.push_back(TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt,
-                                     std::nullopt});
+        items.push_back(
+            TimelineItem{at, "activity", std::nullopt, std::move(a), std::nullopt, std::nullopt});
       }
       if (!page.next) break;
       aq.page.after = page.next;
@@ -186,8 +184,8 @@ Result<std::vector<TimelineItem>> ContactService::Timeline(const Principal& p, I
       TANDEM_ASSIGN(auto page, tx.deals().List(dq));
       for (auto& d : page.items) {
         core::Instant at = d.closed_at.value_or(d.created_at);
-        items.push_back(TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d),
-                                     std::nullopt});
+        items.push_back(
+            TimelineItem{at, "deal", std::nullopt, std::nullopt, std::move(d), std::nullopt});
       }
       if (!page.next) break;
       dq.page.after = page.next;

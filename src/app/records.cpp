@@ -61,8 +61,8 @@ Result<void> ApplyDealEvent(store::Tx& tx, const core::Deal& deal, core::DealEve
   auto target = core::StageAfterDealEvent(contact->stage, event);
   if (!target) return {};
   const char* cause = event == core::DealEvent::kCreated ? "deal_created" : "deal_won";
-  TANDEM_TRY(ApplyTransition(tx, *contact, *target, now, actor, cause,
-                             "deal " + std::to_string(deal.id)));
+  TANDEM_TRY(
+      ApplyTransition(tx, *contact, *target, now, actor, cause, "deal " + std::to_string(deal.id)));
   return {};
 }
 
@@ -72,9 +72,8 @@ Result<core::Company> CompanyService::Create(const Principal& p, core::Company d
   if (!draft.owner_id && p.role == core::Role::kSales) draft.owner_id = p.user_id;
   TANDEM_TRY(core::Authorize(p, Verb::kCreate, Resource::kCompany, draft.owner_id));
   TANDEM_TRY(NormalizeCompany(draft));
-  TANDEM_TRY(store_.Write([&](store::Tx& tx) {
-    return InsertRecord(tx, p.AsActor(), draft, clock_.Now());
-  }));
+  TANDEM_TRY(store_.Write(
+      [&](store::Tx& tx) { return InsertRecord(tx, p.AsActor(), draft, clock_.Now()); }));
   return draft;
 }
 
@@ -82,8 +81,7 @@ Result<core::Company> CompanyService::Get(const Principal& p, Id id) {
   return GetRecord<core::Company>(store_, p, id);
 }
 
-Result<core::Company> CompanyService::Update(const Principal& p, Id id,
-                                             const CompanyPatch& patch) {
+Result<core::Company> CompanyService::Update(const Principal& p, Id id, const CompanyPatch& patch) {
   core::Company after;
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(core::Company before, LoadRecord<core::Company>(tx, id));
@@ -171,7 +169,8 @@ Result<core::Activity> ActivityService::Create(const Principal& p, core::Activit
   const auto now = clock_.Now();
   if (draft.occurred_at == core::Instant{}) draft.occurred_at = now;
   TANDEM_TRY(core::Validate(draft));
-  TANDEM_TRY(store_.Write([&](store::Tx& tx) { return InsertRecord(tx, p.AsActor(), draft, now); }));
+  TANDEM_TRY(
+      store_.Write([&](store::Tx& tx) { return InsertRecord(tx, p.AsActor(), draft, now); }));
   return draft;
 }
 
