@@ -25,6 +25,8 @@
 //   TANDEM_BENCH_EVENTS=1000000 ./build-release/bench/ingest_bench
 #include <curl/curl.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,6 +86,52 @@ std::string Uuid(std::mt19937_64& rng) {
     out.push_back(kHex[nibble]);
   }
   return out;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// CPU seconds (user + system) of this process's thread called `name`, from /proc; 0 if none.
+double NamedThreadCpuSeconds(const std::string& name) {
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::FILE* f = std::fopen((task.path() / "comm").c_str(), "r");
+    if (!f) continue;
+    char comm[64] = {0};
+    const bool ok = std::fgets(comm, sizeof comm, f) != nullptr;
+    std::fclose(f);
+    if (!ok || std::string(comm) != name + "\n") continue;
+    f = std::fopen((task.path() / "stat").c_str(), "r");
+    if (!f) continue;
+    char buf[1024] = {0};
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    std::string stat(buf, n);
+    // Fields after the closing parenthesis of comm: state is field 3; utime 14, stime 15.
+    std::size_t pos = stat.rfind(')');
+    if (pos == std::string::npos) continue;
+    std::vector<std::string> fields;
+    std::size_t i = pos + 2;
+    while (i < stat.size()) {
+      std::size_t j = stat.find(' ', i);
+      if (j == std::string::npos) j = stat.size();
+      fields.push_back(stat.substr(i, j - i));
+      i = j + 1;
+    }
+    if (fields.size() < 13) continue;
+    return (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / tick;
+  }
+  return 0;
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -152,8 +200,12 @@ struct Row {
 };
 
 // The raw reference: the same rows into a fresh database of the same schema, batch by batch.
-double RawInsertRowsPerSecond(const std::string& path, const std::vector<Row>& rows,
-                              std::size_t batch) {
+struct RawResult {
+  double rows_per_second = 0;
+  double cpu_seconds = 0;
+};
+
+RawResult RawInsert(const std::string& path, const std::vector<Row>& rows, std::size_t batch) {
   {
     // The same schema, through the store's migrations; then closed.
     auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open reference store");
@@ -173,6 +225,7 @@ double RawInsertRowsPerSecond(const std::string& path, const std::vector<Row>& r
                            -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) == SQLITE_OK,
         "prepare reference insert");
   const auto start = Steady::now();
+  const double cpu0 = ThreadCpuSeconds();
   for (std::size_t i = 0; i < rows.size(); i += batch) {
     sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     for (std::size_t j = i; j < std::min(rows.size(), i + batch); ++j) {
@@ -200,9 +253,10 @@ double RawInsertRowsPerSecond(const std::string& path, const std::vector<Row>& r
     Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK, "reference commit");
   }
   const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  const double cpu = ThreadCpuSeconds() - cpu0;
   sqlite3_finalize(st);
   sqlite3_close(db);
-  return static_cast<double>(rows.size()) / seconds;
+  return {static_cast<double>(rows.size()) / seconds, cpu};
 }
 
 std::vector<Row> ReadBack(const std::string& path) {
@@ -239,6 +293,17 @@ std::vector<Row> ReadBack(const std::string& path) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return rows;
+}
+
+std::string LoadAverage() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return "?";
+  char buf[128] = {0};
+  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
+  std::fclose(f);
+  std::string s = ok ? buf : "?";
+  if (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
 }
 
 int Main() {
@@ -330,8 +395,12 @@ int Main() {
   for (const auto& b : bodies) bytes += b.size();
 
   api::Api api(*services, metrics, clock);
-  api::HttpServer server(
-      api, {.host = "127.0.0.1", .port = 0, .threads = io_threads, .max_body_bytes = 8u << 20});
+  api::HttpServerSettings http;
+  http.host = "127.0.0.1";
+  http.port = 0;
+  http.threads = io_threads;
+  http.max_body_bytes = 8u << 20;
+  api::HttpServer server(api, http);
   const unsigned short port = Must(server.Start(), "start server");
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
 
@@ -359,6 +428,9 @@ int Main() {
   std::mutex mu;
   std::vector<double> latencies_ms, probe_ms;
   std::string first_error;
+  double client_cpu = 0;  // guarded by mu
+  const double writer_cpu0 = NamedThreadCpuSeconds("tandem-ingest");
+  const double process_cpu0 = ProcessCpuSeconds();
   const auto start = Steady::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
@@ -380,6 +452,7 @@ int Main() {
       }
       std::lock_guard lock(mu);
       latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+      client_cpu += ThreadCpuSeconds();
     });
   }
   std::thread probe([&] {
@@ -412,11 +485,16 @@ int Main() {
       probe_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    std::lock_guard lock(mu);
+    client_cpu += ThreadCpuSeconds();
   });
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
   done = true;
   probe.join();
+  const double writer_cpu = NamedThreadCpuSeconds("tandem-ingest") - writer_cpu0;
+  const double server_cpu = ProcessCpuSeconds() - process_cpu0 - client_cpu;
+  const auto group = services->ingest.stats();
   server.Stop();
   if (errors.load() > 0)
     std::fprintf(stderr, "errors: %d, first: %s\n", errors.load(), first_error.c_str());
@@ -432,19 +510,31 @@ int Main() {
   for (auto& r : rows) {
     if (r.email != "probe@bench.example") load_rows.push_back(std::move(r));
   }
-  const double raw_rate = RawInsertRowsPerSecond(ref_path, load_rows, batch);
+  const RawResult raw = RawInsert(ref_path, load_rows, batch);
+  const double raw_rate = raw.rows_per_second;
+  const double n = static_cast<double>(total);
   std::printf(
       "events=%lld stored=%zu contacts=%lld batch=%zu clients=%d io_threads=%d body_MiB=%.1f\n"
       "http: %.2f s, %.0f events/s, request p50 %.1f ms p99 %.1f ms\n"
       "raw sqlite insert loop (same rows, same schema, batches of %zu): %.0f rows/s\n"
       "ratio http/raw: %.2f\n"
       "event to %s through the API under load: p50 %.1f ms, p99 %.1f ms (%zu probes)\n"
+      "cpu per event: server %.2f us (writer thread %.2f us), raw loop %.2f us per row\n"
+      "cpu-bound capacity: writer alone %.0f events/s; server on 2 dedicated cores %.0f "
+      "events/s; raw loop %.0f rows/s; writer/raw cpu ratio %.2f\n"
+      "group commit: %llu transactions, %.0f events each on average\n"
+      "load average at the end: %s\n"
       "errors: %d\n",
       static_cast<long long>(total), load_rows.size(), static_cast<long long>(contacts), batch,
       clients, io_threads, static_cast<double>(bytes) / (1 << 20), seconds, http_rate,
       Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99), batch, raw_rate,
       http_rate / raw_rate, mql ? "MQL visible" : "visible", Percentile(probe_ms, 0.5),
-      Percentile(probe_ms, 0.99), probe_ms.size(), errors.load());
+      Percentile(probe_ms, 0.99), probe_ms.size(), server_cpu / n * 1e6, writer_cpu / n * 1e6,
+      raw.cpu_seconds / n * 1e6, n / writer_cpu, std::min(n / writer_cpu, 2 * n / server_cpu),
+      n / raw.cpu_seconds, writer_cpu / raw.cpu_seconds,
+      static_cast<unsigned long long>(group.commits),
+      group.commits ? static_cast<double>(group.events) / static_cast<double>(group.commits) : 0.0,
+      LoadAverage().c_str(), errors.load());
   fs::remove_all(dir);
   curl_global_cleanup();
   return errors.load() == 0 ? 0 : 1;

@@ -23,6 +23,7 @@
 // batch is committed. The destructor finishes what is queued, then stops the writer.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -97,6 +98,13 @@ class EventIngest {
   // the batch could not be committed (then nothing of it is stored).
   Result<IngestReport> Ingest(const Principal& p, std::vector<IngestItem> items);
 
+  // How well batches are coalesced: transactions committed and the events they held.
+  struct Stats {
+    std::uint64_t commits = 0;
+    std::uint64_t events = 0;
+  };
+  Stats stats() const { return {commits_.load(), events_.load()}; }
+
  private:
   struct Pending {
     std::vector<core::Event> events;  // the valid ones
@@ -118,6 +126,8 @@ class EventIngest {
   std::condition_variable cv_;
   std::deque<Pending*> queue_;  // guarded by mu_
   bool stop_ = false;           // guarded by mu_
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> events_{0};
   std::thread writer_;
 };
 

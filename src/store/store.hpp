@@ -171,6 +171,9 @@ class IdentityRepo {
  public:
   virtual ~IdentityRepo() = default;
   virtual Result<std::optional<Id>> Find(IdentityKind kind, std::string_view value) = 0;
+  // The contact an email reaches: the contact whose email it is, else the contact a merged
+  // email is linked to. One lookup on the ingest path, reading no contact row.
+  virtual Result<std::optional<Id>> FindContactByEmail(std::string_view normalized_email) = 0;
   // kAlreadyExists (field "value") when the identity is already linked; kInvalidArgument
   // (field "contact_id") when the contact does not exist.
   virtual Result<void> Link(IdentityKind kind, std::string_view value, Id contact_id,

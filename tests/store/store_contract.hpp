@@ -1870,6 +1870,11 @@ TEST_P(StoreContractTest, IdentitiesLinkOnceAndFollowTheirContact) {
   auto orphan = W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-9", 4242, At(3)); });
   ASSERT_FALSE(orphan);
   EXPECT_EQ(orphan.error().field, "contact_id");
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().FindContactByEmail("c@example.com"); }),
+            contact);
+  EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().FindContactByEmail("old@example.com"); }),
+            contact);
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().FindContactByEmail("x@example.com"); }));
   EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().ListForContact(contact, K::kEmail); }),
             std::vector<std::string>{"old@example.com"});
   // Deleting the contact removes its links.

@@ -131,6 +131,18 @@ Result<std::optional<Id>> SqliteIdentityRepo::Find(IdentityKind kind, std::strin
   return std::optional<Id>(stmt.Int(0));
 }
 
+Result<std::optional<Id>> SqliteIdentityRepo::FindContactByEmail(
+    std::string_view normalized_email) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT id FROM contacts WHERE email = ?1 UNION ALL "
+                                  "SELECT contact_id FROM identities WHERE kind = 'email' AND "
+                                  "value = ?1 LIMIT 1"));
+  stmt.Bind(normalized_email);
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  if (!row) return std::optional<Id>();
+  return std::optional<Id>(stmt.Int(0));
+}
+
 Result<void> SqliteIdentityRepo::Link(IdentityKind kind, std::string_view value, Id contact_id,
                                       core::Instant at) {
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", contact_id, "contacts", "contact"));

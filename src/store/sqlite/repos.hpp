@@ -196,6 +196,7 @@ class SqliteIdentityRepo final : public IdentityRepo {
  public:
   explicit SqliteIdentityRepo(TxContext ctx) : ctx_(ctx) {}
   Result<std::optional<Id>> Find(IdentityKind kind, std::string_view value) override;
+  Result<std::optional<Id>> FindContactByEmail(std::string_view normalized_email) override;
   Result<void> Link(IdentityKind kind, std::string_view value, Id contact_id,
                     core::Instant at) override;
   Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) override;
