@@ -7,7 +7,8 @@ namespace tandem::core {
 namespace {
 
 template <class E, std::size_t N>
-std::optional<E> FromTable(std::string_view text, const std::pair<E, std::string_view> (&table)[N]) {
+std::optional<E> FromTable(std::string_view text,
+                           const std::pair<E, std::string_view> (&table)[N]) {
   for (const auto& [e, name] : table) {
     if (name == text) return e;
   }
@@ -38,7 +39,9 @@ constexpr std::pair<ActivityType, std::string_view> kActivityTypes[] = {
 constexpr std::pair<DealStage, std::string_view> kDealStages[] = {
     {DealStage::kOpen, "open"}, {DealStage::kWon, "won"}, {DealStage::kLost, "lost"}};
 
-bool IsSpace(unsigned char c) { return std::isspace(c) != 0; }
+bool IsSpace(unsigned char c) {
+  return std::isspace(c) != 0;
+}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -81,7 +84,9 @@ bool CleanText(std::string_view s, bool allow_newlines) {
 
 }  // namespace
 
-bool IsCleanText(std::string_view text, bool multiline) { return CleanText(text, multiline); }
+bool IsCleanText(std::string_view text, bool multiline) {
+  return CleanText(text, multiline);
+}
 
 namespace {
 
@@ -89,12 +94,12 @@ Result<void> CheckText(std::string_view field, std::string_view value, std::size
                        bool required = false, bool multiline = false) {
   if (required && value.empty()) return Fail(Error::Invalid(std::string(field), "is required"));
   if (value.size() > max) {
-    return Fail(Error::Invalid(std::string(field),
-                               "is longer than " + std::to_string(max) + " bytes"));
+    return Fail(
+        Error::Invalid(std::string(field), "is longer than " + std::to_string(max) + " bytes"));
   }
   if (!CleanText(value, multiline)) {
-    return Fail(Error::Invalid(std::string(field),
-                               "must be UTF-8 text without control characters"));
+    return Fail(
+        Error::Invalid(std::string(field), "must be UTF-8 text without control characters"));
   }
   return {};
 }
@@ -106,8 +111,8 @@ Result<void> CheckId(std::string_view field, const std::optional<Id>& id) {
 
 Result<void> CheckCustom(const CustomFields& custom) {
   if (custom.size() > kMaxCustomFields) {
-    return Fail(Error::Invalid("custom", "has more than " + std::to_string(kMaxCustomFields) +
-                                             " fields"));
+    return Fail(
+        Error::Invalid("custom", "has more than " + std::to_string(kMaxCustomFields) + " fields"));
   }
   for (const auto& [k, v] : custom) {
     if (k.empty()) return Fail(Error::Invalid("custom", "field names must not be empty"));
@@ -117,20 +122,29 @@ Result<void> CheckCustom(const CustomFields& custom) {
   return {};
 }
 
-
 }  // namespace
 
-std::string_view ToString(Role r) { return ToTable(r, kRoles); }
-std::optional<Role> RoleFromString(std::string_view t) { return FromTable(t, kRoles); }
-std::string_view ToString(TeamFunction f) { return ToTable(f, kFunctions); }
+std::string_view ToString(Role r) {
+  return ToTable(r, kRoles);
+}
+std::optional<Role> RoleFromString(std::string_view t) {
+  return FromTable(t, kRoles);
+}
+std::string_view ToString(TeamFunction f) {
+  return ToTable(f, kFunctions);
+}
 std::optional<TeamFunction> TeamFunctionFromString(std::string_view t) {
   return FromTable(t, kFunctions);
 }
-std::string_view ToString(ActivityType t) { return ToTable(t, kActivityTypes); }
+std::string_view ToString(ActivityType t) {
+  return ToTable(t, kActivityTypes);
+}
 std::optional<ActivityType> ActivityTypeFromString(std::string_view t) {
   return FromTable(t, kActivityTypes);
 }
-std::string_view ToString(DealStage s) { return ToTable(s, kDealStages); }
+std::string_view ToString(DealStage s) {
+  return ToTable(s, kDealStages);
+}
 std::optional<DealStage> DealStageFromString(std::string_view t) {
   return FromTable(t, kDealStages);
 }
@@ -192,9 +206,8 @@ Result<std::string> NormalizeCountry(std::string_view raw, std::string_view fiel
 Result<std::string> NormalizeCurrency(std::string_view raw) {
   std::string out;
   for (char c : raw) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  if (out.size() != 3 || !std::all_of(out.begin(), out.end(), [](unsigned char c) {
-        return c >= 'A' && c <= 'Z';
-      })) {
+  if (out.size() != 3 ||
+      !std::all_of(out.begin(), out.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) {
     return Fail(Error::Invalid("currency", "must be a three-letter ISO 4217 code such as EUR"));
   }
   return out;

@@ -5,16 +5,19 @@
 namespace tandem::core {
 namespace {
 
-constexpr std::pair<Scope, std::string_view> kScopes[] = {
-    {Scope::kRead, "read"}, {Scope::kWrite, "write"}, {Scope::kIngest, "ingest"},
-    {Scope::kAdmin, "admin"}};
+constexpr std::pair<Scope, std::string_view> kScopes[] = {{Scope::kRead, "read"},
+                                                          {Scope::kWrite, "write"},
+                                                          {Scope::kIngest, "ingest"},
+                                                          {Scope::kAdmin, "admin"}};
 
 bool MarketingStage(Stage s) {
-  return s == Stage::kVisitor || s == Stage::kLead || s == Stage::kMql ||
-         s == Stage::kRecycled || s == Stage::kDisqualified;
+  return s == Stage::kVisitor || s == Stage::kLead || s == Stage::kMql || s == Stage::kRecycled ||
+         s == Stage::kDisqualified;
 }
 
-Result<void> Deny(std::string why) { return Fail(Error::Forbidden(std::move(why))); }
+Result<void> Deny(std::string why) {
+  return Fail(Error::Forbidden(std::move(why)));
+}
 
 Result<void> CheckScopes(const Principal& p, Verb verb, Resource resource) {
   if (!p.scopes) return {};
@@ -87,14 +90,12 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource, std::op
     case Resource::kAudit:
       if (verb == Verb::kRead && p.role == Role::kManager) return {};
       return Deny("only admins and managers read the audit log");
-    case Resource::kEvent:
-      return {};
+    case Resource::kEvent: return {};
     case Resource::kPersona:
     case Resource::kScoringRules:
       if (verb == Verb::kRead || p.role == Role::kMarketing) return {};
       return Deny("only marketing and admins change personas and scoring rules");
-    default:
-      break;
+    default: break;
   }
   if (verb == Verb::kRead) return {};
   if (p.role == Role::kManager) return {};

@@ -66,7 +66,6 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource,
                        std::optional<Id> owner = std::nullopt);
 
 // Moving a contact from `from` to `to`, the contact being owned by `owner`.
-Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to,
-                                 std::optional<Id> owner);
+Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to, std::optional<Id> owner);
 
 }  // namespace tandem::core

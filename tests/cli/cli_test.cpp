@@ -24,8 +24,9 @@ struct Output {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tandem-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("tandem-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "t.db").string();
@@ -87,13 +88,13 @@ TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndListsTheUser) {
 }
 
 TEST_F(CliTest, UserAddRejectsBadInput) {
-  EXPECT_EQ(Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A", "--role",
-                    "emperor"},
-                   "long enough password\n")
-                .code,
-            2);
-  auto short_pw = Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A"},
-                         "short\n");
+  EXPECT_EQ(
+      Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A", "--role", "emperor"},
+             "long enough password\n")
+          .code,
+      2);
+  auto short_pw =
+      Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A"}, "short\n");
   EXPECT_EQ(short_pw.code, 1);
   EXPECT_NE(short_pw.err.find("password"), std::string::npos);
   auto bad_email = Tandem({"user", "add", "--db", db_, "--email", "not-an-email", "--name", "A"},
@@ -101,8 +102,8 @@ TEST_F(CliTest, UserAddRejectsBadInput) {
   EXPECT_EQ(bad_email.code, 1);
   EXPECT_NE(bad_email.err.find("email"), std::string::npos);
   Tandem({"user", "add", "--db", db_, "--email", "a@b.co", "--name", "A"}, "long enough pw\n");
-  auto dup = Tandem({"user", "add", "--db", db_, "--email", "A@B.CO", "--name", "A"},
-                    "long enough pw\n");
+  auto dup =
+      Tandem({"user", "add", "--db", db_, "--email", "A@B.CO", "--name", "A"}, "long enough pw\n");
   EXPECT_EQ(dup.code, 1);
 }
 
@@ -117,12 +118,12 @@ TEST_F(CliTest, ApiKeyCreatePrintsTheSecretOnce) {
   ASSERT_EQ(key.code, 0) << key.err;
   EXPECT_EQ(key.out.rfind("tnd_k_", 0), 0u);
   EXPECT_NE(key.err.find("ingest"), std::string::npos);
-  auto bad = Tandem({"apikey", "create", "--db", db_, "--user", "ops@example.com", "--name",
-                     "x", "--scope", "everything"});
+  auto bad = Tandem({"apikey", "create", "--db", db_, "--user", "ops@example.com", "--name", "x",
+                     "--scope", "everything"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("unknown scope"), std::string::npos);
-  auto nobody = Tandem({"apikey", "create", "--db", db_, "--user", "nobody@example.com",
-                        "--name", "x"});
+  auto nobody =
+      Tandem({"apikey", "create", "--db", db_, "--user", "nobody@example.com", "--name", "x"});
   EXPECT_EQ(nobody.code, 1);
 }
 

@@ -1858,8 +1858,10 @@ TEST_P(StoreContractTest, IdentitiesLinkOnceAndFollowTheirContact) {
   Id other = AddContact(NewContact("o@example.com"));
   using K = IdentityKind;
   EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }));
-  ASSERT_TRUE(W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-1", contact, At(1)); }));
-  ASSERT_TRUE(W([&](Tx& tx) { return tx.identities().Link(K::kEmail, "old@example.com", contact, At(2)); }));
+  ASSERT_TRUE(
+      W([&](Tx& tx) { return tx.identities().Link(K::kAnonymous, "v-1", contact, At(1)); }));
+  ASSERT_TRUE(W(
+      [&](Tx& tx) { return tx.identities().Link(K::kEmail, "old@example.com", contact, At(2)); }));
   EXPECT_EQ(*R([&](Tx& tx) { return tx.identities().Find(K::kAnonymous, "v-1"); }), contact);
   // Kinds are separate name spaces.
   EXPECT_FALSE(*R([&](Tx& tx) { return tx.identities().Find(K::kEmail, "v-1"); }));
@@ -1888,9 +1890,8 @@ TEST_P(StoreContractTest, MovingRecordsTakesEveryHistoryToTheOtherContact) {
   Id gone = AddContact(NewContact("gone@example.com"));
   ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("e1", At(1), gone)); }));
   ASSERT_TRUE(W([&](Tx& tx) { return tx.events().Append(NewEvent("e2", At(2), keep)); }));
-  ASSERT_TRUE(W([&](Tx& tx) {
-    return tx.identities().Link(IdentityKind::kAnonymous, "v-1", gone, At(1));
-  }));
+  ASSERT_TRUE(W(
+      [&](Tx& tx) { return tx.identities().Link(IdentityKind::kAnonymous, "v-1", gone, At(1)); }));
   core::StageChange change;
   change.contact_id = gone;
   change.to = Stage::kLead;
@@ -2198,7 +2199,8 @@ TEST_P(StoreContractTest, ContactScoresUpsertAndFollowTheContact) {
 
 TEST_P(StoreContractTest, ContactIdsAfterWalksInIdOrder) {
   std::vector<Id> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(AddContact(NewContact("w" + std::to_string(i) + "@x.example")));
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(AddContact(NewContact("w" + std::to_string(i) + "@x.example")));
   auto first = R([](Tx& tx) { return tx.scoring().ContactIdsAfter(0, 2); });
   ASSERT_TRUE(first);
   EXPECT_EQ(*first, (std::vector<Id>{ids[0], ids[1]}));

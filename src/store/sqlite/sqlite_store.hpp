@@ -4,12 +4,13 @@
 // Opening: OpenSqliteStore opens (creating if needed) the file, sets the PRAGMAs
 // (journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, busy_timeout=5000, a 256 MiB page
 // cache for the writer — random keys such as emails dirty pages all over their indexes, and a
-// bulk load slows several-fold once they spill — and 16 MiB per reader, the whole file memory-mapped up to SQLite's mmap cap), applies the
-// pending migrations of migrations/ (each in its own transaction, recorded in schema_migrations),
-// refreshes the planner statistics (ANALYZE with analysis_limit, so it costs milliseconds at any
-// size), then opens the readers. Errors: kUnavailable when the file cannot be opened or created,
-// kInternal when it is not a database, kFailedPrecondition when its schema is newer than this
-// build. Nothing crashes on a bad path or file.
+// bulk load slows several-fold once they spill — and 16 MiB per reader, the whole file
+// memory-mapped up to SQLite's mmap cap), applies the pending migrations of migrations/ (each in
+// its own transaction, recorded in schema_migrations), refreshes the planner statistics (ANALYZE
+// with analysis_limit, so it costs milliseconds at any size), then opens the readers. Errors:
+// kUnavailable when the file cannot be opened or created, kInternal when it is not a database,
+// kFailedPrecondition when its schema is newer than this build. Nothing crashes on a bad path or
+// file.
 //
 // ":memory:" gives a private in-memory database (a uniquely named shared-cache URI, so the
 // writer and the readers see the same data; it lives as long as the store). An in-memory
