@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/cli_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,39 +14,11 @@
 namespace tandem::cli {
 namespace {
 
+using clitest::Output;
+
 namespace fs = std::filesystem;
 
-struct Output {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tandem-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "t.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Output Tandem(std::vector<std::string> args, const std::string& stdin_text = "") {
-    args.insert(args.begin(), "tandem");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::istringstream in(stdin_text);
-    std::ostringstream out, err;
-    int code = cli::Run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    return {code, out.str(), err.str()};
-  }
-
-  fs::path dir_;
-  std::string db_;
-};
+using CliTest = clitest::CliFixture;
 
 TEST_F(CliTest, HelpListsEveryCommand) {
   auto r = Tandem({"--help"});

@@ -9,17 +9,14 @@
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "cli/cli_fixture.hpp"
 
 namespace tandem::cli {
 namespace {
 
-namespace fs = std::filesystem;
+using clitest::Output;
 
-struct Output {
-  int code;
-  std::string out;
-  std::string err;
-};
+namespace fs = std::filesystem;
 
 std::string Example() {
   std::ifstream in(std::string(TANDEM_SOURCE_DIR) + "/docs/examples/contract.toml");
@@ -28,36 +25,13 @@ std::string Example() {
   return ss.str();
 }
 
-class ContractCliTest : public ::testing::Test {
+class ContractCliTest : public clitest::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tandem-contract-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "t.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string Write(const std::string& name, const std::string& text) {
     const auto path = (dir_ / name).string();
     std::ofstream(path) << text;
     return path;
   }
-
-  Output Tandem(std::vector<std::string> args) {
-    args.insert(args.begin(), "tandem");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::istringstream in;
-    std::ostringstream out, err;
-    int code = cli::Run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    return {code, out.str(), err.str()};
-  }
-
-  fs::path dir_;
-  std::string db_;
 };
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
