@@ -770,4 +770,22 @@ StagePlan PlanStages(const ImportedContact& imported, std::optional<Stage> curre
   return plan;
 }
 
+std::string_view ToString(JobStatus s) {
+  switch (s) {
+    case JobStatus::kQueued: return "queued";
+    case JobStatus::kRunning: return "running";
+    case JobStatus::kSucceeded: return "succeeded";
+    case JobStatus::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+std::optional<JobStatus> JobStatusFromString(std::string_view text) {
+  for (JobStatus s :
+       {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kSucceeded, JobStatus::kFailed}) {
+    if (ToString(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tandem::core::imports

@@ -173,4 +173,52 @@ struct StagePlan {
 StagePlan PlanStages(const ImportedContact& imported, std::optional<Stage> current,
                      Instant current_at, Instant now, const Actor& actor);
 
+// ---------------------------------------------------------------------------------------------
+// Import jobs and their report.
+
+enum class JobStatus : std::uint8_t { kQueued, kRunning, kSucceeded, kFailed };
+std::string_view ToString(JobStatus s);
+std::optional<JobStatus> JobStatusFromString(std::string_view text);
+
+// What an import did, row by row:
+//  * rows: data rows read (blank lines not counted);
+//  * created / updated: contacts inserted / changed (fields or stage history);
+//  * unchanged: rows whose contact already held everything the row says;
+//  * skipped: rows not imported because of an error (each has at least one error issue);
+//  * errors / warnings: issues of each severity (a warning, such as an owner nobody matches,
+//    does not stop the row).
+struct ImportCounts {
+  std::int64_t rows = 0;
+  std::int64_t created = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t skipped = 0;
+  std::int64_t errors = 0;
+  std::int64_t warnings = 0;
+};
+
+struct ImportIssue {
+  std::int64_t row = 0;   // spreadsheet row: 1 is the header
+  std::int64_t line = 0;  // line of the file where the row starts
+  std::string column;     // the header of the column, or "" for the whole row
+  bool warning = false;
+  std::string reason;
+};
+
+struct ImportJob {
+  Id id = 0;
+  JobStatus status = JobStatus::kQueued;
+  std::string file_name;
+  std::string preset;  // as asked, or "" for detection
+  bool dry_run = false;
+  std::optional<Id> created_by;
+  std::int64_t bytes_total = 0;
+  std::int64_t bytes_done = 0;
+  ImportCounts counts;
+  std::string message;  // why a failed job failed; the detected preset once running
+  Instant created_at{};
+  std::optional<Instant> started_at;
+  std::optional<Instant> finished_at;
+};
+
 }  // namespace tandem::core::imports

@@ -27,6 +27,7 @@
 #include "core/audit.hpp"
 #include "core/auth.hpp"
 #include "core/contract.hpp"
+#include "core/contact_import.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
 #include "core/lifecycle.hpp"
@@ -52,12 +53,25 @@ class ContactRepo {
   virtual Result<std::optional<core::Contact>> FindByEmail(std::string_view normalized_email) = 0;
   virtual Result<Page<core::Contact>> List(const core::ContactQuery& q) = 0;
   virtual Result<std::int64_t> CountAll() = 0;
+
+  // Bulk paths for imports (same rules as Insert and FindByEmail, cheaper per row).
+  // Inserts every contact in order and writes each new id into its `id`. Referenced owners
+  // and companies are checked once per distinct id. On an error nothing is guaranteed about
+  // which rows were written: the caller's transaction must be rolled back (Store::Write does
+  // so when the function returns the error).
+  virtual Result<void> InsertMany(std::vector<core::Contact>& contacts) = 0;
+  // The stored contacts among `normalized_emails`, in no particular order; emails not found
+  // are left out.
+  virtual Result<std::vector<core::Contact>> FindByEmails(
+      const std::vector<std::string>& normalized_emails) = 0;
 };
 
 class StageHistoryRepo {
  public:
   virtual ~StageHistoryRepo() = default;
   virtual Result<Id> Append(const core::StageChange& change) = 0;
+  // Appends every change in order (same checks as Append).
+  virtual Result<void> AppendMany(const std::vector<core::StageChange>& changes) = 0;
   // Oldest first.
   virtual Result<std::vector<core::StageChange>> ListForContact(Id contact_id) = 0;
 };
@@ -71,6 +85,8 @@ class CompanyRepo {
   virtual Result<void> Delete(Id id) = 0;
   virtual Result<std::optional<core::Company>> Get(Id id) = 0;
   virtual Result<Page<core::Company>> List(const core::CompanyQuery& q) = 0;
+  // The company with exactly this name (the lowest id when several share it).
+  virtual Result<std::optional<core::Company>> FindByName(std::string_view name) = 0;
 };
 
 class DealRepo {
@@ -260,6 +276,22 @@ class ContractRepo {
       Id version_id) = 0;
 };
 
+// Contact import jobs and their per-row issues.
+class ImportRepo {
+ public:
+  virtual ~ImportRepo() = default;
+  virtual Result<Id> InsertJob(const core::imports::ImportJob& job) = 0;
+  // Replaces everything but the id, the creator and created_at; kNotFound for a missing id.
+  virtual Result<void> UpdateJob(const core::imports::ImportJob& job) = 0;
+  virtual Result<std::optional<core::imports::ImportJob>> GetJob(Id id) = 0;
+  // Appends issues after those already stored for the job (kept in append order).
+  virtual Result<void> AppendIssues(Id job_id,
+                                    const std::vector<core::imports::ImportIssue>& issues) = 0;
+  // Up to `limit` issues in append order, skipping the first `offset`.
+  virtual Result<std::vector<core::imports::ImportIssue>> ListIssues(Id job_id, std::int64_t offset,
+                                                                     int limit) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -278,6 +310,7 @@ class Tx {
   virtual ContractRepo& contracts() = 0;
   virtual PersonaRepo& personas() = 0;
   virtual ScoringRepo& scoring() = 0;
+  virtual ImportRepo& imports() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -1660,6 +1660,169 @@ TEST_P(StoreContractTest, ApiKeysInsertFindListAndRevoke) {
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
+// ---------------------------------------------------------------------------------------------
+// Bulk paths and import jobs
+
+TEST_P(StoreContractTest, InsertManyWritesIdsSearchRowsAndCounts) {
+  Id owner = AddUser("owner@example.com");
+  Id acme = AddCompany("Acme Rockets");
+  std::vector<Contact> batch;
+  for (int i = 0; i < 5; ++i) {
+    Contact c = NewContact("bulk" + std::to_string(i) + "@example.com", At(i));
+    c.owner_id = owner;
+    if (i % 2 == 0) c.company_id = acme;
+    c.last_name = i == 3 ? kTricky : "Bulkington";
+    batch.push_back(c);
+  }
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().InsertMany(batch); }));
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_GT(batch[i].id, i ? batch[i - 1].id : 0);
+    auto got = GetContact(batch[i].id);
+    ASSERT_TRUE(got);
+    ExpectSame(*got, batch[i]);
+  }
+  EXPECT_EQ(*R([](Tx& tx) { return tx.contacts().CountAll(); }), 5);
+  EXPECT_EQ(SearchContacts("bulkington").size(), 4u);
+  EXPECT_EQ(SearchContacts("rockets").size(), 3u);
+
+  auto found = R([](Tx& tx) {
+    return tx.contacts().FindByEmails(
+        {"bulk4@example.com", "nobody@example.com", "bulk1@example.com"});
+  });
+  ASSERT_TRUE(found);
+  std::set<std::string> emails;
+  for (const auto& c : *found) emails.insert(c.email);
+  EXPECT_EQ(emails, (std::set<std::string>{"bulk1@example.com", "bulk4@example.com"}));
+}
+
+TEST_P(StoreContractTest, InsertManyChecksReferencesAndUniqueEmails) {
+  std::vector<Contact> bad_owner = {NewContact("x1@example.com")};
+  bad_owner[0].owner_id = 777;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().InsertMany(bad_owner); }),
+               ErrorCode::kInvalidArgument, "owner_id");
+  std::vector<Contact> bad_company = {NewContact("x2@example.com")};
+  bad_company[0].company_id = 778;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().InsertMany(bad_company); }),
+               ErrorCode::kInvalidArgument, "company_id");
+  AddContact(NewContact("taken@example.com"));
+  std::vector<Contact> dup = {NewContact("fresh@example.com"), NewContact("taken@example.com")};
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.contacts().InsertMany(dup); }), ErrorCode::kAlreadyExists,
+               "email");
+  // The failed transaction left nothing behind.
+  EXPECT_EQ(*R([](Tx& tx) { return tx.contacts().CountAll(); }), 1);
+  auto none = R([](Tx& tx) { return tx.contacts().FindByEmails({"fresh@example.com"}); });
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StoreContractTest, AppendManyKeepsOrderAndChecksContacts) {
+  Id a = AddContact(NewContact("a@example.com"));
+  Id b = AddContact(NewContact("b@example.com"));
+  std::vector<core::StageChange> changes;
+  for (auto [contact, from, to, at] :
+       {std::tuple{a, std::optional<Stage>(), Stage::kLead, At(1)},
+        std::tuple{a, std::optional<Stage>(Stage::kLead), Stage::kMql, At(2)},
+        std::tuple{b, std::optional<Stage>(), Stage::kCustomer, At(3)}}) {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.from = from;
+    ch.to = to;
+    ch.at = at;
+    ch.actor = core::Actor::System("import");
+    ch.cause = "import";
+    changes.push_back(ch);
+  }
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().AppendMany(changes); }));
+  auto list_a = R([&](Tx& tx) { return tx.stages().ListForContact(a); });
+  ASSERT_TRUE(list_a);
+  ASSERT_EQ(list_a->size(), 2u);
+  EXPECT_EQ((*list_a)[1].to, Stage::kMql);
+  EXPECT_EQ((*list_a)[1].from, Stage::kLead);
+  EXPECT_EQ((*list_a)[1].cause, "import");
+  changes[2].contact_id = 9999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().AppendMany(changes); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+  EXPECT_EQ(R([&](Tx& tx) { return tx.stages().ListForContact(a); })->size(), 2u);
+}
+
+TEST_P(StoreContractTest, CompanyFindByNameIsExactAndTakesTheFirst) {
+  Id first = AddCompany("Globex");
+  AddCompany("Globex");
+  AddCompany("globex inc");
+  auto got = R([](Tx& tx) { return tx.companies().FindByName("Globex"); });
+  ASSERT_TRUE(got);
+  ASSERT_TRUE(*got);
+  EXPECT_EQ((*got)->id, first);
+  auto none = R([](Tx& tx) { return tx.companies().FindByName("GLOBEX"); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+}
+
+TEST_P(StoreContractTest, ImportJobsRoundTripAndKeepIssuesInOrder) {
+  core::imports::ImportJob job;
+  job.file_name = kTricky;
+  job.preset = "hubspot";
+  job.dry_run = true;
+  job.created_by = 42;
+  job.bytes_total = 1000;
+  job.created_at = At(0);
+  auto id = W([&](Tx& tx) { return tx.imports().InsertJob(job); });
+  ASSERT_TRUE(id);
+  job.id = *id;
+  job.status = core::imports::JobStatus::kSucceeded;
+  job.bytes_done = 1000;
+  job.counts = {10, 4, 3, 1, 2, 3, 1};
+  job.message = "done";
+  job.started_at = At(5);
+  job.finished_at = At(9);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.imports().UpdateJob(job); }));
+  auto got = R([&](Tx& tx) { return tx.imports().GetJob(job.id); });
+  ASSERT_TRUE(got);
+  ASSERT_TRUE(*got);
+  const auto& j = **got;
+  EXPECT_EQ(j.status, core::imports::JobStatus::kSucceeded);
+  EXPECT_EQ(j.file_name, kTricky);
+  EXPECT_EQ(j.preset, "hubspot");
+  EXPECT_TRUE(j.dry_run);
+  EXPECT_EQ(j.created_by, 42);
+  EXPECT_EQ(j.bytes_done, 1000);
+  EXPECT_EQ(j.counts.rows, 10);
+  EXPECT_EQ(j.counts.created, 4);
+  EXPECT_EQ(j.counts.updated, 3);
+  EXPECT_EQ(j.counts.unchanged, 1);
+  EXPECT_EQ(j.counts.skipped, 2);
+  EXPECT_EQ(j.counts.errors, 3);
+  EXPECT_EQ(j.counts.warnings, 1);
+  EXPECT_EQ(j.message, "done");
+  EXPECT_EQ(j.created_at, At(0));
+  EXPECT_EQ(j.started_at, At(5));
+  EXPECT_EQ(j.finished_at, At(9));
+
+  std::vector<core::imports::ImportIssue> first = {{2, 2, "Email", false, "email is required"},
+                                                   {5, 6, "", true, kTricky}};
+  std::vector<core::imports::ImportIssue> second = {{9, 11, "Create Date", false, "not a date"}};
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.imports().AppendIssues(job.id, first); }));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.imports().AppendIssues(job.id, second); }));
+  auto issues = R([&](Tx& tx) { return tx.imports().ListIssues(job.id, 0, 10); });
+  ASSERT_TRUE(issues);
+  ASSERT_EQ(issues->size(), 3u);
+  EXPECT_EQ((*issues)[1].row, 5);
+  EXPECT_EQ((*issues)[1].line, 6);
+  EXPECT_TRUE((*issues)[1].warning);
+  EXPECT_EQ((*issues)[1].reason, kTricky);
+  EXPECT_EQ((*issues)[2].column, "Create Date");
+  auto page = R([&](Tx& tx) { return tx.imports().ListIssues(job.id, 2, 10); });
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].row, 9);
+
+  EXPECT_FALSE(*R([](Tx& tx) { return tx.imports().GetJob(12345); }));
+  core::imports::ImportJob ghost = job;
+  ghost.id = 12345;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.imports().UpdateJob(ghost); }), ErrorCode::kNotFound, "");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.imports().AppendIssues(12345, first); }),
+               ErrorCode::kInvalidArgument, "job_id");
+}
+
 TEST_P(StoreContractTest, WriteRollsBackWhenTheFunctionFails) {
   auto r = store_->Write([](Tx& tx) -> Result<void> {
     auto id = tx.contacts().Insert(NewContact("rolled@example.com"));

@@ -129,3 +129,18 @@ Result<Page<Company>> SqliteCompanyRepo::List(const core::CompanyQuery& q) {
 }
 
 }  // namespace tandem::store::sqlite
+
+namespace tandem::store::sqlite {
+
+Result<std::optional<Company>> SqliteCompanyRepo::FindByName(std::string_view name) {
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM companies WHERE name = ? ORDER BY id LIMIT 1";
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
+  stmt.Bind(name);
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  if (!row) return std::optional<Company>();
+  TANDEM_ASSIGN(auto c, ReadCompany(stmt));
+  return std::optional<Company>(std::move(c));
+}
+
+}  // namespace tandem::store::sqlite

@@ -1,4 +1,6 @@
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "store/sqlite/list_plan.hpp"
 #include "store/sqlite/list_sql.hpp"
@@ -243,6 +245,58 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, sort.key, q.dir, limit));
   return ReadPage<Contact>(stmt, limit, ReadContact,
                            [&](const Contact& c) { return KeyOf(q.sort, c); });
+}
+
+}  // namespace tandem::store::sqlite
+
+namespace tandem::store::sqlite {
+
+// One prepared statement per table reused for every row; references checked once per distinct
+// id; the search rows follow each insert as in Insert (see 0001_init.sql for why not by
+// trigger); the row count is bumped once.
+Result<void> SqliteContactRepo::InsertMany(std::vector<Contact>& contacts) {
+  if (contacts.empty()) return {};
+  std::unordered_map<Id, std::string> company_names;
+  std::unordered_set<Id> owners;
+  for (const Contact& c : contacts) {
+    if (c.owner_id && owners.insert(*c.owner_id).second) {
+      TANDEM_TRY(CheckReference(ctx_.conn, "owner_id", c.owner_id, "users", "user"));
+    }
+    if (c.company_id && !company_names.count(*c.company_id)) {
+      Contact probe;
+      probe.company_id = c.company_id;
+      TANDEM_ASSIGN(company_names[*c.company_id], CheckReferences(probe));
+    }
+  }
+  for (Contact& c : contacts) {
+    TANDEM_ASSIGN(auto stmt,
+                  ctx_.conn.Prepare("INSERT INTO contacts (email, first_name, last_name, phone, "
+                                    "title, company_id, owner_id, stage, stage_entered_at, "
+                                    "source, campaign, country, custom, created_at, updated_at) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindContact(stmt, c);
+    TANDEM_TRY(stmt.Run());
+    c.id = ctx_.conn.LastInsertId();
+    TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare("INSERT INTO contacts_fts (rowid, first_name, "
+                                              "last_name, email, company) VALUES (?, ?, ?, ?, ?)"));
+    static const std::string kNoCompany;
+    const std::string& company = c.company_id ? company_names[*c.company_id] : kNoCompany;
+    fts.Bind(c.id).Bind(c.first_name).Bind(c.last_name).Bind(c.email).Bind(company);
+    TANDEM_TRY(fts.Run());
+  }
+  return AddToRowCount(ctx_.conn, "contacts", static_cast<std::int64_t>(contacts.size()));
+}
+
+Result<std::vector<Contact>> SqliteContactRepo::FindByEmails(
+    const std::vector<std::string>& normalized_emails) {
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM contacts WHERE email = ?";
+  std::vector<Contact> out;
+  for (const std::string& email : normalized_emails) {
+    TANDEM_ASSIGN(auto found, FindOne(ctx_.conn, sql.c_str(), email));
+    if (found) out.push_back(std::move(*found));
+  }
+  return out;
 }
 
 }  // namespace tandem::store::sqlite

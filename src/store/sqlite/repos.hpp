@@ -47,6 +47,9 @@ class SqliteContactRepo final : public ContactRepo {
   Result<std::optional<core::Contact>> FindByEmail(std::string_view normalized_email) override;
   Result<Page<core::Contact>> List(const core::ContactQuery& q) override;
   Result<std::int64_t> CountAll() override;
+  Result<void> InsertMany(std::vector<core::Contact>& contacts) override;
+  Result<std::vector<core::Contact>> FindByEmails(
+      const std::vector<std::string>& normalized_emails) override;
 
  private:
   // Checks the owner and the company; returns the company's name ("" without one).
@@ -58,6 +61,7 @@ class SqliteStageHistoryRepo final : public StageHistoryRepo {
  public:
   explicit SqliteStageHistoryRepo(TxContext ctx) : ctx_(ctx) {}
   Result<Id> Append(const core::StageChange& change) override;
+  Result<void> AppendMany(const std::vector<core::StageChange>& changes) override;
   Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
 
  private:
@@ -72,6 +76,7 @@ class SqliteCompanyRepo final : public CompanyRepo {
   Result<void> Delete(Id id) override;
   Result<std::optional<core::Company>> Get(Id id) override;
   Result<Page<core::Company>> List(const core::CompanyQuery& q) override;
+  Result<std::optional<core::Company>> FindByName(std::string_view name) override;
 
  private:
   TxContext ctx_;
@@ -241,6 +246,21 @@ class SqliteContractRepo final : public ContractRepo {
   TxContext ctx_;
 };
 
+class SqliteImportRepo final : public ImportRepo {
+ public:
+  explicit SqliteImportRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertJob(const core::imports::ImportJob& job) override;
+  Result<void> UpdateJob(const core::imports::ImportJob& job) override;
+  Result<std::optional<core::imports::ImportJob>> GetJob(Id id) override;
+  Result<void> AppendIssues(Id job_id,
+                            const std::vector<core::imports::ImportIssue>& issues) override;
+  Result<std::vector<core::imports::ImportIssue>> ListIssues(Id job_id, std::int64_t offset,
+                                                             int limit) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -257,7 +277,8 @@ class SqliteTx final : public Tx {
         identities_(ctx),
         contracts_(ctx),
         personas_(ctx),
-        scoring_(ctx) {}
+        scoring_(ctx),
+        imports_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -272,6 +293,7 @@ class SqliteTx final : public Tx {
   ContractRepo& contracts() override { return contracts_; }
   PersonaRepo& personas() override { return personas_; }
   ScoringRepo& scoring() override { return scoring_; }
+  ImportRepo& imports() override { return imports_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -288,6 +310,7 @@ class SqliteTx final : public Tx {
   SqliteContractRepo contracts_;
   SqlitePersonaRepo personas_;
   SqliteScoringRepo scoring_;
+  SqliteImportRepo imports_;
 };
 
 }  // namespace tandem::store::sqlite

@@ -6,12 +6,13 @@ using core::FromMillis;
 using core::StageChange;
 using core::ToMillis;
 
-Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
-  TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
-                               "actor_user_id, actor_name, cause, reason) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+namespace {
+
+Result<void> InsertChange(Connection& conn, const StageChange& change) {
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
+                             "actor_user_id, actor_name, cause, reason) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(change.contact_id);
   if (change.from) {
     stmt.Bind(ToString(*change.from));
@@ -24,8 +25,28 @@ Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
       .Bind(change.actor.name)
       .Bind(change.cause)
       .Bind(change.reason);
-  TANDEM_TRY(stmt.Run());
+  return stmt.Run();
+}
+
+}  // namespace
+
+Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
+  TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+  TANDEM_TRY(InsertChange(ctx_.conn, change));
   return ctx_.conn.LastInsertId();
+}
+
+Result<void> SqliteStageHistoryRepo::AppendMany(const std::vector<StageChange>& changes) {
+  Id checked = 0;
+  for (const StageChange& change : changes) {
+    // Changes come grouped by contact: one check per contact.
+    if (change.contact_id != checked) {
+      TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+      checked = change.contact_id;
+    }
+    TANDEM_TRY(InsertChange(ctx_.conn, change));
+  }
+  return {};
 }
 
 Result<std::vector<StageChange>> SqliteStageHistoryRepo::ListForContact(Id contact_id) {
