@@ -1,0 +1,394 @@
+#include "app/importer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "app_fixture.hpp"
+
+namespace tandem::app::apptest {
+namespace {
+
+using core::Stage;
+using core::imports::ImportIssue;
+using core::imports::Preset;
+
+std::string ReadFixture(const std::string& name) {
+  std::ifstream in(std::string(TANDEM_FIXTURES_DIR) + "/import/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Serves `text` in chunks of `chunk` bytes.
+ChunkSource SourceOf(const std::string& text, std::size_t chunk = 7) {
+  auto pos = std::make_shared<std::size_t>(0);
+  return [&text, pos, chunk]() -> core::Result<std::string_view> {
+    std::string_view rest = std::string_view(text).substr(std::min(*pos, text.size()));
+    std::string_view out = rest.substr(0, chunk);
+    *pos += out.size();
+    return out;
+  };
+}
+
+class ImporterTest : public AppTest {
+ protected:
+  core::Result<ImportSummary> Import(const std::string& text, ImportOptions options = {},
+                                     std::optional<core::Principal> who = std::nullopt) {
+    ContactImporter importer(*store_, clock_);
+    return importer.Run(who.value_or(marketer()), SourceOf(text), options);
+  }
+
+  std::optional<core::Contact> ByEmail(const std::string& email) {
+    std::optional<core::Contact> out;
+    EXPECT_TRUE(store_->Read([&](store::Tx& tx) -> core::Result<void> {
+      TANDEM_ASSIGN(out, tx.contacts().FindByEmail(email));
+      return {};
+    }));
+    return out;
+  }
+
+  std::int64_t ContactCount() {
+    std::int64_t n = 0;
+    EXPECT_TRUE(store_->Read([&](store::Tx& tx) -> core::Result<void> {
+      TANDEM_ASSIGN(n, tx.contacts().CountAll());
+      return {};
+    }));
+    return n;
+  }
+
+  static const ImportIssue* IssueAt(const ImportSummary& s, std::int64_t row) {
+    for (const auto& i : s.issues) {
+      if (i.row == row) return &i;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(ImporterTest, HubSpotExportCreatesContactsHistoryCompaniesAndOwners) {
+  const std::string file = ReadFixture("hubspot.csv");
+  auto s = Import(file);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->preset, Preset::kHubSpot);
+  EXPECT_TRUE(s->preset_detected);
+  EXPECT_EQ(s->counts.rows, 6);
+  EXPECT_EQ(s->counts.created, 4);
+  EXPECT_EQ(s->counts.skipped, 2);
+  EXPECT_EQ(s->counts.errors, 2);
+  EXPECT_EQ(s->counts.warnings, 1);
+  // Row numbers as a spreadsheet shows them (header = 1) with the column's header.
+  const ImportIssue* bad_email = IssueAt(*s, 5);
+  ASSERT_NE(bad_email, nullptr);
+  EXPECT_EQ(bad_email->column, "Email");
+  EXPECT_FALSE(bad_email->warning);
+  const ImportIssue* bad_date = IssueAt(*s, 7);
+  ASSERT_NE(bad_date, nullptr);
+  EXPECT_EQ(bad_date->column, "Create Date");
+  EXPECT_NE(bad_date->reason.find("not a date"), std::string::npos);
+  const ImportIssue* owner = IssueAt(*s, 6);
+  ASSERT_NE(owner, nullptr);
+  EXPECT_TRUE(owner->warning);
+  EXPECT_EQ(owner->column, "Contact owner");
+
+  auto ada = ByEmail("ada@analytical.example");
+  ASSERT_TRUE(ada);
+  EXPECT_EQ(ada->first_name, "Ada");
+  EXPECT_EQ(ada->stage, Stage::kMql);
+  EXPECT_EQ(ada->owner_id, marketer_.id);
+  EXPECT_EQ(ada->source, "organic_search");
+  EXPECT_EQ(ada->custom.at("external_id"), "1001");
+  EXPECT_EQ(ada->custom.at("lead_status"), "NEW");
+  EXPECT_EQ(ada->created_at, *core::ParseInstant("2024-03-12T09:14:00Z"));
+  auto history = HistoryOf(ada->id);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].to, Stage::kLead);
+  EXPECT_EQ(history[1].to, Stage::kMql);
+  EXPECT_EQ(history[1].at, *core::ParseInstant("2024-03-20T10:00:00Z"));
+  EXPECT_EQ(history[1].cause, "import");
+  EXPECT_EQ(history[1].actor.user_id, marketer_.id);
+
+  auto charles = ByEmail("charles@analytical.example");
+  ASSERT_TRUE(charles);
+  EXPECT_EQ(charles->owner_id, rep1_.id) << "owner matched by name, any case";
+  EXPECT_EQ(charles->company_id, ada->company_id) << "one company per name";
+  EXPECT_EQ(charles->stage, Stage::kSql);
+  EXPECT_EQ(charles->country, "GB");
+  EXPECT_EQ(HistoryOf(charles->id).size(), 3u);
+
+  auto grace = ByEmail("grace@navy.example");
+  ASSERT_TRUE(grace);
+  EXPECT_EQ(grace->first_name, "Hopper, Grace");
+  EXPECT_EQ(grace->stage, Stage::kCustomer);
+  auto company = svc().companies.Get(admin(), *grace->company_id);
+  ASSERT_TRUE(company);
+  EXPECT_EQ(company->name, "US Navy, Inc.");
+
+  auto alan = ByEmail("alan@bletchley.example");
+  ASSERT_TRUE(alan);
+  EXPECT_FALSE(alan->owner_id);
+  EXPECT_EQ(alan->stage, Stage::kLead);
+
+  // One audit entry for the whole import.
+  auto audit = AuditOf("import", 0);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor.user_id, marketer_.id);
+}
+
+TEST_F(ImporterTest, ImportingTheSameFileAgainChangesNothing) {
+  const std::string file = ReadFixture("hubspot.csv");
+  ASSERT_TRUE(Import(file));
+  auto ada = ByEmail("ada@analytical.example");
+  const auto history_before = HistoryOf(ada->id).size();
+  clock_.Advance(std::chrono::hours(1));
+  auto again = Import(file);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->counts.created, 0);
+  EXPECT_EQ(again->counts.updated, 0);
+  EXPECT_EQ(again->counts.unchanged, 4);
+  EXPECT_EQ(HistoryOf(ada->id).size(), history_before);
+  EXPECT_EQ(ContactCount(), 4);
+}
+
+TEST_F(ImporterTest, UpsertUpdatesByNormalisedEmailAndMovesOnlyForward) {
+  core::Contact existing = NewContact("ada@analytical.example", Stage::kLead);
+  core::Contact ahead = NewContact("charles@analytical.example", Stage::kOpportunity);
+  auto s = Import(ReadFixture("hubspot.csv"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->counts.created, 2);
+  EXPECT_EQ(s->counts.updated, 2);
+  auto ada = GetContact(existing.id);
+  EXPECT_EQ(ada.stage, Stage::kMql) << "lead -> mql from the file";
+  EXPECT_EQ(ada.phone, "+44 20 7946 0001");
+  EXPECT_EQ(ada.first_name, "Ada");
+  auto history = HistoryOf(existing.id);
+  ASSERT_EQ(history.size(), 2u);  // created, then the import's move
+  EXPECT_EQ(history[1].from, Stage::kLead);
+  EXPECT_EQ(history[1].to, Stage::kMql);
+  EXPECT_EQ(history[1].cause, "import");
+  // An opportunity is not moved back to sql by an older export.
+  EXPECT_EQ(GetContact(ahead.id).stage, Stage::kOpportunity);
+  EXPECT_EQ(HistoryOf(ahead.id).size(), 1u);
+}
+
+TEST_F(ImporterTest, DryRunCountsLikeARealRunAndWritesNothing) {
+  NewContact("ada@analytical.example", Stage::kLead);
+  ImportOptions options;
+  options.dry_run = true;
+  auto s = Import(ReadFixture("hubspot.csv"), options);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->counts.created, 3);
+  EXPECT_EQ(s->counts.updated, 1);
+  EXPECT_EQ(s->counts.skipped, 2);
+  EXPECT_EQ(ContactCount(), 1);
+  EXPECT_EQ(GetContact(ByEmail("ada@analytical.example")->id).stage, Stage::kLead);
+  auto companies = svc().companies.List(admin(), {});
+  ASSERT_TRUE(companies);
+  EXPECT_TRUE(companies->items.empty());
+  EXPECT_TRUE(AuditOf("import", 0).empty());
+}
+
+TEST_F(ImporterTest, SalesforceLeadsWithAnOwnerMapping) {
+  ImportOptions options;
+  auto overrides = ParseMappingFile("[owners]\n\"005xx000001Sv6AAAS\" = \"rep2@acme.example\"\n");
+  ASSERT_TRUE(overrides) << overrides.error().message;
+  options.overrides = *overrides;
+  auto s = Import(ReadFixture("salesforce_leads.csv"), options);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->preset, Preset::kSalesforce);
+  EXPECT_EQ(s->counts.created, 3);
+  EXPECT_EQ(s->counts.warnings, 1) << "the third lead's owner is not mapped";
+  auto li = ByEmail("li.wei@orbital.example");
+  ASSERT_TRUE(li);
+  EXPECT_EQ(li->stage, Stage::kOpportunity);
+  EXPECT_EQ(li->owner_id, rep2_.id);
+  EXPECT_EQ(li->title, "CTO");
+  EXPECT_EQ(li->country, "US");
+  EXPECT_EQ(li->source, "web");
+  EXPECT_EQ(li->stage_entered_at, *core::ParseInstant("2024-05-01T00:00:00Z"));
+  EXPECT_EQ(ByEmail("chidi@lagosfreight.example")->stage, Stage::kSal);
+  auto ana = ByEmail("ana@mercadoazul.example");
+  EXPECT_EQ(ana->stage, Stage::kDisqualified);
+  EXPECT_EQ(HistoryOf(ana->id).back().reason, "imported as Closed - Not Converted");
+}
+
+TEST_F(ImporterTest, SalesforceReportWithQuotedNewlines) {
+  auto s = Import(ReadFixture("salesforce_report.csv"));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->preset, Preset::kSalesforce);
+  EXPECT_EQ(s->counts.created, 2);
+  EXPECT_EQ(s->counts.warnings, 0);
+  auto marta = ByEmail("marta@wisla.example");
+  ASSERT_TRUE(marta);
+  EXPECT_EQ(marta->owner_id, rep1_.id);
+  EXPECT_EQ(svc().companies.Get(admin(), *marta->company_id)->name, "Wisła Tech");
+  EXPECT_EQ(ByEmail("jon@wall.example")->owner_id, rep2_.id);
+}
+
+TEST_F(ImporterTest, PipedriveDealsExportWithSemicolons) {
+  auto s = Import(ReadFixture("pipedrive.csv"));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->preset, Preset::kPipedrive);
+  EXPECT_EQ(s->delimiter, ';');
+  EXPECT_EQ(s->counts.created, 3);
+  auto j = ByEmail("juergen@spedition.example");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->first_name, "Jürgen");
+  EXPECT_EQ(j->last_name, "Weiß");
+  EXPECT_EQ(j->stage, Stage::kCustomer);
+  EXPECT_EQ(j->custom.at("deal_value"), "12500,50");
+  EXPECT_EQ(j->owner_id, rep1_.id);
+  auto history = HistoryOf(j->id);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].to, Stage::kOpportunity);
+  EXPECT_EQ(history[1].to, Stage::kCustomer);
+  EXPECT_EQ(history[1].at, *core::ParseInstant("2024-03-15T16:20:00Z"));
+  auto maria = ByEmail("mj.garcia@correo.example");
+  ASSERT_TRUE(maria);
+  EXPECT_EQ(maria->stage, Stage::kRecycled);
+  EXPECT_EQ(HistoryOf(maria->id).back().reason, "deal lost: Budget frozen");
+  EXPECT_EQ(ByEmail("sam@lee.example")->stage, Stage::kOpportunity);
+}
+
+TEST_F(ImporterTest, RaggedRowsBadUtf8AndHugeCellsAreReportedAndTheRestImported) {
+  std::string file = "Email,First Name,Notes\r\n";
+  file += "one@x.example,One\r\n";                                            // row 2: ragged
+  file += "two@x.example,Tw\xF6,n\r\n";                                       // row 3: Latin-1
+  file += "three@x.example,Three,\"" + std::string(2 << 20, 'x') + "\"\r\n";  // row 4: 2 MiB
+  file += "four@x.example,Four,\"two\nlines\"\r\n";                           // row 5, two lines
+  file += "five@x.example,Five,ok\r\n";                                       // row 6, line 7
+  ImportOptions options;
+  options.overrides.columns["Notes"] = *core::imports::TargetFromString("custom:notes");
+  auto s = Import(file, options);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->counts.created, 2);
+  EXPECT_EQ(s->counts.skipped, 3);
+  ASSERT_EQ(s->issues.size(), 3u);
+  EXPECT_EQ(s->issues[0].row, 2);
+  EXPECT_NE(s->issues[0].reason.find("2 fields"), std::string::npos);
+  EXPECT_EQ(s->issues[1].row, 3);
+  EXPECT_EQ(s->issues[1].column, "First Name");
+  EXPECT_EQ(s->issues[2].row, 4);
+  EXPECT_EQ(s->issues[2].column, "Notes");
+  EXPECT_EQ(s->issues[2].reason, "cell is larger than 1 MiB");
+  EXPECT_TRUE(ByEmail("four@x.example"));
+  EXPECT_TRUE(ByEmail("five@x.example"));
+  EXPECT_EQ(ContactCount(), 2);
+}
+
+TEST_F(ImporterTest, AFailingRowIsSkippedNotItsBatch) {
+  // A company name too long for a company fails inside the batch's transaction (the row itself
+  // is a valid contact): the batch is retried row by row and only that row is skipped.
+  std::string file = "Email,First Name,Company\n";
+  file += "a@x.example,A,Acme\n";
+  file += "b@x.example,B," + std::string(300, 'b') + "\n";
+  file += "c@x.example,C,Acme\n";
+  auto s = Import(file);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->counts.created, 2);
+  EXPECT_EQ(s->counts.skipped, 1);
+  ASSERT_EQ(s->issues.size(), 1u);
+  EXPECT_EQ(s->issues[0].row, 3);
+  EXPECT_NE(s->issues[0].reason.find("name"), std::string::npos);
+  EXPECT_TRUE(ByEmail("a@x.example"));
+  EXPECT_FALSE(ByEmail("b@x.example"));
+  EXPECT_TRUE(ByEmail("c@x.example"));
+  EXPECT_EQ(ByEmail("a@x.example")->company_id, ByEmail("c@x.example")->company_id);
+}
+
+TEST_F(ImporterTest, DuplicateEmailsInOneFileUpsertInOrder) {
+  std::string file = "Email,First Name,Lifecycle Stage\n";
+  file += "dup@x.example,First,lead\n";
+  file += "DUP@x.example ,Second,mql\n";
+  auto s = Import(file);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->counts.created, 1);
+  EXPECT_EQ(s->counts.updated, 1);
+  auto c = ByEmail("dup@x.example");
+  EXPECT_EQ(c->first_name, "Second");
+  EXPECT_EQ(c->stage, Stage::kMql);
+}
+
+TEST_F(ImporterTest, WholeFileFailures) {
+  auto r = Import("Name,Phone\nJo,1\n");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("no column gives the email"), std::string::npos);
+  r = Import("");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("empty"), std::string::npos);
+  r =
+      Import(std::string("\xFF\xFE"
+                         "E\0m\0",
+                         6));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("UTF-16"), std::string::npos);
+  EXPECT_EQ(ContactCount(), 0);
+}
+
+TEST_F(ImporterTest, OnlyAdminsAndMarketingMayImport) {
+  const std::string file = "Email\nx@y.example\n";
+  EXPECT_TRUE(FailsWith(Import(file, {}, rep1()), core::ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(FailsWith(Import(file, {}, manager()), core::ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Import(file, {}, admin()));
+  auto read_only = marketer();
+  read_only.scopes = std::vector<core::Scope>{core::Scope::kRead};
+  EXPECT_TRUE(FailsWith(Import(file, {}, read_only), core::ErrorCode::kPermissionDenied));
+}
+
+TEST_F(ImporterTest, ProgressAndIssuesAreReportedAsTheyHappen) {
+  std::string file = "Email\n";
+  for (int i = 0; i < 25; ++i) file += "p" + std::to_string(i) + "@x.example\n";
+  file += "broken\n";
+  ImportOptions options;
+  options.batch_rows = 10;
+  std::vector<std::int64_t> created_seen;
+  std::vector<ImportIssue> issues;
+  ContactImporter importer(*store_, clock_);
+  auto s = importer.Run(
+      marketer(), SourceOf(file), options,
+      [&](std::uint64_t, const core::imports::ImportCounts& c) {
+        created_seen.push_back(c.created);
+      },
+      [&](const ImportIssue& i) { issues.push_back(i); });
+  ASSERT_TRUE(s);
+  EXPECT_EQ(created_seen, (std::vector<std::int64_t>{10, 20, 25, 25}));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].row, 27);
+}
+
+TEST(MappingFileTest, ReadsEverySectionAndRefusesMistakes) {
+  auto m = ParseMappingFile(R"(
+preset = "hubspot"
+date_order = "dmy"
+[columns]
+"Företagsnamn" = "company"
+"Lead Score" = "custom:lead_score"
+[owners]
+"Jane D." = "jane@acme.example"
+[stages]
+"Nurture" = "recycled"
+)");
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->preset, Preset::kHubSpot);
+  EXPECT_EQ(m->date_order, core::imports::DateOrder::kDayFirst);
+  EXPECT_EQ(m->columns.at("Företagsnamn").field, core::imports::Field::kCompany);
+  EXPECT_EQ(m->columns.at("Lead Score").custom_name, "lead_score");
+  EXPECT_EQ(m->owners.at("Jane D."), "jane@acme.example");
+  EXPECT_EQ(m->stages.at("Nurture"), Stage::kRecycled);
+
+  EXPECT_TRUE(FailsWith(ParseMappingFile("preset = \"zoho\""), core::ErrorCode::kInvalidArgument,
+                        "preset"));
+  EXPECT_TRUE(FailsWith(ParseMappingFile("[columns]\nA = \"wizard\""),
+                        core::ErrorCode::kInvalidArgument, "columns.A"));
+  EXPECT_TRUE(FailsWith(ParseMappingFile("[stages]\nA = \"won\""),
+                        core::ErrorCode::kInvalidArgument, "stages.A"));
+  EXPECT_TRUE(
+      FailsWith(ParseMappingFile("colour = \"red\""), core::ErrorCode::kInvalidArgument, "colour"));
+  auto syntax = ParseMappingFile("[columns\n");
+  ASSERT_FALSE(syntax);
+  EXPECT_NE(syntax.error().message.find("line 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::app::apptest
