@@ -52,7 +52,7 @@ class ImportRun {
         progress_(progress),
         on_issue_(on_issue),
         now_(clock.Now()),
-        actor_(p.AsActor()) {}
+        actor_(p.user_id > 0 ? p.AsActor() : core::Actor::System("import")) {}
 
   Result<ImportSummary> Go(const ChunkSource& source) {
     TANDEM_TRY(LoadUsers());

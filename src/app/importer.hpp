@@ -12,7 +12,8 @@
 //    UTF-8, no header, no email column, a bad mapping) fails it as a whole.
 //  * `dry_run` reads, checks and counts exactly as a real run (created / updated / unchanged
 //    against the stored contacts) and writes nothing.
-//  * Stage history rows have cause "import" and the importing user as actor. Imports do not
+//  * Stage history rows have cause "import" and the importing user as actor ("system:import"
+//    for a principal without a user id: the operator's command line). Imports do not
 //    write one audit entry per contact (a million rows would double the write): one audit
 //    entry (entity "import") records who imported what and the counts.
 // Allowed to admins and marketing.

@@ -5,11 +5,18 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
 #include <fstream>
 #include <sstream>
 
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
+#include "app/importer.hpp"
 #include "cli/progress.hpp"
 #include "server/runtime.hpp"
 #include "server/serve.hpp"
@@ -38,6 +45,11 @@ struct Options {
   std::string demo_password = "tandem-demo";
   // contract
   std::string contract_file, contract_other, effective_at, by;
+  // import contacts
+  std::string import_file, preset, mapping_file, errors_file, import_as;
+  bool dry_run = false;
+  std::size_t batch_rows = 5000;
+  int show_issues = 20;
 };
 
 int Fail(std::ostream& err, const core::Error& e) {
@@ -218,6 +230,138 @@ int ContractActivate(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// A CSV cell as RFC 4180 writes it.
+std::string CsvCell(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string DescribeIssue(const core::imports::ImportIssue& i) {
+  return fmt::format("row {} (line {}){}{}: {}", i.row, i.line, i.column.empty() ? "" : " ",
+                     i.column, (i.warning ? "warning: " : "") + i.reason);
+}
+
+int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
+  app::ImportOptions io;
+  io.dry_run = o.dry_run;
+  io.batch_rows = o.batch_rows;
+  io.file_name = o.import_file;
+  if (!o.preset.empty()) {
+    io.preset = core::imports::PresetFromString(o.preset);
+    if (!io.preset) {
+      err << "error: --preset must be one of hubspot, salesforce, pipedrive, generic\n";
+      return 2;
+    }
+  }
+  if (!o.mapping_file.empty()) {
+    std::ifstream m(o.mapping_file, std::ios::binary);
+    if (!m) {
+      err << "error: cannot read the mapping file " << o.mapping_file << "\n";
+      return 1;
+    }
+    std::stringstream text;
+    text << m.rdbuf();
+    auto overrides = app::ParseMappingFile(text.str());
+    if (!overrides) return Fail(err, overrides.error());
+    io.overrides = std::move(*overrides);
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(o.import_file.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) {
+    err << "error: cannot open " << o.import_file << "\n";
+    return 1;
+  }
+  std::fseek(file.get(), 0, SEEK_END);
+  const std::int64_t size = std::ftell(file.get());
+  std::fseek(file.get(), 0, SEEK_SET);
+
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  // The operator at the command line acts as an admin; --as names the user recorded instead.
+  core::Principal who{0, "cli", core::Role::kAdmin, std::nullopt};
+  if (!o.import_as.empty()) {
+    auto email = core::NormalizeEmail(o.import_as);
+    if (!email) return Fail(err, email.error());
+    std::optional<core::User> user;
+    auto r = (*rt)->store().Read([&](store::Tx& tx) -> core::Result<void> {
+      TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
+      return {};
+    });
+    if (!r) return Fail(err, r.error());
+    if (!user) {
+      err << "error: --as: no user " << *email << "\n";
+      return 1;
+    }
+    who = core::Principal{user->id, user->email, user->role, std::nullopt};
+  }
+
+  std::ofstream report;
+  if (!o.errors_file.empty()) {
+    report.open(o.errors_file, std::ios::binary | std::ios::trunc);
+    if (!report) {
+      err << "error: cannot write " << o.errors_file << "\n";
+      return 1;
+    }
+    report << "row,line,column,severity,reason\n";
+  }
+  std::vector<char> buffer(1 << 20);
+  app::ChunkSource source = [&]() -> core::Result<std::string_view> {
+    std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n == 0 && std::ferror(file.get())) {
+      return core::Fail(core::Error{core::ErrorCode::kUnavailable,
+                                    "reading " + o.import_file + " failed", "file"});
+    }
+    return std::string_view(buffer.data(), n);
+  };
+  ProgressBar bar(err, "KiB", isatty(STDERR_FILENO) != 0);
+  const auto start = std::chrono::steady_clock::now();
+  app::ContactImporter importer((*rt)->store(), (*rt)->clock());
+  auto summary = importer.Run(
+      who, source, io,
+      [&](std::uint64_t bytes, const core::imports::ImportCounts&) {
+        bar.Update(static_cast<std::int64_t>(bytes) / 1024, size / 1024);
+      },
+      [&](const core::imports::ImportIssue& i) {
+        if (!report.is_open()) return;
+        report << i.row << ',' << i.line << ',' << CsvCell(i.column) << ','
+               << (i.warning ? "warning" : "error") << ',' << CsvCell(i.reason) << '\n';
+      });
+  if (!summary) return Fail(err, summary.error());
+  bar.Finish();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto& c = summary->counts;
+  out << fmt::format(
+      "{}{} ({}{}, delimiter '{}'): {} rows in {:.1f} s ({} rows/s)\n",
+      o.dry_run ? "dry run, nothing written: " : "imported ", o.import_file,
+      core::imports::ToString(summary->preset), summary->preset_detected ? ", detected" : "",
+      summary->delimiter == '\t' ? std::string("\\t") : std::string(1, summary->delimiter),
+      Thousands(c.rows), seconds,
+      Thousands(seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(c.rows) / seconds)
+                            : c.rows));
+  out << fmt::format("  created {}  updated {}  unchanged {}  skipped {}  errors {}  warnings {}\n",
+                     Thousands(c.created), Thousands(c.updated), Thousands(c.unchanged),
+                     Thousands(c.skipped), Thousands(c.errors), Thousands(c.warnings));
+  if (!summary->unmapped.empty()) {
+    std::string cols;
+    for (const auto& h : summary->unmapped) cols += (cols.empty() ? "" : ", ") + h;
+    out << "  columns not imported (map them with --mapping): " << cols << "\n";
+  }
+  const auto& issues = summary->issues;
+  if (!issues.empty()) {
+    const std::size_t n = std::min(issues.size(), static_cast<std::size_t>(o.show_issues));
+    out << fmt::format("first {} of {} issues:\n", n, c.errors + c.warnings);
+    for (std::size_t i = 0; i < n; ++i) out << "  " << DescribeIssue(issues[i]) << "\n";
+  }
+  if (report.is_open()) out << "full report: " << o.errors_file << "\n";
+  return 0;
+}
+
 int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -308,6 +452,27 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   contract_activate->add_option("--effective-at", o.effective_at,
                                 "ISO 8601 instant it takes effect (default: now)");
   contract_activate->add_option("--by", o.by, "email of the user activating it (default: cli)");
+  auto* import_cmd = app.add_subcommand("import", "import records from files");
+  import_cmd->require_subcommand(1);
+  auto* import_contacts = import_cmd->add_subcommand(
+      "contacts", "import contacts from a CSV export (HubSpot, Salesforce, Pipedrive, any)");
+  add_db(import_contacts);
+  import_contacts->add_option("FILE", o.import_file, "the CSV file")->required();
+  import_contacts->add_option("--preset", o.preset,
+                              "hubspot, salesforce, pipedrive or generic (default: detected)");
+  import_contacts->add_option("--mapping", o.mapping_file,
+                              "TOML file naming columns, owners and stages (see docs/import.md)");
+  import_contacts->add_flag("--dry-run", o.dry_run, "check and count, write nothing");
+  import_contacts->add_option("--errors", o.errors_file,
+                              "write every issue to this CSV file (row, line, column, reason)");
+  import_contacts->add_option("--as", o.import_as,
+                              "email of the user recorded as the importer (default: system)");
+  import_contacts->add_option("--batch", o.batch_rows, "rows per transaction")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  import_contacts->add_option("--show", o.show_issues, "issues printed in the summary")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
 
   try {
     app.parse(argc, argv);
@@ -324,6 +489,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*contract_check) return ContractCheck(o, out, err);
   if (*contract_diff) return ContractDiff(o, out, err);
   if (*contract_activate) return ContractActivate(o, out, err);
+  if (*import_contacts) return ImportContacts(o, out, err);
   return 2;
 }
 

@@ -1,4 +1,4 @@
-// The `tandem` command line: serve, migrate, user, apikey, demo.
+// The `tandem` command line: serve, migrate, user, apikey, demo, import contacts.
 //
 // `Run` parses arguments and runs one subcommand, reading secrets (passwords) from `in`,
 // writing results to `out` and diagnostics to `err`; it returns the process exit code

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,7 +24,7 @@ using CliTest = clitest::CliFixture;
 TEST_F(CliTest, HelpListsEveryCommand) {
   auto r = Tandem({"--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* cmd : {"serve", "migrate", "user", "apikey", "demo"}) {
+  for (const char* cmd : {"serve", "migrate", "user", "apikey", "demo", "import"}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   }
   EXPECT_EQ(Tandem({"user", "add", "--help"}).code, 0);
@@ -120,6 +121,56 @@ TEST(ParseListenTest, AcceptsHostAndPort) {
   EXPECT_FALSE(server::ParseListen("8080"));
   EXPECT_FALSE(server::ParseListen("host:99999"));
   EXPECT_FALSE(server::ParseListen("host:80x"));
+}
+
+TEST_F(CliTest, ImportContactsReportsAndWritesTheErrorFile) {
+  const std::string csv = (dir_ / "leads.csv").string();
+  {
+    std::ofstream f(csv, std::ios::binary);
+    f << "Email,First Name,Lifecycle Stage,Create Date\r\n"
+         "ada@x.example,Ada,marketingqualifiedlead,2024-03-12 09:14\r\n"
+         "broken,Bob,lead,2024-03-12\r\n"
+         "cy@x.example,\"Cy, Jr\",lead,someday\r\n"
+         "dee@x.example,Dee,lead,3/15/2024 2:30 PM\r\n";
+  }
+  const std::string report = (dir_ / "errors.csv").string();
+  auto dry = Tandem({"import", "contacts", csv, "--db", db_, "--dry-run"});
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("dry run, nothing written"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("created 2"), std::string::npos) << dry.out;
+
+  auto r = Tandem({"import", "contacts", csv, "--db", db_, "--errors", report, "--show", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 rows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("created 2  updated 0  unchanged 0  skipped 2  errors 2"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("first 1 of 2 issues"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("row 3 (line 3) Email"), std::string::npos) << r.out;
+  std::ifstream f(report);
+  std::stringstream text;
+  text << f.rdbuf();
+  EXPECT_NE(text.str().find("row,line,column,severity,reason\n3,3,Email,error,"), std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("\n4,4,Create Date,error,\"\"\"someday\"\" is not a date\"\n"),
+            std::string::npos)
+      << text.str();
+
+  auto again = Tandem({"import", "contacts", csv, "--db", db_});
+  ASSERT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("created 0  updated 0  unchanged 2"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, ImportContactsUsageAndFileErrors) {
+  EXPECT_EQ(Tandem({"import", "contacts", "/nonexistent/x.csv", "--db", db_}).code, 1);
+  const std::string csv = (dir_ / "a.csv").string();
+  std::ofstream(csv) << "Email\nx@y.example\n";
+  EXPECT_EQ(Tandem({"import", "contacts", csv, "--db", db_, "--preset", "zoho"}).code, 2);
+  const std::string mapping = (dir_ / "m.toml").string();
+  std::ofstream(mapping) << "[columns]\nMissing = \"email\"\n";
+  auto r = Tandem({"import", "contacts", csv, "--db", db_, "--mapping", mapping});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("Missing"), std::string::npos) << r.err;
+  EXPECT_EQ(Tandem({"import", "contacts", csv, "--db", db_, "--as", "nobody@x.example"}).code, 1);
 }
 
 }  // namespace
