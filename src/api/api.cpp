@@ -85,6 +85,7 @@ struct Api::Impl {
     AddEventRoutes(table, deps);
     AddContractRoutes(table, deps);
     AddScoringRoutes(table, deps);
+    AddImportRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 

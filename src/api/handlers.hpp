@@ -42,6 +42,7 @@ void AddTeamRoutes(RouteTable& table, const Deps& deps);
 void AddAuthRoutes(RouteTable& table, const Deps& deps);
 void AddApiKeyRoutes(RouteTable& table, const Deps& deps);
 void AddAuditRoutes(RouteTable& table, const Deps& deps);
+void AddImportRoutes(RouteTable& table, const Deps& deps);
 void AddMetaRoutes(RouteTable& table, const Deps& deps);
 void AddEventRoutes(RouteTable& table, const Deps& deps);     // events.cpp: ingest, identify, merge
 void AddScoringRoutes(RouteTable& table, const Deps& deps);   // personas, rules, scores, jobs

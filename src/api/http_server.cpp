@@ -163,7 +163,11 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
     if (c->stop || stopping.load()) co_return;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
-    parser.body_limit(settings.max_body_bytes);
+    // The larger limit until the target is known (see below).
+    const std::size_t most = settings.upload_path.empty()
+                                 ? settings.max_body_bytes
+                                 : std::max(settings.max_body_bytes, settings.max_upload_bytes);
+    parser.body_limit(most);
 
     c->idle = true;
     c->stream.expires_after(settings.idle_timeout);
@@ -182,6 +186,21 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
       }
       co_return;
     }
+    std::size_t limit = settings.max_body_bytes;
+    {
+      const auto target = parser.get().target();
+      const auto path = target.substr(0, target.find('?'));
+      if (!settings.upload_path.empty() && parser.get().method() == http::verb::post &&
+          path == settings.upload_path) {
+        limit = settings.max_upload_bytes;
+      }
+    }
+    if (auto length = parser.content_length(); length && *length > limit) {
+      co_await Refuse(*c, 413, "payload_too_large",
+                      "the body exceeds " + std::to_string(limit) + " bytes");
+      co_return;
+    }
+    parser.body_limit(limit);
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
       auto [wec, wn] = co_await http::async_write(c->stream, go_on, kTuple);
@@ -192,7 +211,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
       auto [rec, rn] = co_await http::async_read(c->stream, buffer, parser, kTuple);
       if (rec == http::error::body_limit) {
         co_await Refuse(*c, 413, "payload_too_large",
-                        "the body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
+                        "the body exceeds " + std::to_string(limit) + " bytes");
         co_return;
       }
       if (rec) {

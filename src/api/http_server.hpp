@@ -39,6 +39,9 @@ struct HttpServerSettings {
   unsigned short port = 8080;      // 0: any free port
   int threads = 0;                 // I/O threads; 0: one per core, at least 2
   std::size_t max_body_bytes = 1 << 20;
+  // POST to this path (file uploads: "/api/v1/imports") may carry up to max_upload_bytes.
+  std::string upload_path;
+  std::size_t max_upload_bytes = 64 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);

@@ -111,7 +111,6 @@ json::object Operation(const Route& r) {
                    json::object{
                        {r.body_type, json::object{{"schema", json::object{{"type", "string"}}}}}}}};
   }
-
   json::object responses;
   json::object ok;
   ok["description"] = r.reply.doc.empty() ? std::string("Success.") : r.reply.doc;
@@ -133,7 +132,10 @@ json::object Operation(const Route& r) {
   responses[std::to_string(r.reply.status)] = std::move(ok);
 
   std::vector<int> errors;
-  if (r.body || !r.query.empty() || !PlaceholderNames(r.pattern).empty()) errors.push_back(400);
+  if (r.body || !r.query.empty() ||
+      !PlaceholderNames(r.pattern).empty()) {
+    errors.push_back(400);
+  }
   if (r.access == Access::kSignedIn) {
     errors.push_back(401);
     errors.push_back(403);

@@ -6,6 +6,7 @@
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
+#include "app/import_jobs.hpp"
 #include "app/ingest.hpp"
 #include "app/merge.hpp"
 #include "app/passwords.hpp"
@@ -32,7 +33,8 @@ struct Services {
         merge(store, clock),
         contracts(store, clock),
         scoring(store, clock),
-        personas(store, clock) {
+        personas(store, clock),
+        imports(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -55,6 +57,7 @@ struct Services {
   ContractService contracts;
   ScoringService scoring;
   PersonaService personas;
+  ImportJobService imports;
 };
 
 }  // namespace tandem::app

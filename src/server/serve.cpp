@@ -98,6 +98,8 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
       settings.threads > 0 ? settings.threads
                            : std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   http_settings.max_body_bytes = settings.max_body_bytes;
+  http_settings.upload_path = "/api/v1/imports";
+  http_settings.max_upload_bytes = settings.max_upload_bytes;
   api::HttpServer http(api, http_settings);
   TANDEM_ASSIGN(unsigned short port, http.Start());
 

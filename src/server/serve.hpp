@@ -19,8 +19,10 @@ struct ServeSettings {
   // while its batch waits for the group commit (docs/events.md).
   int threads = 0;
   std::size_t max_body_bytes = 4 << 20;  // event batches of 1,000 run to a few MiB
-  bool secure_cookies = false;           // behind TLS: mark the session cookie Secure
-  std::string web_root;                  // built dashboard to serve as static files, if any
+  // CSV uploads to POST /api/v1/imports (larger files: `tandem import contacts`).
+  std::size_t max_upload_bytes = 64 << 20;
+  bool secure_cookies = false;  // behind TLS: mark the session cookie Secure
+  std::string web_root;         // built dashboard to serve as static files, if any
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.

@@ -119,6 +119,8 @@ class HttpServerTest : public ApiTest {
     s.port = 0;
     s.threads = 2;
     s.max_body_bytes = 64 << 10;
+    s.upload_path = "/api/v1/imports";
+    s.max_upload_bytes = 256 << 10;
     s.max_header_bytes = 8 << 10;
     server_ = std::make_unique<HttpServer>(*api_, s);
     auto port = server_->Start();
@@ -194,6 +196,27 @@ TEST_F(HttpServerTest, OversizedBodiesAre413AndTheServerGoesOn) {
   auto after = client.Call("POST", base_ + "/api/v1/contacts", R"({"email":"small@x.example"})",
                            Auth(manager_));
   EXPECT_EQ(after.status, 201) << after.body;
+}
+
+TEST_F(HttpServerTest, TheUploadPathAloneTakesLargerBodies) {
+  std::string csv = "Email,First Name\n";
+  while (csv.size() < (100 << 10)) csv += "someone" + std::to_string(csv.size()) + "@x.example,A\n";
+  const std::vector<std::string> headers = {"Authorization: Bearer " + marketer_,
+                                            "Content-Type: text/csv", "Expect:"};
+  Client client;
+  auto ok = client.Call("POST", base_ + "/api/v1/imports", csv, headers);
+  ASSERT_EQ(ok.code, CURLE_OK) << curl_easy_strerror(ok.code);
+  EXPECT_EQ(ok.status, 202) << ok.body.substr(0, 200);
+  // The same size elsewhere is still over the ordinary limit.
+  auto elsewhere = client.Call("POST", base_ + "/api/v1/contacts", csv, headers);
+  EXPECT_EQ(elsewhere.status, 413);
+  // And the upload path has its own limit, checked on the length before the body.
+  std::string huge = csv;
+  while (huge.size() < (300 << 10)) huge += csv;
+  auto refused = client.Call("POST", base_ + "/api/v1/imports", huge, headers);
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_NE(refused.body.find(std::to_string(256 << 10)), std::string::npos) << refused.body;
+  services_->imports.WaitIdle();
 }
 
 TEST_F(HttpServerTest, MalformedRequestsAre400AndClosed) {
