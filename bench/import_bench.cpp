@@ -209,6 +209,7 @@ void RemoveDb(const std::string& db) {
 
 int main() {
   using namespace tandem::bench;
+  std::cout << std::unitbuf;  // progress shows while a long run goes
   const std::int64_t rows = EnvInt("TANDEM_BENCH_ROWS", 1'000'000);
   const std::int64_t runs = EnvInt("TANDEM_BENCH_RUNS", 3);
   const fs::path dir = fs::temp_directory_path() / ("tandem-import-bench-" +

@@ -168,6 +168,17 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
                                  ? settings.max_body_bytes
                                  : std::max(settings.max_body_bytes, settings.max_upload_bytes);
     parser.body_limit(most);
+    // The limit of this request, once its header is read: uploads to the upload path may be
+    // larger than any other body.
+    auto limit_for = [&](const http::request_parser<http::string_body>& p) {
+      const auto target = p.get().target();
+      const auto path = target.substr(0, target.find('?'));
+      if (!settings.upload_path.empty() && p.get().method() == http::verb::post &&
+          path == settings.upload_path) {
+        return settings.max_upload_bytes;
+      }
+      return settings.max_body_bytes;
+    };
 
     c->idle = true;
     c->stream.expires_after(settings.idle_timeout);
@@ -178,7 +189,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
       if (ec == http::error::body_limit) {
         // The Content-Length alone is over the limit: refused before the body is sent.
         co_await Refuse(*c, 413, "payload_too_large",
-                        "the body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
+                        "the body exceeds " + std::to_string(limit_for(parser)) + " bytes");
       } else if (ec == http::error::header_limit) {
         co_await Refuse(*c, 431, "header_too_large", "the request headers are too large");
       } else {
@@ -186,15 +197,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
       }
       co_return;
     }
-    std::size_t limit = settings.max_body_bytes;
-    {
-      const auto target = parser.get().target();
-      const auto path = target.substr(0, target.find('?'));
-      if (!settings.upload_path.empty() && parser.get().method() == http::verb::post &&
-          path == settings.upload_path) {
-        limit = settings.max_upload_bytes;
-      }
-    }
+    const std::size_t limit = limit_for(parser);
     if (auto length = parser.content_length(); length && *length > limit) {
       co_await Refuse(*c, 413, "payload_too_large",
                       "the body exceeds " + std::to_string(limit) + " bytes");
