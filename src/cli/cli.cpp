@@ -11,9 +11,6 @@
 #include <memory>
 #include <sstream>
 
-#include <fstream>
-#include <sstream>
-
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
 #include "app/importer.hpp"
