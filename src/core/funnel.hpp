@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/plan.hpp"
+#include "core/time.hpp"
 
 namespace tandem::core {
 
@@ -52,6 +53,19 @@ using HourHistogram = std::vector<std::pair<std::int64_t, std::int64_t>>;
 
 // The nearest-rank percentile (0 < p <= 1) of the histogram, in hours; nothing when empty.
 std::optional<std::int64_t> Percentile(const HourHistogram& h, double p);
+
+// What the store counts: the view, the period [from, to), the cohort window, the breakdown and
+// the filters (each empty filter matches every contact).
+struct FunnelQuery {
+  FunnelView view = FunnelView::kCohort;
+  FunnelBreakdown by = FunnelBreakdown::kNone;
+  Instant from{};
+  Instant to{};
+  std::int64_t window_ms = 90LL * 24 * 3600 * 1000;  // cohort: how long after X may Y come
+  std::optional<std::string> source;
+  std::optional<std::string> campaign;
+  std::optional<std::int64_t> owner_id;
+};
 
 // The counts of one funnel (one breakdown key), as the store returns them.
 struct FunnelCounts {

@@ -30,6 +30,7 @@
 #include "core/contact_import.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/funnel.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
@@ -292,6 +293,30 @@ class ImportRepo {
                                                                      int limit) = 0;
 };
 
+// Aggregates over the whole base for goals and funnel analytics. The backend counts (SQL
+// aggregation); the core turns counts into rates, intervals and sentences.
+// Contract:
+//  * A contact reaches a main-path stage at the first stage change into that stage or a later
+//    one (docs/analytics.md); Funnel counts follow the definitions of core/funnel.hpp exactly,
+//    one FunnelCounts per breakdown value that has any count, ordered by key; with no
+//    breakdown, exactly one FunnelCounts with key "" (all zero when there is no data).
+//  * The owner key is the owner's user id in decimal ("" for none); the week key is the
+//    Monday (UTC) of the week, "YYYY-MM-DD".
+//  * Durations are whole hours, truncated.
+struct WonDealsSummary {
+  std::int64_t count = 0;
+  std::int64_t amount_minor = 0;  // the sum
+};
+
+class AnalyticsRepo {
+ public:
+  virtual ~AnalyticsRepo() = default;
+  virtual Result<std::vector<core::FunnelCounts>> Funnel(const core::FunnelQuery& q) = 0;
+  // Deals won with closed_at in [from, to) in `currency`.
+  virtual Result<WonDealsSummary> WonDeals(core::Instant from, core::Instant to,
+                                           std::string_view currency) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -311,6 +336,7 @@ class Tx {
   virtual PersonaRepo& personas() = 0;
   virtual ScoringRepo& scoring() = 0;
   virtual ImportRepo& imports() = 0;
+  virtual AnalyticsRepo& analytics() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

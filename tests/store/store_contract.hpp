@@ -2516,3 +2516,5 @@ TEST_P(StoreContractTest, ContractAcknowledgementsOncePerUserAndVersion) {
 #undef EXPECT_ERROR
 
 }  // namespace tandem::store::contract
+
+#include "store/analytics_contract.hpp"  // NOLINT(build/include): after the fixture

@@ -185,7 +185,9 @@ Result<void> SqliteIdentityRepo::MoveRecords(Id from, Id to) {
     stmt.Bind(to).Bind(from);
     TANDEM_TRY(stmt.Run());
   }
-  return {};
+  // The funnel's reach rows follow the moved history.
+  TANDEM_TRY(RebuildReach(ctx_.conn, from));
+  return RebuildReach(ctx_.conn, to);
 }
 
 }  // namespace tandem::store::sqlite

@@ -33,6 +33,10 @@ Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t
 // kNotFound "<what> <id> does not exist" when the last statement changed no row.
 Result<void> CheckChanged(Connection& conn, std::string_view what, Id id);
 
+// Recomputes contact_reach (migration 0007) for one contact from its stage history, after its
+// history moved (a merge): a contact without main-path history gets no row.
+Result<void> RebuildReach(Connection& conn, Id contact_id);
+
 // Decoding of stored enumeration codes; a code the CHECK constraints should have kept out is
 // kInternal.
 Result<core::Stage> StageFrom(std::string_view code);
@@ -65,6 +69,7 @@ class SqliteStageHistoryRepo final : public StageHistoryRepo {
   Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
 
  private:
+  Result<void> UpdateReach(const core::StageChange& change);
   TxContext ctx_;
 };
 
@@ -261,6 +266,17 @@ class SqliteImportRepo final : public ImportRepo {
   TxContext ctx_;
 };
 
+class SqliteAnalyticsRepo final : public AnalyticsRepo {
+ public:
+  explicit SqliteAnalyticsRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::vector<core::FunnelCounts>> Funnel(const core::FunnelQuery& q) override;
+  Result<WonDealsSummary> WonDeals(core::Instant from, core::Instant to,
+                                   std::string_view currency) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -278,7 +294,8 @@ class SqliteTx final : public Tx {
         contracts_(ctx),
         personas_(ctx),
         scoring_(ctx),
-        imports_(ctx) {}
+        imports_(ctx),
+        analytics_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -294,6 +311,7 @@ class SqliteTx final : public Tx {
   PersonaRepo& personas() override { return personas_; }
   ScoringRepo& scoring() override { return scoring_; }
   ImportRepo& imports() override { return imports_; }
+  AnalyticsRepo& analytics() override { return analytics_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -311,6 +329,7 @@ class SqliteTx final : public Tx {
   SqlitePersonaRepo personas_;
   SqliteScoringRepo scoring_;
   SqliteImportRepo imports_;
+  SqliteAnalyticsRepo analytics_;
 };
 
 }  // namespace tandem::store::sqlite

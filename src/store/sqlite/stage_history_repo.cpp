@@ -1,3 +1,6 @@
+#include <array>
+#include <string>
+
 #include "store/sqlite/repos.hpp"
 
 namespace tandem::store::sqlite {
@@ -29,6 +32,34 @@ Result<void> InsertChange(Connection& conn, const StageChange& change) {
 }
 
 }  // namespace
+
+Result<void> RebuildReach(Connection& conn, Id contact_id) {
+  {
+    TANDEM_ASSIGN(auto del, conn.Prepare("DELETE FROM contact_reach WHERE contact_id = ?"));
+    del.Bind(contact_id);
+    TANDEM_TRY(del.Run());
+  }
+  TANDEM_ASSIGN(
+      auto stmt,
+      conn.Prepare(
+          "INSERT INTO contact_reach (contact_id, r0, r1, r2, r3, r4, r5, r6) "
+          "SELECT contact_id, "
+          "MIN(CASE WHEN to_stage IN ('visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', "
+          "'customer') THEN at END), "
+          "MIN(CASE WHEN to_stage IN ('lead', 'mql', 'sal', 'sql', 'opportunity', 'customer') "
+          "THEN at END), "
+          "MIN(CASE WHEN to_stage IN ('mql', 'sal', 'sql', 'opportunity', 'customer') THEN at "
+          "END), "
+          "MIN(CASE WHEN to_stage IN ('sal', 'sql', 'opportunity', 'customer') THEN at END), "
+          "MIN(CASE WHEN to_stage IN ('sql', 'opportunity', 'customer') THEN at END), "
+          "MIN(CASE WHEN to_stage IN ('opportunity', 'customer') THEN at END), "
+          "MIN(CASE WHEN to_stage = 'customer' THEN at END) "
+          "FROM stage_history WHERE contact_id = ? GROUP BY contact_id "
+          "HAVING MIN(CASE WHEN to_stage NOT IN ('recycled', 'disqualified') THEN at END) "
+          "IS NOT NULL"));
+  stmt.Bind(contact_id);
+  return stmt.Run();
+}
 
 Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));

@@ -1,0 +1,187 @@
+// The analytics part of the store contract (included by store_contract.hpp after the fixture).
+// Hand-built histories whose expected counts are worked out in the comments.
+#pragma once
+
+namespace tandem::store::contract {
+
+class AnalyticsContractTest : public StoreContractTest {
+ protected:
+  static constexpr std::int64_t kHour = 3'600'000;
+
+  // Adds a contact with source `source` and the given (stage, hour) moves, each from the
+  // previous stage (the first from nothing); the contact's row ends at the last stage.
+  Id AddJourney(const std::string& email, const std::string& source,
+                std::vector<std::pair<Stage, std::int64_t>> moves) {
+    Contact c = NewContact(email, At(moves.front().second * kHour));
+    c.source = source;
+    c.stage = moves.back().first;
+    Id id = AddContact(c);
+    std::optional<Stage> from;
+    for (const auto& [to, hour] : moves) {
+      core::StageChange ch;
+      ch.contact_id = id;
+      ch.from = from;
+      ch.to = to;
+      ch.at = At(hour * kHour);
+      if (core::RequiresReason(to)) ch.reason = "no budget";
+      auto r = W([&](Tx& tx) { return tx.stages().Append(ch); });
+      EXPECT_TRUE(r) << r.error().message;
+      from = to;
+    }
+    return id;
+  }
+
+  // The period [0 h, 240 h) holds these journeys (hours from kT0):
+  //   c1 web : lead 0, mql 10, sal 20, recycled 30
+  //   c2 web : lead 1, sql 5 (skips mql and sal), opportunity 50, customer 100
+  //   c3 ads : lead 2, mql 200 (too late for a 120 h window)
+  //   c4 ads : lead -48 (before the period), mql 3, disqualified 4
+  //   c5 ads : visitor 12, lead 14
+  //   c6 web : lead 264 (after the period)
+  //   c7 web : lead -100, mql -90, recycled -80, sql 30 (back from recycled)
+  void AddSevenJourneys() {
+    AddJourney("c1@example.com", "web",
+               {{Stage::kLead, 0}, {Stage::kMql, 10}, {Stage::kSal, 20}, {Stage::kRecycled, 30}});
+    AddJourney("c2@example.com", "web",
+               {{Stage::kLead, 1},
+                {Stage::kSql, 5},
+                {Stage::kOpportunity, 50},
+                {Stage::kCustomer, 100}});
+    AddJourney("c3@example.com", "ads", {{Stage::kLead, 2}, {Stage::kMql, 200}});
+    AddJourney("c4@example.com", "ads",
+               {{Stage::kLead, -48}, {Stage::kMql, 3}, {Stage::kDisqualified, 4}});
+    c5_ = AddJourney("c5@example.com", "ads", {{Stage::kVisitor, 12}, {Stage::kLead, 14}});
+    AddJourney("c6@example.com", "web", {{Stage::kLead, 264}});
+    AddJourney("c7@example.com", "web",
+               {{Stage::kLead, -100},
+                {Stage::kMql, -90},
+                {Stage::kRecycled, -80},
+                {Stage::kSql, 30}});
+  }
+
+  core::FunnelQuery Query(core::FunnelView view) {
+    core::FunnelQuery q;
+    q.view = view;
+    q.from = At(0);
+    q.to = At(240 * kHour);
+    q.window_ms = 120 * kHour;
+    return q;
+  }
+
+  std::vector<core::FunnelCounts> Funnel(const core::FunnelQuery& q) {
+    auto r = R([&](Tx& tx) { return tx.analytics().Funnel(q); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : std::vector<core::FunnelCounts>{};
+  }
+
+  Id c5_ = 0;
+};
+
+using Counts7 = std::array<std::int64_t, 7>;
+using Counts6 = std::array<std::int64_t, 6>;
+
+TEST_P(AnalyticsContractTest, CohortCountsFollowTheReachRule) {
+  AddSevenJourneys();
+  auto f = Funnel(Query(core::FunnelView::kCohort));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].key, "");
+  // Reaching visitor: c1, c2, c3, c5 (a lead counts as past visitor); lead: the same four;
+  // mql: c1 10, c2 5 (skipped), c3 200, c4 3; sal: c1, c2, c7 30 (skipped from recycled);
+  // sql: c2, c7; opportunity and customer: c2.
+  EXPECT_EQ(f[0].reached, (Counts7{4, 4, 4, 3, 2, 1, 1}));
+  EXPECT_EQ(f[0].base, (Counts6{4, 4, 4, 3, 2, 1}));
+  // lead -> mql within 120 h: c1 (10 h), c2 (4 h); c3 took 198 h; c5 never.
+  // mql -> sal: c1 (10 h), c2 (0 h). sal -> sql: c2, c7. sql -> opportunity: c2 only.
+  EXPECT_EQ(f[0].passed, (Counts6{4, 2, 2, 2, 1, 1}));
+  core::HourHistogram lead_mql = f[0].hours[1];
+  std::sort(lead_mql.begin(), lead_mql.end());
+  EXPECT_EQ(lead_mql, (core::HourHistogram{{4, 1}, {10, 1}}));
+  EXPECT_EQ(f[0].hours[4], (core::HourHistogram{{45, 1}}));
+}
+
+TEST_P(AnalyticsContractTest, PeriodCountsTransitionsInThePeriod) {
+  AddSevenJourneys();
+  auto f = Funnel(Query(core::FunnelView::kPeriod));
+  ASSERT_EQ(f.size(), 1u);
+  // visitor -> lead: c5. lead -> mql: c1, c2 (to sql), c3, c4. mql -> sal: c1, c2, c7 (from
+  // recycled to sql) pass, c4 disqualified from mql drops. sal -> sql: c2, c7 pass, c1
+  // recycled from sal drops. Then c2 alone.
+  EXPECT_EQ(f[0].passed, (Counts6{1, 4, 3, 2, 1, 1}));
+  EXPECT_EQ(f[0].base, (Counts6{1, 4, 4, 3, 1, 1}));
+  // Time in stage of the contacts passing in the period: sql -> opportunity c2 45 h.
+  EXPECT_EQ(f[0].hours[4], (core::HourHistogram{{45, 1}}));
+}
+
+TEST_P(AnalyticsContractTest, BreaksDownAndFiltersBySource) {
+  AddSevenJourneys();
+  auto q = Query(core::FunnelView::kCohort);
+  q.by = core::FunnelBreakdown::kSource;
+  auto f = Funnel(q);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].key, "ads");
+  EXPECT_EQ(f[1].key, "web");
+  // ads: lead -> mql c3 (too late) and c5 (never): 0 of 2; mql -> sal c3, c4: 0 of 2.
+  EXPECT_EQ(f[0].base[1], 2);
+  EXPECT_EQ(f[0].passed[1], 0);
+  EXPECT_EQ(f[0].base[2], 2);
+  EXPECT_EQ(f[0].passed[2], 0);
+  // web: lead -> mql c1, c2: 2 of 2; sal -> sql c1, c2, c7: 2 of 3.
+  EXPECT_EQ(f[1].base[1], 2);
+  EXPECT_EQ(f[1].passed[1], 2);
+  EXPECT_EQ(f[1].base[3], 3);
+  EXPECT_EQ(f[1].passed[3], 2);
+
+  q.by = core::FunnelBreakdown::kNone;
+  q.source = "ads";
+  auto only_ads = Funnel(q);
+  ASSERT_EQ(only_ads.size(), 1u);
+  EXPECT_EQ(only_ads[0].base, f[0].base);
+  EXPECT_EQ(only_ads[0].passed, f[0].passed);
+}
+
+TEST_P(AnalyticsContractTest, EmptyPeriodIsOneFunnelOfZeros) {
+  AddSevenJourneys();
+  auto q = Query(core::FunnelView::kCohort);
+  q.from = At(1000 * kHour);
+  q.to = At(2000 * kHour);
+  auto f = Funnel(q);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].reached, (Counts7{}));
+  q.by = core::FunnelBreakdown::kWeek;
+  EXPECT_TRUE(Funnel(q).empty());
+}
+
+TEST_P(AnalyticsContractTest, DeletedContactsLeaveTheFunnel) {
+  AddSevenJourneys();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(c5_); }));
+  auto f = Funnel(Query(core::FunnelView::kCohort));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].reached[0], 3);
+}
+
+TEST_P(AnalyticsContractTest, WonDealsSumTheirAmountsInTheWindowAndCurrency) {
+  auto add = [&](core::DealStage stage, std::int64_t amount, std::int64_t hour,
+                 const std::string& currency) {
+    Deal d;
+    d.title = "D";
+    d.amount_minor = amount;
+    d.currency = currency;
+    d.stage = stage;
+    if (stage != core::DealStage::kOpen) d.closed_at = At(hour * kHour);
+    if (stage == core::DealStage::kLost) d.lost_reason = "price";
+    d.created_at = d.updated_at = kT0;
+    AddDeal(d);
+  };
+  add(core::DealStage::kWon, 1000, 1, "EUR");
+  add(core::DealStage::kWon, 3000, 2, "EUR");
+  add(core::DealStage::kWon, 5000, 500, "EUR");  // after the window
+  add(core::DealStage::kWon, 7000, 3, "USD");
+  add(core::DealStage::kLost, 9000, 3, "EUR");
+  add(core::DealStage::kOpen, 9000, 0, "EUR");
+  auto s = R([&](Tx& tx) { return tx.analytics().WonDeals(At(0), At(240 * kHour), "EUR"); });
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->count, 2);
+  EXPECT_EQ(s->amount_minor, 4000);
+}
+
+}  // namespace tandem::store::contract
