@@ -39,7 +39,6 @@ Result<PlanResult> AnalyticsService::Plan(const core::Principal&, const PlanRequ
   in.to = req.to;
   in.granularity = req.granularity;
   in.currency = req.currency;
-  for (const auto& [step, rate] : req.rates) in.rates[core::Index(step)] = rate;
   in.deal_size_minor = req.deal_size_minor.value_or(1);
   in.rates.fill(1.0);
   for (const auto& [step, rate] : req.rates) in.rates[core::Index(step)] = rate;
@@ -85,11 +84,11 @@ Result<PlanResult> AnalyticsService::Plan(const core::Principal&, const PlanRequ
     if (req.rates.count(s)) continue;
     if (!st.rate || *st.rate <= 0.0) {
       const std::string field = "rates." + std::string(core::ToString(s));
-      return Fail(Error::Precondition(
-          "cannot measure " + field + " over the last " + std::to_string(req.trailing_days) +
-              " days (" + std::to_string(st.base) + " at its base, " +
-              std::to_string(st.passed) + " passed); give it",
-          field));
+      return Fail(Error::Precondition("cannot measure " + field + " over the last " +
+                                          std::to_string(req.trailing_days) + " days (" +
+                                          std::to_string(st.base) + " at its base, " +
+                                          std::to_string(st.passed) + " passed); give it",
+                                      field));
     }
     in.rates[i] = *st.rate;
     out.rate_measured[i] = true;
@@ -123,8 +122,8 @@ Result<FunnelReport> AnalyticsService::Funnel(const core::Principal&, const Funn
     TANDEM_ASSIGN(counts, tx.analytics().Funnel(q));
     if (!req.deal_size_minor && !req.planned.empty()) {
       const core::Instant now = clock_.Now();
-      TANDEM_ASSIGN(won, tx.analytics().WonDeals(now - std::chrono::milliseconds(180 * kDayMs),
-                                                  now, req.currency));
+      TANDEM_ASSIGN(won, tx.analytics().WonDeals(now - std::chrono::milliseconds(180 * kDayMs), now,
+                                                 req.currency));
     }
     return {};
   }));

@@ -2,6 +2,7 @@
 // Handlers and commands receive a `Services&`; nothing here owns the store or the clock.
 #pragma once
 
+#include "app/analytics.hpp"
 #include "app/auth.hpp"
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
@@ -34,7 +35,8 @@ struct Services {
         contracts(store, clock),
         scoring(store, clock),
         personas(store, clock),
-        imports(store, clock) {
+        imports(store, clock),
+        analytics(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -58,6 +60,7 @@ struct Services {
   ScoringService scoring;
   PersonaService personas;
   ImportJobService imports;
+  AnalyticsService analytics;
 };
 
 }  // namespace tandem::app

@@ -42,21 +42,17 @@ class AnalyticsContractTest : public StoreContractTest {
   void AddSevenJourneys() {
     AddJourney("c1@example.com", "web",
                {{Stage::kLead, 0}, {Stage::kMql, 10}, {Stage::kSal, 20}, {Stage::kRecycled, 30}});
-    AddJourney("c2@example.com", "web",
-               {{Stage::kLead, 1},
-                {Stage::kSql, 5},
-                {Stage::kOpportunity, 50},
-                {Stage::kCustomer, 100}});
+    AddJourney(
+        "c2@example.com", "web",
+        {{Stage::kLead, 1}, {Stage::kSql, 5}, {Stage::kOpportunity, 50}, {Stage::kCustomer, 100}});
     AddJourney("c3@example.com", "ads", {{Stage::kLead, 2}, {Stage::kMql, 200}});
     AddJourney("c4@example.com", "ads",
                {{Stage::kLead, -48}, {Stage::kMql, 3}, {Stage::kDisqualified, 4}});
     c5_ = AddJourney("c5@example.com", "ads", {{Stage::kVisitor, 12}, {Stage::kLead, 14}});
     AddJourney("c6@example.com", "web", {{Stage::kLead, 264}});
-    AddJourney("c7@example.com", "web",
-               {{Stage::kLead, -100},
-                {Stage::kMql, -90},
-                {Stage::kRecycled, -80},
-                {Stage::kSql, 30}});
+    AddJourney(
+        "c7@example.com", "web",
+        {{Stage::kLead, -100}, {Stage::kMql, -90}, {Stage::kRecycled, -80}, {Stage::kSql, 30}});
   }
 
   core::FunnelQuery Query(core::FunnelView view) {

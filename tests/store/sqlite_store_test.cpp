@@ -22,9 +22,9 @@ namespace tandem::store::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
+using contract::AnalyticsContractTest;
 using contract::At;
 using contract::kT0;
-using contract::AnalyticsContractTest;
 using contract::StoreContractTest;
 using contract::StoreFactory;
 using core::ErrorCode;
@@ -500,14 +500,13 @@ TEST(SqliteAnalyticsTest, CohortFiguresMatchAnIndependentQueryOverTheHistory) {
     return {};
   }));
   ASSERT_EQ(f.size(), 1u);
-  const char* kAtOrAfter[] = {
-      "'visitor','lead','mql','sal','sql','opportunity','customer'",
-      "'lead','mql','sal','sql','opportunity','customer'",
-      "'mql','sal','sql','opportunity','customer'",
-      "'sal','sql','opportunity','customer'",
-      "'sql','opportunity','customer'",
-      "'opportunity','customer'",
-      "'customer'"};
+  const char* kAtOrAfter[] = {"'visitor','lead','mql','sal','sql','opportunity','customer'",
+                              "'lead','mql','sal','sql','opportunity','customer'",
+                              "'mql','sal','sql','opportunity','customer'",
+                              "'sal','sql','opportunity','customer'",
+                              "'sql','opportunity','customer'",
+                              "'opportunity','customer'",
+                              "'customer'"};
   std::int64_t total_base = 0;
   for (std::size_t k = 0; k < 6; ++k) {
     const std::string sql =
@@ -515,8 +514,8 @@ TEST(SqliteAnalyticsTest, CohortFiguresMatchAnIndependentQueryOverTheHistory) {
         ") THEN at END) AS a, MIN(CASE WHEN to_stage IN (" + std::string(kAtOrAfter[k + 1]) +
         ") THEN at END) AS b FROM stage_history GROUP BY contact_id) "
         "SELECT COUNT(*) || '/' || ifnull(SUM(b IS NOT NULL AND b - a <= " +
-        std::to_string(q.window_ms) + "), 0) FROM h WHERE a >= " +
-        std::to_string(core::ToMillis(q.from)) + " AND a < " +
+        std::to_string(q.window_ms) +
+        "), 0) FROM h WHERE a >= " + std::to_string(core::ToMillis(q.from)) + " AND a < " +
         std::to_string(core::ToMillis(q.to));
     EXPECT_EQ(RawQuery(path, sql),
               std::to_string(f[0].base[k]) + "/" + std::to_string(f[0].passed[k]))

@@ -58,7 +58,9 @@ void BindFilters(Stmt& stmt, const FunnelQuery& q) {
   if (q.owner_id) stmt.Bind(*q.owner_id);
 }
 
-std::string R(std::size_t k) { return "f.r" + std::to_string(k); }
+std::string R(std::size_t k) {
+  return "f.r" + std::to_string(k);
+}
 
 }  // namespace
 
@@ -119,9 +121,8 @@ Result<std::vector<FunnelCounts>> SqliteAnalyticsRepo::Funnel(const FunnelQuery&
     const std::string sql =
         "WITH t AS (SELECT " + KeyExpr(q.by, "h.at") + " AS k, " + kRankOfTo + " AS tr, " +
         "CASE WHEN h.from_stage = 'recycled' THEN 2 ELSE " + kRankOfFrom + " END AS fr, " +
-        kRankOfFrom + " AS fm, " +
-        "h.to_stage IN ('recycled', 'disqualified') AS out " + "FROM stage_history h" + hjoin +
-        " WHERE h.at >= ? AND h.at < ?" + filters +
+        kRankOfFrom + " AS fm, " + "h.to_stage IN ('recycled', 'disqualified') AS out " +
+        "FROM stage_history h" + hjoin + " WHERE h.at >= ? AND h.at < ?" + filters +
         "), s(n) AS (VALUES (0), (1), (2), (3), (4), (5)) "
         "SELECT t.k, s.n, SUM(t.tr IS NOT NULL), COUNT(*) FROM t JOIN s ON "
         "(t.tr IS NOT NULL AND t.fr <= s.n AND s.n < t.tr) OR "
@@ -142,11 +143,10 @@ Result<std::vector<FunnelCounts>> SqliteAnalyticsRepo::Funnel(const FunnelQuery&
     for (std::size_t k = 0; k + 1 < kMainStageCount; ++k) {
       const std::string rk = R(k);
       const std::string rn = R(k + 1);
-      const std::string hsql = "SELECT " + KeyExpr(q.by, rn) + " AS k, (" + rn + " - " + rk +
-                               ") / " + std::to_string(kHourMs) +
-                               " AS b, COUNT(*) FROM contact_reach f" + join + " WHERE " + rn +
-                               " >= ? AND " + rn + " < ? AND " + rk + " IS NOT NULL" + filters +
-                               " GROUP BY k, b";
+      const std::string hsql =
+          "SELECT " + KeyExpr(q.by, rn) + " AS k, (" + rn + " - " + rk + ") / " +
+          std::to_string(kHourMs) + " AS b, COUNT(*) FROM contact_reach f" + join + " WHERE " + rn +
+          " >= ? AND " + rn + " < ? AND " + rk + " IS NOT NULL" + filters + " GROUP BY k, b";
       TANDEM_ASSIGN(auto hs, ctx_.conn.Prepare(hsql));
       hs.Bind(from).Bind(to);
       BindFilters(hs, q);
@@ -166,10 +166,10 @@ Result<std::vector<FunnelCounts>> SqliteAnalyticsRepo::Funnel(const FunnelQuery&
 
 Result<WonDealsSummary> SqliteAnalyticsRepo::WonDeals(core::Instant from, core::Instant to,
                                                       std::string_view currency) {
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(
-                               "SELECT COUNT(*), ifnull(SUM(amount_minor), 0) FROM deals "
-                               "WHERE stage = 'won' AND closed_at >= ? AND closed_at < ? "
-                               "AND currency = ?"));
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT COUNT(*), ifnull(SUM(amount_minor), 0) FROM deals "
+                                  "WHERE stage = 'won' AND closed_at >= ? AND closed_at < ? "
+                                  "AND currency = ?"));
   stmt.Bind(ToMillis(from)).Bind(ToMillis(to)).Bind(currency);
   TANDEM_ASSIGN(bool row, stmt.Step());
   WonDealsSummary s;
