@@ -6,15 +6,20 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "app/analytics.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
 #include "app/importer.hpp"
 #include "cli/progress.hpp"
+#include "core/funnel.hpp"
+#include "core/plan.hpp"
 #include "server/runtime.hpp"
 #include "server/serve.hpp"
 
@@ -47,6 +52,10 @@ struct Options {
   bool dry_run = false;
   std::size_t batch_rows = 5000;
   int show_issues = 20;
+  // plan
+  std::string revenue, deal_size, from, to, per = "week", currency = "EUR";
+  std::vector<std::string> rates;
+  int trailing_days = 180;
 };
 
 int Fail(std::ostream& err, const core::Error& e) {
@@ -359,6 +368,104 @@ int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// A decimal amount of major units ("100000", "12500.5") in minor units; `field` names it.
+core::Result<std::int64_t> ParseAmount(const std::string& text, const std::string& field) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == nullptr || *end != '\0' || !(v > 0) || v >= 1e12) {
+    return core::Fail(
+        core::Error::Invalid(field, field + " must be a positive amount, got '" + text + "'"));
+  }
+  return static_cast<std::int64_t>(std::llround(v * 100));
+}
+
+core::Result<core::Date> ParseDay(const std::string& text, const std::string& field) {
+  auto d = core::ParseDate(text);
+  if (!d) return core::Fail(core::Error::Invalid(field, field + " must be YYYY-MM-DD"));
+  return *d;
+}
+
+core::Result<app::PlanRequest> PlanRequestFrom(const Options& o) {
+  app::PlanRequest req;
+  TANDEM_ASSIGN(req.revenue_minor, ParseAmount(o.revenue, "revenue"));
+  if (!o.deal_size.empty()) {
+    TANDEM_ASSIGN(req.deal_size_minor, ParseAmount(o.deal_size, "deal_size"));
+  }
+  TANDEM_ASSIGN(req.from, ParseDay(o.from, "from"));
+  TANDEM_ASSIGN(req.to, ParseDay(o.to, "to"));
+  auto per = core::PlanGranularityFromString(o.per);
+  if (!per) return core::Fail(core::Error::Invalid("per", "per must be week or month"));
+  req.granularity = *per;
+  req.currency = o.currency;
+  req.trailing_days = o.trailing_days;
+  for (const std::string& r : o.rates) {
+    const auto eq = r.find('=');
+    auto step = core::FunnelStepFromString(r.substr(0, eq));
+    if (eq == std::string::npos || !step) {
+      return core::Fail(core::Error::Invalid(
+          "rate",
+          "--rate takes STEP=RATE with STEP one of visitor_lead, lead_mql, mql_sal, "
+          "sal_sql, sql_opportunity, opportunity_customer; got '" +
+              r + "'"));
+    }
+    char* end = nullptr;
+    const std::string value = r.substr(eq + 1);
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0') {
+      return core::Fail(core::Error::Invalid("rates." + std::string(core::ToString(*step)),
+                                             "rate must be a number in (0, 1]"));
+    }
+    req.rates[*step] = v;
+  }
+  return req;
+}
+
+int PlanCmd(const Options& o, std::ostream& out, std::ostream& err) {
+  auto req = PlanRequestFrom(o);
+  if (!req) return Fail(err, req.error());
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  const core::Principal operator_principal{0, "cli", core::Role::kAdmin, std::nullopt};
+  auto r = (*rt)->services().analytics.Plan(operator_principal, *req);
+  if (!r) return Fail(err, r.error());
+  const core::Plan& plan = r->plan;
+  const std::string unit(core::ToString(plan.input.granularity));
+  out << fmt::format("Plan: {} {} from {} to {} ({} {}s). Every stage is rounded up.\n",
+                     core::FormatMajorUnits(plan.input.revenue_minor), plan.input.currency,
+                     core::FormatDate(plan.input.from), core::FormatDate(plan.input.to),
+                     plan.periods, unit);
+  out << fmt::format("Deal size: {} {} ({}).\n", core::FormatMajorUnits(plan.input.deal_size_minor),
+                     plan.input.currency,
+                     r->deal_size_measured ? "measured: won deals of the last " +
+                                                 std::to_string(o.trailing_days) + " days"
+                                           : std::string("given"));
+  out << fmt::format("{:<14} {:<9} {:>12} {:>10} {:>10} {:>6}  {:<10}  {}\n", "stage", "team",
+                     "exact", "needed", "per " + unit, "early", "starts", "rate to next");
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+    const core::PlanStage& st = plan.stages[i];
+    std::string rate = "-";
+    if (i + 1 < plan.stages.size()) {
+      rate = fmt::format("{:.1f}% ({})", plan.input.rates[i] * 100,
+                         r->rate_measured[i]
+                             ? "measured, " + std::to_string(r->rate_sample[i]) + " at base"
+                             : std::string("given"));
+    }
+    out << fmt::format("{:<14} {:<9} {:>12.2f} {:>10} {:>10} {:>5}d  {:<10}  {}\n", st.name,
+                       core::ToString(st.owner), st.exact, st.needed, st.per_period, st.lead_days,
+                       core::FormatDate(st.buckets.front().start), rate);
+  }
+  out << "Marketing: ";
+  for (std::size_t i = 0; i < 3; ++i) {
+    out << fmt::format("{}{} {}", i ? ", " : "", plan.stages[i].needed, plan.stages[i].name);
+  }
+  out << ". Sales: ";
+  for (std::size_t i = 3; i < plan.stages.size(); ++i) {
+    out << fmt::format("{}{} {}", i > 3 ? ", " : "", plan.stages[i].needed, plan.stages[i].name);
+  }
+  out << ".\n";
+  return 0;
+}
+
 int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -449,6 +556,20 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   contract_activate->add_option("--effective-at", o.effective_at,
                                 "ISO 8601 instant it takes effect (default: now)");
   contract_activate->add_option("--by", o.by, "email of the user activating it (default: cli)");
+  auto* plan = app.add_subcommand(
+      "plan", "reverse-funnel plan: the volumes each stage needs to reach a revenue target");
+  add_db(plan);
+  plan->add_option("--revenue", o.revenue, "revenue target in major units")->required();
+  plan->add_option("--from", o.from, "first day, YYYY-MM-DD")->required();
+  plan->add_option("--to", o.to, "last day, YYYY-MM-DD")->required();
+  plan->add_option("--deal-size", o.deal_size,
+                   "average deal in major units (default: measured from won deals)");
+  plan->add_option("--rate", o.rates,
+                   "STEP=RATE, e.g. mql_sal=0.3 (repeatable; others are measured)");
+  plan->add_option("--per", o.per, "week or month")->capture_default_str();
+  plan->add_option("--currency", o.currency, "ISO 4217")->capture_default_str();
+  plan->add_option("--trailing-days", o.trailing_days, "window the measured figures cover")
+      ->capture_default_str();
   auto* import_cmd = app.add_subcommand("import", "import records from files");
   import_cmd->require_subcommand(1);
   auto* import_contacts = import_cmd->add_subcommand(
@@ -486,6 +607,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*contract_check) return ContractCheck(o, out, err);
   if (*contract_diff) return ContractDiff(o, out, err);
   if (*contract_activate) return ContractActivate(o, out, err);
+  if (*plan) return PlanCmd(o, out, err);
   if (*import_contacts) return ImportContacts(o, out, err);
   return 2;
 }
