@@ -86,6 +86,7 @@ struct Api::Impl {
     AddContractRoutes(table, deps);
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
+    AddAnalyticsRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 

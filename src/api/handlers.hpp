@@ -47,6 +47,7 @@ void AddMetaRoutes(RouteTable& table, const Deps& deps);
 void AddEventRoutes(RouteTable& table, const Deps& deps);     // events.cpp: ingest, identify, merge
 void AddScoringRoutes(RouteTable& table, const Deps& deps);   // personas, rules, scores, jobs
 void AddContractRoutes(RouteTable& table, const Deps& deps);  // contracts.cpp: the SLA contract
+void AddAnalyticsRoutes(RouteTable& table, const Deps& deps);  // analytics.cpp: plan, funnel
 
 // ----- replies -------------------------------------------------------------------------------
 

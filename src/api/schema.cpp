@@ -45,6 +45,15 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
   return v;
 }
 
+std::optional<double> ParseNumber(std::string_view text) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
 bool Contains(const std::vector<std::string>& values, std::string_view v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
@@ -83,6 +92,9 @@ core::Result<void> CheckText(const Field& f, std::string_view text) {
     case Kind::kEnum:
       if (Contains(f.values, text)) return {};
       return Fail(Error::Invalid(f.name, "must be one of: " + Joined(f.values)));
+    case Kind::kNumber:
+      if (ParseNumber(text)) return {};
+      return Fail(Error::Invalid(f.name, "must be a number"));
     default: return Fail(Error::Invalid(f.name, "cannot be given as text"));
   }
 }
@@ -202,6 +214,15 @@ core::Result<void> CheckValue(const Field& f, const json::value& v) {
       }
       return {};
     }
+    case Kind::kNumberMap:
+      if (!v.is_object()) return Fail(Error::Invalid(f.name, "must be an object of numbers"));
+      for (const auto& kv : v.get_object()) {
+        if (!kv.value().is_number()) {
+          return Fail(Error::Invalid(f.name + "." + std::string(kv.key().data(), kv.key().size()),
+                                     "must be a number"));
+        }
+      }
+      return {};
     case Kind::kObject:
     case Kind::kList: break;
   }
@@ -230,6 +251,9 @@ Field IntField(std::string name, std::int64_t min, std::int64_t max, std::string
   f.min = min;
   f.max = max;
   return f;
+}
+Field NumberMapField(std::string name, std::string doc) {
+  return Make(std::move(name), Kind::kNumberMap, std::move(doc));
 }
 Field BoolField(std::string name, std::string doc) {
   return Make(std::move(name), Kind::kBoolean, std::move(doc));
@@ -477,6 +501,24 @@ std::optional<core::Date> Query::Day(std::string_view name) const {
   return v ? core::ParseDate(*v) : std::nullopt;
 }
 
+std::optional<double> Query::Number(std::string_view name) const {
+  const std::string* v = Get(name);
+  return v ? ParseNumber(*v) : std::nullopt;
+}
+
+std::vector<std::pair<std::string, double>> Body::NumberMap(std::string_view field) const {
+  std::vector<std::pair<std::string, double>> out;
+  const json::value* v = Get(field);
+  if (!v || !v->is_object()) return out;
+  for (const auto& kv : v->get_object()) {
+    if (kv.value().is_number()) {
+      out.emplace_back(std::string(kv.key().data(), kv.key().size()),
+                       kv.value().to_number<double>());
+    }
+  }
+  return out;
+}
+
 // ----- Money ---------------------------------------------------------------------------------
 
 core::Result<std::int64_t> ParseMoney(const json::value& v, std::string_view field) {
@@ -583,6 +625,11 @@ json::object OpenApiField(const Field& f) {
       s["type"] = "array";
       s["items"] = json::object{{"type", "string"}};
       break;
+    case Kind::kNumberMap: {
+      s["type"] = "object";
+      s["additionalProperties"] = json::object{{"type", "number"}};
+      break;
+    }
     case Kind::kNested:
     case Kind::kObject:
       if (f.nullable || !f.doc.empty()) {

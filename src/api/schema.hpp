@@ -45,6 +45,7 @@ enum class Kind : std::uint8_t {
   kStringList,  // an array of strings (body and output)
   kNested,      // body: an object checked against `nested` (documented as its name)
   kNestedList,  // body: an array of objects, each checked against `nested`
+  kNumberMap,   // an object whose values are numbers (body only)
 };
 
 struct Field {
@@ -81,6 +82,7 @@ Field EnumField(std::string name, std::vector<std::string> values, std::string d
 Field EnumListField(std::string name, std::vector<std::string> values, std::string doc);
 Field MoneyField(std::string name, std::string doc);
 Field MapField(std::string name, std::string doc);
+Field NumberMapField(std::string name, std::string doc);
 Field ObjectField(std::string name, std::string ref, std::string doc);
 Field ListField(std::string name, std::string ref, std::string doc);
 Field NumberField(std::string name, std::string doc);
@@ -120,6 +122,7 @@ class Body {
   std::optional<double> Number(std::string_view field) const;  // kNumber
   // The checked JSON value of a field (nested objects and lists), null when absent or null.
   const boost::json::value* Raw(std::string_view field) const { return Get(field); }
+  std::vector<std::pair<std::string, double>> NumberMap(std::string_view field) const;
 
  private:
   const boost::json::value* Get(std::string_view field) const;
@@ -142,6 +145,7 @@ class Query {
   std::optional<bool> Bool(std::string_view name) const;
   std::optional<core::Instant> Time(std::string_view name) const;
   std::optional<core::Date> Day(std::string_view name) const;
+  std::optional<double> Number(std::string_view name) const;
 
  private:
   const std::string* Get(std::string_view name) const;

@@ -107,7 +107,7 @@ Result<FunnelReport> AnalyticsService::Funnel(const core::Principal&, const Funn
   }
   for (const auto& [step, rate] : req.planned) {
     if (!(rate > 0.0 && rate <= 1.0)) {
-      const std::string field = "plan." + std::string(core::ToString(step));
+      const std::string field = "plan_" + std::string(core::ToString(step));
       return Fail(Error::Invalid(field, field + " must be in (0, 1]"));
     }
   }

@@ -304,6 +304,26 @@ TEST_F(MetaApiTest, ResponsesMatchTheDocument) {
           "/api/v1/companies/{id}");
 }
 
+TEST_F(MetaApiTest, AnalyticsResponsesMatchTheDocument) {
+  const std::string c = "/api/v1/contacts";
+  auto contact = Checked(manager_, "POST", c, c, R"({"email":"f@x.example"})");
+  ASSERT_EQ(contact.status(), 201);
+  Checked(manager_, "POST", c + "/" + std::to_string(contact.Int("id")) + "/stage",
+          c + "/{id}/stage", R"({"stage":"mql"})");
+  Checked(manager_, "POST", "/api/v1/plan", "/api/v1/plan",
+          R"({"revenue":100000,"deal_size":10000,"from":"2027-01-01","to":"2027-03-31",)"
+          R"("rates":{"visitor_lead":0.02,"lead_mql":0.3,"mql_sal":0.5,"sal_sql":0.5,)"
+          R"("sql_opportunity":0.5,"opportunity_customer":0.2}})");
+  Checked(manager_, "POST", "/api/v1/plan", "/api/v1/plan", R"({"revenue":-1})");
+  Checked(manager_, "GET",
+          "/api/v1/funnel?from=2026-01-01&to=2027-01-01&by=week&plan_lead_mql=0.99&deal_size=100",
+          "/api/v1/funnel");
+  Checked(manager_, "GET", "/api/v1/funnel?from=2026-01-01&to=2027-01-01&view=period",
+          "/api/v1/funnel");
+  Checked(manager_, "GET", "/api/v1/funnel?from=2026-01-01&to=2027-01-01&by=nope",
+          "/api/v1/funnel");
+}
+
 TEST_F(MetaApiTest, TheConformanceCheckCatchesDrift) {
   const auto contact =
       As(manager_, "GET", "/api/v1/contacts/" + std::to_string(NewContact("drift@x.example")));

@@ -186,10 +186,10 @@ TEST_F(AnalyticsTest, FunnelBadInputNamesTheField) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "to");
   req.query.to = clock_.Now() + std::chrono::milliseconds(kDay);
-  req.planned = {{core::FunnelStep::kSalSql, 0.0}};
+  req.planned = {{core::FunnelStep::kSalSql, 0.0}};  // outside (0, 1]
   r = svc().analytics.Funnel(Manager(), req);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().field, "plan.sal_sql");
+  EXPECT_EQ(r.error().field, "plan_sal_sql");
 }
 
 }  // namespace

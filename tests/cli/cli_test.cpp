@@ -177,10 +177,29 @@ TEST_F(CliTest, PlanPrintsEveryStageRoundedUpWithGivenFigures) {
   // 100,000 at 10,000 per deal: 10 deals; 10 / 0.2 = 50 opportunities; 50 / 0.5 = 100 SQLs;
   // 100 / 0.5 = 200 SALs; 200 / 0.5 = 400 MQLs; 400 / 0.3 = 1333.33 -> 1334 leads;
   // 1334 / 0.02 = 66700 visits. 90 days: 13 weeks; 1334 / 13 = 102.6 -> 103 leads a week.
-  auto r = Tandem({"plan", "--db", db_, "--revenue", "100000", "--from", "2027-01-01", "--to",
-                   "2027-03-31", "--deal-size", "10000", "--rate", "visitor_lead=0.02",
-                   "--rate", "lead_mql=0.3", "--rate", "mql_sal=0.5", "--rate", "sal_sql=0.5",
-                   "--rate", "sql_opp=0.5", "--rate", "opp_won=0.2"});
+  auto r = Tandem({"plan",
+                   "--db",
+                   db_,
+                   "--revenue",
+                   "100000",
+                   "--from",
+                   "2027-01-01",
+                   "--to",
+                   "2027-03-31",
+                   "--deal-size",
+                   "10000",
+                   "--rate",
+                   "visitor_lead=0.02",
+                   "--rate",
+                   "lead_mql=0.3",
+                   "--rate",
+                   "mql_sal=0.5",
+                   "--rate",
+                   "sal_sql=0.5",
+                   "--rate",
+                   "sql_opp=0.5",
+                   "--rate",
+                   "opp_won=0.2"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("13 weeks"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("rounded up"), std::string::npos);
@@ -196,15 +215,15 @@ TEST_F(CliTest, PlanRefusesBadInputNamingTheField) {
                    "2027-01-01", "--deal-size", "10"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error: to:"), std::string::npos) << r.err;
-  r = Tandem({"plan", "--db", db_, "--revenue", "-5", "--from", "2027-01-01", "--to",
-              "2027-03-01"});
+  r = Tandem(
+      {"plan", "--db", db_, "--revenue", "-5", "--from", "2027-01-01", "--to", "2027-03-01"});
   EXPECT_NE(r.err.find("error: revenue:"), std::string::npos) << r.err;
-  r = Tandem({"plan", "--db", db_, "--revenue", "100", "--from", "2027-01-01", "--to",
-              "2027-03-01", "--deal-size", "10", "--rate", "mql_sal=1.5"});
+  r = Tandem({"plan", "--db", db_, "--revenue", "100", "--from", "2027-01-01", "--to", "2027-03-01",
+              "--deal-size", "10", "--rate", "mql_sal=1.5"});
   EXPECT_NE(r.err.find("error: rates.mql_sal:"), std::string::npos) << r.err;
   // Nothing measured in an empty base: the message says what to give.
-  r = Tandem({"plan", "--db", db_, "--revenue", "100", "--from", "2027-01-01", "--to",
-              "2027-03-01"});
+  r = Tandem(
+      {"plan", "--db", db_, "--revenue", "100", "--from", "2027-01-01", "--to", "2027-03-01"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error: deal_size:"), std::string::npos) << r.err;
 }
