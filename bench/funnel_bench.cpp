@@ -1,0 +1,173 @@
+// The funnel with a breakdown over a large base, against the same counts written by hand and
+// run through the `sqlite3` shell, in the same run.
+//
+//   funnel_bench DB [RUNS]
+//
+// DB is a Tandem SQLite file (e.g. from `tandem demo --contacts 1000000 --db DB`); opening it
+// applies pending migrations (0007 builds contact_reach from the history once). The period is
+// the last 90 days of the history. Each figure is the median of RUNS (default 7) runs, warm
+// cache. Prints a Markdown table.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/analytics.hpp"
+#include "base/clock.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace {
+
+using namespace tandem;
+using Clock = std::chrono::steady_clock;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+template <class F>
+double TimeMs(F f) {
+  const auto t0 = Clock::now();
+  f();
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Runs `sql` through the sqlite3 shell; returns the wall time in ms (process start included,
+// measured once more with an empty query and reported apart).
+double Shell(const std::string& db, const std::string& sql, std::string* output) {
+  const std::string file = "/tmp/tandem_funnel_bench.sql";
+  std::ofstream(file) << sql;
+  const std::string cmd = "sqlite3 -readonly '" + db + "' < " + file;
+  std::string out;
+  const double ms = TimeMs([&] {
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  });
+  if (output) *output = out;
+  return ms;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: funnel_bench DB [RUNS]\n";
+    return 2;
+  }
+  const std::string db = argv[1];
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
+  std::unique_ptr<store::Store> store;
+  const double open_ms = TimeMs([&] {
+    auto s = store::sqlite::OpenSqliteStore({db, 2, nullptr});
+    if (!s) {
+      std::cerr << s.error().message << "\n";
+      std::exit(1);
+    }
+    store = std::move(*s);
+  });
+  std::int64_t last_ms = 0;
+  std::int64_t contacts = 0;
+  (void)store->Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(contacts, tx.contacts().CountAll());
+    return {};
+  });
+  {
+    std::string out;
+    Shell(db, "SELECT max(at) FROM stage_history;", &out);
+    last_ms = std::atoll(out.c_str());
+  }
+  const std::int64_t to = last_ms + 1;
+  const std::int64_t from = to - 90LL * 24 * 3600 * 1000;
+  base::SystemClock clock;
+  app::AnalyticsService svc(*store, clock);
+  const core::Principal manager{1, "bench", core::Role::kManager, std::nullopt};
+
+  auto run = [&](core::FunnelView view, core::FunnelBreakdown by) {
+    app::FunnelRequest req;
+    req.query.view = view;
+    req.query.by = by;
+    req.query.from = core::FromMillis(from);
+    req.query.to = core::FromMillis(to);
+    req.deal_size_minor = 10'000'00;
+    req.planned = {{core::FunnelStep::kMqlSal, 0.6}};
+    app::FunnelReport report;
+    std::vector<double> t;
+    for (int i = 0; i < runs; ++i) {
+      t.push_back(TimeMs([&] {
+        auto r = svc.Funnel(manager, req);
+        if (!r) {
+          std::cerr << r.error().message << "\n";
+          std::exit(1);
+        }
+        report = std::move(*r);
+      }));
+    }
+    return std::make_pair(Median(t), report);
+  };
+
+  // The cohort counts with a source breakdown written by hand over contact_reach: the same
+  // work Tandem does, as one statement per step.
+  std::string hand;
+  for (int k = 0; k < 7; ++k) {
+    const std::string rk = "r" + std::to_string(k);
+    const std::string rn = "r" + std::to_string(k + 1);
+    hand += "SELECT c.source, " +
+            (k < 6 ? "CASE WHEN f." + rn + " IS NOT NULL AND f." + rn + " - f." + rk +
+                         " <= 7776000000 THEN (f." + rn + " - f." + rk + ") / 3600000 ELSE -1 END"
+                   : std::string("-1")) +
+            " AS b, COUNT(*) FROM contact_reach f JOIN contacts c ON c.id = f.contact_id WHERE f." +
+            rk + " >= " + std::to_string(from) + " AND f." + rk + " < " + std::to_string(to) +
+            " GROUP BY 1, 2;\n";
+  }
+  // The same counts without the kept reach row: a GROUP BY over the whole history.
+  std::string naive =
+      "WITH h AS (SELECT contact_id, "
+      "MIN(CASE WHEN to_stage IN ('mql','sal','sql','opportunity','customer') THEN at END) AS a, "
+      "MIN(CASE WHEN to_stage IN ('sal','sql','opportunity','customer') THEN at END) AS b "
+      "FROM stage_history GROUP BY contact_id) "
+      "SELECT c.source, COUNT(*), SUM(b IS NOT NULL AND b - a <= 7776000000) FROM h JOIN "
+      "contacts c ON c.id = h.contact_id WHERE a >= " +
+      std::to_string(from) + " AND a < " + std::to_string(to) + " GROUP BY 1;\n";
+
+  std::vector<double> shell_empty, shell_hand, shell_naive;
+  for (int i = 0; i < runs; ++i) shell_empty.push_back(Shell(db, "SELECT 1;", nullptr));
+  for (int i = 0; i < runs; ++i) shell_hand.push_back(Shell(db, hand, nullptr));
+  for (int i = 0; i < std::max(1, runs / 2); ++i) shell_naive.push_back(Shell(db, naive, nullptr));
+
+  const auto [cohort_source_ms, report] =
+      run(core::FunnelView::kCohort, core::FunnelBreakdown::kSource);
+  const auto [cohort_none_ms, r2] = run(core::FunnelView::kCohort, core::FunnelBreakdown::kNone);
+  const auto [cohort_week_ms, r3] = run(core::FunnelView::kCohort, core::FunnelBreakdown::kWeek);
+  const auto [period_source_ms, r4] =
+      run(core::FunnelView::kPeriod, core::FunnelBreakdown::kSource);
+
+  std::printf("contacts: %lld; period: last 90 days of history; runs: %d (median, warm)\n",
+              static_cast<long long>(contacts), runs);
+  std::printf("open (migrations included): %.0f ms\n\n", open_ms);
+  std::printf("| query | ms |\n| --- | ---: |\n");
+  std::printf("| Tandem funnel, cohort, by source | %.1f |\n", cohort_source_ms);
+  std::printf("| Tandem funnel, cohort, no breakdown | %.1f |\n", cohort_none_ms);
+  std::printf("| Tandem funnel, cohort, by week | %.1f |\n", cohort_week_ms);
+  std::printf("| Tandem funnel, period, by source | %.1f |\n", period_source_ms);
+  std::printf("| sqlite3 shell: same cohort counts by hand over contact_reach | %.1f |\n",
+              Median(shell_hand));
+  std::printf("| sqlite3 shell: one step by GROUP BY over the whole history | %.1f |\n",
+              Median(shell_naive));
+  std::printf("| sqlite3 shell: `SELECT 1` (process start) | %.1f |\n", Median(shell_empty));
+  std::printf("\nratio Tandem / hand-written shell (start subtracted): %.2f\n",
+              cohort_source_ms / std::max(0.1, Median(shell_hand) - Median(shell_empty)));
+  std::printf("summary: %s\n", report.summary.c_str());
+  std::printf("MQL -> SAL: %lld of %lld\n",
+              static_cast<long long>(report.total.steps[2].passed),
+              static_cast<long long>(report.total.steps[2].base));
+  return 0;
+}
