@@ -18,13 +18,13 @@ TEST_F(AnalyticsApiTest, PlanReproducesTheWorkedExample) {
   ASSERT_EQ(r.status(), 200) << r;
   const auto& stages = r.obj().at("stages").as_array();
   ASSERT_EQ(stages.size(), 7u);
-  EXPECT_EQ(stages[6].at("name").as_string(), "deals");
+  EXPECT_EQ(S(stages[6].at("name")), "deals");
   EXPECT_EQ(stages[6].at("needed").as_int64(), 100);
-  EXPECT_EQ(stages[1].at("name").as_string(), "leads");
+  EXPECT_EQ(S(stages[1].at("name")), "leads");
   EXPECT_EQ(stages[1].at("needed").as_int64(), 500);
   EXPECT_EQ(stages[1].at("per_period").as_int64(), 42);
-  EXPECT_EQ(stages[1].at("team").as_string(), "marketing");
-  EXPECT_EQ(stages[3].at("team").as_string(), "sales");
+  EXPECT_EQ(S(stages[1].at("team")), "marketing");
+  EXPECT_EQ(S(stages[3].at("team")), "sales");
   EXPECT_EQ(r.Int("periods"), 12);
   EXPECT_EQ(r.Str("deal_size_source"), "given");
 }
@@ -76,7 +76,7 @@ TEST_F(AnalyticsApiTest, FunnelCountsContactsMovedThroughTheApi) {
   EXPECT_DOUBLE_EQ(lead_mql.at("rate").as_double(), 0.5);
   const auto& parts = r.obj().at("breakdown").as_array();
   ASSERT_EQ(parts.size(), 2u);
-  EXPECT_EQ(parts[0].at("key").as_string(), "ads");
+  EXPECT_EQ(S(parts[0].at("key")), "ads");
   // 1 of 2 has an interval of 9-91%: a plan of 90% is inside it, so nothing is broken.
   EXPECT_TRUE(r.obj().at("broken_steps").as_array().empty());
   EXPECT_EQ(r.Str("summary"), "no step is below plan with 95% confidence");
