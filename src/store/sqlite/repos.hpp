@@ -69,7 +69,6 @@ class SqliteStageHistoryRepo final : public StageHistoryRepo {
   Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
 
  private:
-  Result<void> UpdateReach(const core::StageChange& change);
   TxContext ctx_;
 };
 

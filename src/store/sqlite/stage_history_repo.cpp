@@ -64,7 +64,7 @@ Result<void> RebuildReach(Connection& conn, Id contact_id) {
 Result<Id> SqliteStageHistoryRepo::Append(const StageChange& change) {
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
   TANDEM_TRY(InsertChange(ctx_.conn, change));
-  return ctx_.conn.LastInsertId();
+  return ctx_.conn.LastInsertId();  // contact_reach follows by trigger (migration 0007)
 }
 
 Result<void> SqliteStageHistoryRepo::AppendMany(const std::vector<StageChange>& changes) {
