@@ -453,6 +453,9 @@ core::Result<Query> Query::Parse(const std::vector<std::pair<std::string, std::s
     if (value.empty()) continue;
     TANDEM_TRY(CheckText(*f, value));
   }
+  for (const Field& f : fields) {
+    if (f.required && !q.Get(f.name)) return Fail(Error::Invalid(f.name, "is required"));
+  }
   return q;
 }
 
