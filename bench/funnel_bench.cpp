@@ -7,12 +7,16 @@
 // applies pending migrations (0007 builds contact_reach from the history once). The period is
 // the last 90 days of the history. Each figure is the median of RUNS (default 7) runs, warm
 // cache. Prints a Markdown table.
+#include <sys/resource.h>
+#include <time.h>
 #include <algorithm>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,19 @@ using Clock = std::chrono::steady_clock;
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+double CpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double ChildCpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_CHILDREN, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
 }
 
 template <class F>
@@ -91,6 +108,7 @@ int main(int argc, char** argv) {
   app::AnalyticsService svc(*store, clock);
   const core::Principal manager{1, "bench", core::Role::kManager, std::nullopt};
 
+  std::map<int, double> cpu_of;
   auto run = [&](core::FunnelView view, core::FunnelBreakdown by) {
     app::FunnelRequest req;
     req.query.view = view;
@@ -100,8 +118,9 @@ int main(int argc, char** argv) {
     req.deal_size_minor = 10'000'00;
     req.planned = {{core::FunnelStep::kMqlSal, 0.6}};
     app::FunnelReport report;
-    std::vector<double> t;
+    std::vector<double> t, cpu;
     for (int i = 0; i < runs; ++i) {
+      const double c0 = CpuMs();
       t.push_back(TimeMs([&] {
         auto r = svc.Funnel(manager, req);
         if (!r) {
@@ -110,24 +129,29 @@ int main(int argc, char** argv) {
         }
         report = std::move(*r);
       }));
+      cpu.push_back(CpuMs() - c0);
     }
+    cpu_of[static_cast<int>(view) * 10 + static_cast<int>(by)] = Median(cpu);
     return std::make_pair(Median(t), report);
   };
 
-  // The cohort counts with a source breakdown written by hand over contact_reach: the same
-  // work Tandem does, as one statement per step.
-  std::string hand;
+  // The cohort counts with a source breakdown written by hand over contact_reach, as one
+  // statement: per stage the contacts reaching it in the period, per step those passing
+  // within the window (what Tandem counts, less the hour histograms it also keeps).
+  const std::string fs = std::to_string(from);
+  const std::string ts = std::to_string(to);
+  std::string hand = "SELECT c.source";
   for (int k = 0; k < 7; ++k) {
-    const std::string rk = "r" + std::to_string(k);
-    const std::string rn = "r" + std::to_string(k + 1);
-    hand += "SELECT c.source, " +
-            (k < 6 ? "CASE WHEN f." + rn + " IS NOT NULL AND f." + rn + " - f." + rk +
-                         " <= 7776000000 THEN (f." + rn + " - f." + rk + ") / 3600000 ELSE -1 END"
-                   : std::string("-1")) +
-            " AS b, COUNT(*) FROM contact_reach f JOIN contacts c ON c.id = f.contact_id WHERE f." +
-            rk + " >= " + std::to_string(from) + " AND f." + rk + " < " + std::to_string(to) +
-            " GROUP BY 1, 2;\n";
+    const std::string rk = "f.r" + std::to_string(k);
+    hand += ", SUM(" + rk + " >= " + fs + " AND " + rk + " < " + ts + ")";
+    if (k < 6) {
+      const std::string rn = "f.r" + std::to_string(k + 1);
+      hand += ", SUM(" + rk + " >= " + fs + " AND " + rk + " < " + ts + " AND " + rn +
+              " IS NOT NULL AND " + rn + " - " + rk + " <= 7776000000)";
+    }
   }
+  hand += " FROM contact_reach f JOIN contacts c ON c.id = f.contact_id WHERE f.r0 < " + ts +
+          " AND coalesce(f.r6, f.r5, f.r4, f.r3, f.r2, f.r1, f.r0) >= " + fs + " GROUP BY 1;\n";
   // The same counts without the kept reach row: a GROUP BY over the whole history.
   std::string naive =
       "WITH h AS (SELECT contact_id, "
@@ -138,9 +162,17 @@ int main(int argc, char** argv) {
       "contacts c ON c.id = h.contact_id WHERE a >= " +
       std::to_string(from) + " AND a < " + std::to_string(to) + " GROUP BY 1;\n";
 
-  std::vector<double> shell_empty, shell_hand, shell_naive;
-  for (int i = 0; i < runs; ++i) shell_empty.push_back(Shell(db, "SELECT 1;", nullptr));
-  for (int i = 0; i < runs; ++i) shell_hand.push_back(Shell(db, hand, nullptr));
+  std::vector<double> shell_empty, shell_hand, shell_naive, cpu_empty, cpu_hand;
+  for (int i = 0; i < runs; ++i) {
+    const double c0 = ChildCpuMs();
+    shell_empty.push_back(Shell(db, "SELECT 1;", nullptr));
+    cpu_empty.push_back(ChildCpuMs() - c0);
+  }
+  for (int i = 0; i < runs; ++i) {
+    const double c0 = ChildCpuMs();
+    shell_hand.push_back(Shell(db, hand, nullptr));
+    cpu_hand.push_back(ChildCpuMs() - c0);
+  }
   for (int i = 0; i < std::max(1, runs / 2); ++i) shell_naive.push_back(Shell(db, naive, nullptr));
 
   const auto [cohort_source_ms, report] =
@@ -153,21 +185,31 @@ int main(int argc, char** argv) {
   std::printf("contacts: %lld; period: last 90 days of history; runs: %d (median, warm)\n",
               static_cast<long long>(contacts), runs);
   std::printf("open (migrations included): %.0f ms\n\n", open_ms);
-  std::printf("| query | ms |\n| --- | ---: |\n");
-  std::printf("| Tandem funnel, cohort, by source | %.1f |\n", cohort_source_ms);
-  std::printf("| Tandem funnel, cohort, no breakdown | %.1f |\n", cohort_none_ms);
-  std::printf("| Tandem funnel, cohort, by week | %.1f |\n", cohort_week_ms);
-  std::printf("| Tandem funnel, period, by source | %.1f |\n", period_source_ms);
-  std::printf("| sqlite3 shell: same cohort counts by hand over contact_reach | %.1f |\n",
-              Median(shell_hand));
-  std::printf("| sqlite3 shell: one step by GROUP BY over the whole history | %.1f |\n",
+  auto cpu = [&](core::FunnelView v, core::FunnelBreakdown b) {
+    return cpu_of[static_cast<int>(v) * 10 + static_cast<int>(b)];
+  };
+  using V = core::FunnelView;
+  using B = core::FunnelBreakdown;
+  std::printf("| query | wall ms | CPU ms |\n| --- | ---: | ---: |\n");
+  std::printf("| Tandem funnel, cohort, by source | %.1f | %.1f |\n", cohort_source_ms,
+              cpu(V::kCohort, B::kSource));
+  std::printf("| Tandem funnel, cohort, no breakdown | %.1f | %.1f |\n", cohort_none_ms,
+              cpu(V::kCohort, B::kNone));
+  std::printf("| Tandem funnel, cohort, by week | %.1f | %.1f |\n", cohort_week_ms,
+              cpu(V::kCohort, B::kWeek));
+  std::printf("| Tandem funnel, period, by source | %.1f | %.1f |\n", period_source_ms,
+              cpu(V::kPeriod, B::kSource));
+  std::printf("| sqlite3 shell: same cohort counts by hand, one statement | %.1f | %.1f |\n",
+              Median(shell_hand), Median(cpu_hand));
+  std::printf("| sqlite3 shell: one step by GROUP BY over the whole history | %.1f | - |\n",
               Median(shell_naive));
-  std::printf("| sqlite3 shell: `SELECT 1` (process start) | %.1f |\n", Median(shell_empty));
-  std::printf("\nratio Tandem / hand-written shell (start subtracted): %.2f\n",
-              cohort_source_ms / std::max(0.1, Median(shell_hand) - Median(shell_empty)));
+  std::printf("| sqlite3 shell: `SELECT 1` (process start) | %.1f | %.1f |\n", Median(shell_empty),
+              Median(cpu_empty));
+  std::printf("\nratio Tandem / hand-written shell (start subtracted): wall %.2f, CPU %.2f\n",
+              cohort_source_ms / std::max(0.1, Median(shell_hand) - Median(shell_empty)),
+              cpu(V::kCohort, B::kSource) / std::max(0.1, Median(cpu_hand) - Median(cpu_empty)));
   std::printf("summary: %s\n", report.summary.c_str());
-  std::printf("MQL -> SAL: %lld of %lld\n",
-              static_cast<long long>(report.total.steps[2].passed),
+  std::printf("MQL -> SAL: %lld of %lld\n", static_cast<long long>(report.total.steps[2].passed),
               static_cast<long long>(report.total.steps[2].base));
   return 0;
 }

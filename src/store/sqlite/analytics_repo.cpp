@@ -1,5 +1,9 @@
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "store/sqlite/repos.hpp"
 
@@ -25,19 +29,6 @@ constexpr const char* kRankOfFrom =
     "CASE h.from_stage WHEN 'visitor' THEN 0 WHEN 'lead' THEN 1 WHEN 'mql' THEN 2 "
     "WHEN 'sal' THEN 3 WHEN 'sql' THEN 4 WHEN 'opportunity' THEN 5 END";
 
-// The breakdown key as SQL over contacts `c`; `at` is the instant the week is taken from.
-std::string KeyExpr(FunnelBreakdown by, const std::string& at) {
-  switch (by) {
-    case FunnelBreakdown::kNone: return "''";
-    case FunnelBreakdown::kSource: return "c.source";
-    case FunnelBreakdown::kCampaign: return "c.campaign";
-    case FunnelBreakdown::kOwner: return "ifnull(CAST(c.owner_id AS TEXT), '')";
-    case FunnelBreakdown::kWeek:
-      return "date(" + at + " / 1000, 'unixepoch', '-6 days', 'weekday 1')";
-  }
-  return "''";
-}
-
 bool NeedsContacts(const FunnelQuery& q) {
   return q.by == FunnelBreakdown::kSource || q.by == FunnelBreakdown::kCampaign ||
          q.by == FunnelBreakdown::kOwner || q.source || q.campaign || q.owner_id;
@@ -58,109 +49,166 @@ void BindFilters(Stmt& stmt, const FunnelQuery& q) {
   if (q.owner_id) stmt.Bind(*q.owner_id);
 }
 
-std::string R(std::size_t k) {
-  return "f.r" + std::to_string(k);
+}  // namespace
+
+namespace {
+
+// Per breakdown value while counting: histograms as hash maps, turned into sorted vectors at
+// the end.
+struct Acc {
+  FunnelCounts counts;
+  std::array<std::unordered_map<std::int64_t, std::int64_t>, kStepCount> hours;
+};
+
+// The Monday (UTC) of the week holding `ms`, "YYYY-MM-DD"; cached per day.
+class WeekKeys {
+ public:
+  const std::string& Of(std::int64_t ms) {
+    std::int64_t day = ms / kDayMs;
+    if (ms < 0 && ms % kDayMs != 0) --day;
+    const std::int64_t monday = day - (((day + 3) % 7) + 7) % 7;  // 1970-01-01 was a Thursday
+    auto it = cache_.find(monday);
+    if (it != cache_.end()) return it->second;
+    const core::Date d{std::chrono::days{monday}};
+    return cache_.emplace(monday, core::FormatDate(d)).first->second;
+  }
+
+ private:
+  static constexpr std::int64_t kDayMs = 86'400'000;
+  std::unordered_map<std::int64_t, std::string> cache_;
+};
+
+// The breakdown value of a contact as SQL over contacts `c` (none for the week, computed per
+// stage from the instants).
+std::string ContactKeySql(FunnelBreakdown by) {
+  switch (by) {
+    case FunnelBreakdown::kSource: return "c.source";
+    case FunnelBreakdown::kCampaign: return "c.campaign";
+    case FunnelBreakdown::kOwner: return "ifnull(CAST(c.owner_id AS TEXT), '')";
+    case FunnelBreakdown::kNone:
+    case FunnelBreakdown::kWeek: break;
+  }
+  return "''";
 }
 
 }  // namespace
 
+// One pass over contact_reach (both views), plus one over the period's stage changes for the
+// period view's transitions. Every row is read once and counted in C++: a contact's reach
+// instants give, for each stage, whether it was reached in the period, and for each step the
+// cohort's pass and its hours.
 Result<std::vector<FunnelCounts>> SqliteAnalyticsRepo::Funnel(const FunnelQuery& q) {
-  std::map<std::string, FunnelCounts> by_key;
-  auto at_key = [&](std::string key) -> FunnelCounts& {
-    auto [it, inserted] = by_key.try_emplace(key);
-    if (inserted) it->second.key = std::move(key);
+  std::map<std::string, Acc, std::less<>> by_key;
+  const std::string* last_key = nullptr;
+  Acc* last_acc = nullptr;
+  auto at_key = [&](std::string_view key) -> Acc& {
+    if (last_key && *last_key == key) return *last_acc;
+    auto it = by_key.find(key);
+    if (it == by_key.end()) {
+      it = by_key.emplace(std::string(key), Acc{}).first;
+      it->second.counts.key = std::string(key);
+    }
+    last_key = &it->first;
+    last_acc = &it->second;
     return it->second;
   };
+  WeekKeys weeks;
+  const bool by_week = q.by == FunnelBreakdown::kWeek;
+  const bool cohort = q.view == FunnelView::kCohort;
   const std::string join =
       NeedsContacts(q) ? " JOIN contacts c ON c.id = f.contact_id" : std::string();
   const std::string filters = FilterSql(q);
   const std::int64_t from = ToMillis(q.from);
   const std::int64_t to = ToMillis(q.to);
 
-  // Contacts reaching each stage in the period (both views), and for the cohort view the step
-  // counts and durations: hour bucket -1 holds those that did not pass within the window.
-  for (std::size_t k = 0; k < kMainStageCount; ++k) {
-    const std::string rk = R(k);
-    const bool cohort_step = q.view == FunnelView::kCohort && k + 1 < kMainStageCount;
-    std::string bucket = "-1";
-    if (cohort_step) {
-      const std::string rn = R(k + 1);
-      bucket = "CASE WHEN " + rn + " IS NOT NULL AND " + rn + " - " + rk + " <= ? THEN (" + rn +
-               " - " + rk + ") / " + std::to_string(kHourMs) + " ELSE -1 END";
-    }
-    const std::string sql = "SELECT " + KeyExpr(q.by, rk) + " AS k, " + bucket +
-                            " AS b, COUNT(*) FROM contact_reach f" + join + " WHERE " + rk +
-                            " >= ? AND " + rk + " < ?" + filters + " GROUP BY k, b";
+  // A row matters when any of its instants lies in the period. Reach instants never decrease
+  // from r0 to r6 (reaching a stage reaches the earlier ones), so that is: r0 before the end
+  // and the last instant reached at or after the start.
+  {
+    const std::string sql =
+        "SELECT " + ContactKeySql(q.by) +
+        ", f.r0, f.r1, f.r2, f.r3, f.r4, f.r5, f.r6 FROM contact_reach f" + join +
+        " WHERE f.r0 < ? AND coalesce(f.r6, f.r5, f.r4, f.r3, f.r2, f.r1, f.r0) >= ?" + filters;
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
-    if (cohort_step) stmt.Bind(q.window_ms);
-    stmt.Bind(from).Bind(to);
+    stmt.Bind(to).Bind(from);
     BindFilters(stmt, q);
+    std::array<std::int64_t, kMainStageCount> r{};
+    std::array<bool, kMainStageCount> has{};
     while (true) {
       TANDEM_ASSIGN(bool row, stmt.Step());
       if (!row) break;
-      FunnelCounts& c = at_key(stmt.Text(0));
-      const std::int64_t b = stmt.Int(1);
-      const std::int64_t n = stmt.Int(2);
-      c.reached[k] += n;
-      if (cohort_step) {
-        c.base[k] += n;
-        if (b >= 0) {
-          c.passed[k] += n;
-          c.hours[k].emplace_back(b, n);
+      for (std::size_t k = 0; k < kMainStageCount; ++k) {
+        has[k] = !stmt.IsNull(static_cast<int>(k) + 1);
+        r[k] = has[k] ? stmt.Int(static_cast<int>(k) + 1) : 0;
+      }
+      Acc* acc = by_week ? nullptr : &at_key(stmt.TextView(0));
+      for (std::size_t k = 0; k < kMainStageCount; ++k) {
+        if (!has[k]) break;
+        const bool next = k + 1 < kMainStageCount && has[k + 1];
+        if (r[k] >= from && r[k] < to) {
+          Acc& a = by_week ? at_key(weeks.Of(r[k])) : *acc;
+          ++a.counts.reached[k];
+          if (cohort && k + 1 < kMainStageCount) {
+            ++a.counts.base[k];
+            if (next && r[k + 1] - r[k] <= q.window_ms) {
+              ++a.counts.passed[k];
+              ++a.hours[k][(r[k + 1] - r[k]) / kHourMs];
+            }
+          }
+        }
+        // Period view: time in stage for the contacts reaching the next stage in the period.
+        if (!cohort && next && r[k + 1] >= from && r[k + 1] < to) {
+          Acc& a = by_week ? at_key(weeks.Of(r[k + 1])) : *acc;
+          ++a.hours[k][(r[k + 1] - r[k]) / kHourMs];
         }
       }
     }
   }
 
-  if (q.view == FunnelView::kPeriod) {
+  if (!cohort) {
     // Transitions recorded in the period: a move forward from stage X (or from recycled,
     // which re-enters at mql) passes every step from X up to the stage entered; a move from
-    // main-path stage X to recycled or disqualified drops at step X.
+    // main-path stage X to recycled or disqualified drops at step X. A contact's first stage
+    // (no from) is no transition; a recycled contact disqualified is a drop at no step.
     const std::string hjoin =
         NeedsContacts(q) ? " JOIN contacts c ON c.id = h.contact_id" : std::string();
     const std::string sql =
-        "WITH t AS (SELECT " + KeyExpr(q.by, "h.at") + " AS k, " + kRankOfTo + " AS tr, " +
-        "CASE WHEN h.from_stage = 'recycled' THEN 2 ELSE " + kRankOfFrom + " END AS fr, " +
-        kRankOfFrom + " AS fm, " + "h.to_stage IN ('recycled', 'disqualified') AS out " +
-        "FROM stage_history h" + hjoin + " WHERE h.at >= ? AND h.at < ?" + filters +
-        "), s(n) AS (VALUES (0), (1), (2), (3), (4), (5)) "
-        "SELECT t.k, s.n, SUM(t.tr IS NOT NULL), COUNT(*) FROM t JOIN s ON "
-        "(t.tr IS NOT NULL AND t.fr <= s.n AND s.n < t.tr) OR "
-        "(t.out AND t.fm = s.n) GROUP BY t.k, s.n";
-    // A recycled contact disqualified is not a drop at any step (fm is NULL for it).
+        "SELECT " + (by_week ? std::string("''") : ContactKeySql(q.by)) + ", " + kRankOfTo +
+        ", CASE WHEN h.from_stage = 'recycled' THEN 2 ELSE " + kRankOfFrom + " END, " +
+        kRankOfFrom + ", h.to_stage IN ('recycled', 'disqualified'), h.at FROM stage_history h" +
+        hjoin + " WHERE h.at >= ? AND h.at < ?" + filters;
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
     stmt.Bind(from).Bind(to);
     BindFilters(stmt, q);
     while (true) {
       TANDEM_ASSIGN(bool row, stmt.Step());
       if (!row) break;
-      FunnelCounts& c = at_key(stmt.Text(0));
-      const auto n = static_cast<std::size_t>(stmt.Int(1));
-      c.passed[n] += stmt.Int(2);
-      c.base[n] += stmt.Int(3);
-    }
-    // Time in stage for the contacts that passed each step in the period.
-    for (std::size_t k = 0; k + 1 < kMainStageCount; ++k) {
-      const std::string rk = R(k);
-      const std::string rn = R(k + 1);
-      const std::string hsql =
-          "SELECT " + KeyExpr(q.by, rn) + " AS k, (" + rn + " - " + rk + ") / " +
-          std::to_string(kHourMs) + " AS b, COUNT(*) FROM contact_reach f" + join + " WHERE " + rn +
-          " >= ? AND " + rn + " < ? AND " + rk + " IS NOT NULL" + filters + " GROUP BY k, b";
-      TANDEM_ASSIGN(auto hs, ctx_.conn.Prepare(hsql));
-      hs.Bind(from).Bind(to);
-      BindFilters(hs, q);
-      while (true) {
-        TANDEM_ASSIGN(bool row, hs.Step());
-        if (!row) break;
-        at_key(hs.Text(0)).hours[k].emplace_back(hs.Int(1), hs.Int(2));
+      const bool fwd = !stmt.IsNull(1) && !stmt.IsNull(2);
+      const bool out = stmt.Int(4) != 0 && !stmt.IsNull(3);
+      if (!fwd && !out) continue;
+      Acc& a = by_week ? at_key(weeks.Of(stmt.Int(5))) : at_key(stmt.TextView(0));
+      if (fwd) {
+        const std::int64_t tr = stmt.Int(1);
+        for (std::int64_t n = stmt.Int(2); n < tr; ++n) {
+          ++a.counts.passed[static_cast<std::size_t>(n)];
+          ++a.counts.base[static_cast<std::size_t>(n)];
+        }
+      } else {
+        ++a.counts.base[static_cast<std::size_t>(stmt.Int(3))];
       }
     }
   }
 
   std::vector<FunnelCounts> out;
   if (q.by == FunnelBreakdown::kNone && by_key.empty()) out.emplace_back();
-  for (auto& [key, counts] : by_key) out.push_back(std::move(counts));
+  for (auto& [key, acc] : by_key) {
+    for (std::size_t k = 0; k < kStepCount; ++k) {
+      auto& h = acc.counts.hours[k];
+      h.assign(acc.hours[k].begin(), acc.hours[k].end());
+      std::sort(h.begin(), h.end());
+    }
+    out.push_back(std::move(acc.counts));
+  }
   return out;
 }
 
@@ -178,6 +226,66 @@ Result<WonDealsSummary> SqliteAnalyticsRepo::WonDeals(core::Instant from, core::
     s.amount_minor = stmt.Int(1);
   }
   return s;
+}
+
+}  // namespace tandem::store::sqlite
+
+namespace tandem::store::sqlite {
+
+namespace {
+
+// " AND c.source = ? AND c.campaign = ?" for the goal's scope, bound in that order.
+std::string ScopeSql(const core::Goal& g) {
+  std::string out;
+  if (g.source) out += " AND c.source = ?";
+  if (g.campaign) out += " AND c.campaign = ?";
+  return out;
+}
+
+void BindScope(Stmt& stmt, const core::Goal& g) {
+  if (g.source) stmt.Bind(*g.source);
+  if (g.campaign) stmt.Bind(*g.campaign);
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteAnalyticsRepo::GoalMetricValue(const core::Goal& g, core::Instant from,
+                                                          core::Instant to) {
+  const bool scoped = g.source || g.campaign;
+  std::string sql;
+  if (g.metric == core::GoalMetric::kRevenue) {
+    sql = std::string("SELECT ifnull(SUM(d.amount_minor), 0) FROM deals d") +
+          (scoped ? " JOIN contacts c ON c.id = d.contact_id" : "") +
+          " WHERE d.stage = 'won' AND d.closed_at >= ? AND d.closed_at < ? AND d.currency = ?" +
+          ScopeSql(g);
+  } else {
+    const std::string r = "f.r" + std::to_string(static_cast<int>(core::MetricStage(g.metric)));
+    sql = "SELECT COUNT(*) FROM contact_reach f" +
+          std::string(scoped ? " JOIN contacts c ON c.id = f.contact_id" : "") + " WHERE " + r +
+          " >= ? AND " + r + " < ?" + ScopeSql(g);
+  }
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
+  stmt.Bind(ToMillis(from)).Bind(ToMillis(to));
+  if (g.metric == core::GoalMetric::kRevenue) stmt.Bind(g.currency);
+  BindScope(stmt, g);
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+Result<std::array<std::int64_t, kMainStageCount>> SqliteAnalyticsRepo::CurrentStageCounts(
+    const core::Goal& g) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT c.stage, COUNT(*) FROM contacts c WHERE 1 = 1" +
+                                  ScopeSql(g) + " GROUP BY c.stage"));
+  BindScope(stmt, g);
+  std::array<std::int64_t, kMainStageCount> out{};
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    auto stage = core::StageFromString(stmt.TextView(0));
+    if (stage && core::IsMainPath(*stage)) out[static_cast<std::size_t>(*stage)] = stmt.Int(1);
+  }
+  return out;
 }
 
 }  // namespace tandem::store::sqlite
