@@ -87,6 +87,7 @@ struct Api::Impl {
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);
+    AddGoalRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/analytics.hpp"
+#include "app/goals.hpp"
 #include "app/auth.hpp"
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
@@ -36,7 +37,8 @@ struct Services {
         scoring(store, clock),
         personas(store, clock),
         imports(store, clock),
-        analytics(store, clock) {
+        analytics(store, clock),
+        goals(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -61,6 +63,7 @@ struct Services {
   PersonaService personas;
   ImportJobService imports;
   AnalyticsService analytics;
+  GoalService goals;
 };
 
 }  // namespace tandem::app

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "app/analytics.hpp"
+#include "app/goals.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
 #include "app/importer.hpp"
@@ -56,6 +57,10 @@ struct Options {
   std::string revenue, deal_size, from, to, per = "week", currency = "EUR";
   std::vector<std::string> rates;
   int trailing_days = 180;
+  // goal
+  std::string goal_name, goal_metric, goal_target, goal_source, goal_campaign;
+  std::vector<std::string> goal_owners;
+  std::int64_t goal_id = 0;
 };
 
 int Fail(std::ostream& err, const core::Error& e) {
@@ -466,6 +471,101 @@ int PlanCmd(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+const core::Principal kCliAdmin{0, "cli", core::Role::kAdmin, std::nullopt};
+
+void PrintSmart(const app::GoalView& v, std::ostream& out) {
+  const core::Goal& g = v.goal;
+  std::string owners;
+  for (const auto& e : v.owner_emails) owners += (owners.empty() ? "" : ", ") + e;
+  out << fmt::format("goal {}: {} — {} {} from {} to {}; owners: {}\n", g.id, g.name,
+                     core::FormatGoalAmount(g, g.target),
+                     g.metric == core::GoalMetric::kRevenue ? "revenue" : "",
+                     core::FormatDate(g.from), core::FormatDate(g.to),
+                     owners.empty() ? "none" : owners);
+  for (const auto& l : v.smart.letters) {
+    out << fmt::format("  {} {:<11} {:<7} {}\n", l.letter, l.name, core::ToString(l.verdict),
+                       l.reason);
+  }
+  out << v.smart.summary << "\n";
+}
+
+int GoalAdd(const Options& o, std::ostream& out, std::ostream& err) {
+  core::Goal g;
+  g.name = o.goal_name;
+  auto metric = core::GoalMetricFromString(o.goal_metric);
+  if (!metric) {
+    err << "error: metric: must be one of revenue, new_customers, mqls, sqls, sals, "
+           "opportunities, leads\n";
+    return 1;
+  }
+  g.metric = *metric;
+  if (g.metric == core::GoalMetric::kRevenue) {
+    auto t = ParseAmount(o.goal_target, "target");
+    if (!t) return Fail(err, t.error());
+    g.target = *t;
+  } else {
+    char* end = nullptr;
+    const long long v = std::strtoll(o.goal_target.c_str(), &end, 10);
+    if (o.goal_target.empty() || *end != '\0' || v <= 0) {
+      err << "error: target: must be a whole count greater than 0\n";
+      return 1;
+    }
+    g.target = v;
+  }
+  auto from = ParseDay(o.from, "from");
+  if (!from) return Fail(err, from.error());
+  auto to = ParseDay(o.to, "to");
+  if (!to) return Fail(err, to.error());
+  g.from = *from;
+  g.to = *to;
+  g.currency = o.currency;
+  if (!o.goal_source.empty()) g.source = o.goal_source;
+  if (!o.goal_campaign.empty()) g.campaign = o.goal_campaign;
+  Options rates_only = o;
+  rates_only.revenue = "1";
+  rates_only.deal_size.clear();
+  auto rates = PlanRequestFrom(rates_only);
+  if (!rates) return Fail(err, rates.error());
+  g.rates = rates->rates;
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto v = (*rt)->services().goals.Create(kCliAdmin, g, o.goal_owners);
+  if (!v) return Fail(err, v.error());
+  PrintSmart(*v, out);
+  return 0;
+}
+
+int GoalList(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto goals = (*rt)->services().goals.List(kCliAdmin);
+  if (!goals) return Fail(err, goals.error());
+  out << fmt::format("{:>4}  {:<30} {:<14} {:>18}  {:<10}  {:<10}\n", "id", "name", "metric",
+                     "target", "from", "to");
+  for (const auto& v : *goals) {
+    const core::Goal& g = v.goal;
+    out << fmt::format("{:>4}  {:<30} {:<14} {:>18}  {:<10}  {:<10}\n", g.id, g.name,
+                       core::ToString(g.metric), core::FormatGoalAmount(g, g.target),
+                       core::FormatDate(g.from), core::FormatDate(g.to));
+  }
+  return 0;
+}
+
+int GoalShow(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto v = (*rt)->services().goals.Get(kCliAdmin, o.goal_id);
+  if (!v) return Fail(err, v.error());
+  PrintSmart(*v, out);
+  auto p = (*rt)->services().goals.Progress(kCliAdmin, o.goal_id, std::nullopt, 2000);
+  if (!p) {
+    out << "progress: " << p.error().message << "\n";
+    return 0;
+  }
+  out << "progress: " << p->progress.summary << "\n";
+  return 0;
+}
+
 int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -570,6 +670,30 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   plan->add_option("--currency", o.currency, "ISO 4217")->capture_default_str();
   plan->add_option("--trailing-days", o.trailing_days, "window the measured figures cover")
       ->capture_default_str();
+  auto* goal = app.add_subcommand("goal", "SMART goals: add, list, show with the SMART check");
+  goal->require_subcommand(1);
+  auto* goal_add = goal->add_subcommand("add", "add a goal and print its SMART check");
+  add_db(goal_add);
+  goal_add->add_option("--name", o.goal_name, "what the goal is called")->required();
+  goal_add->add_option("--metric", o.goal_metric,
+                       "revenue, new_customers, mqls, sqls, sals, opportunities or leads")
+      ->required();
+  goal_add->add_option("--target", o.goal_target,
+                       "major units for revenue, a whole count otherwise")
+      ->required();
+  goal_add->add_option("--from", o.from, "first day, YYYY-MM-DD")->required();
+  goal_add->add_option("--to", o.to, "last day, YYYY-MM-DD")->required();
+  goal_add->add_option("--owner", o.goal_owners, "email of an owner (repeatable)");
+  goal_add->add_option("--source", o.goal_source, "scope: contacts of this original source");
+  goal_add->add_option("--campaign", o.goal_campaign,
+                       "scope: contacts of this original campaign");
+  goal_add->add_option("--rate", o.rates, "planned STEP=RATE (repeatable), checked as Realistic");
+  goal_add->add_option("--currency", o.currency, "ISO 4217")->capture_default_str();
+  auto* goal_list = goal->add_subcommand("list", "every goal");
+  add_db(goal_list);
+  auto* goal_show = goal->add_subcommand("show", "a goal with its SMART check and progress");
+  add_db(goal_show);
+  goal_show->add_option("ID", o.goal_id, "the goal's id")->required();
   auto* import_cmd = app.add_subcommand("import", "import records from files");
   import_cmd->require_subcommand(1);
   auto* import_contacts = import_cmd->add_subcommand(
@@ -608,6 +732,9 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*contract_diff) return ContractDiff(o, out, err);
   if (*contract_activate) return ContractActivate(o, out, err);
   if (*plan) return PlanCmd(o, out, err);
+  if (*goal_add) return GoalAdd(o, out, err);
+  if (*goal_list) return GoalList(o, out, err);
+  if (*goal_show) return GoalShow(o, out, err);
   if (*import_contacts) return ImportContacts(o, out, err);
   return 2;
 }

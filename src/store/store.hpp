@@ -31,6 +31,7 @@
 #include "core/error.hpp"
 #include "core/event.hpp"
 #include "core/funnel.hpp"
+#include "core/goal.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
@@ -315,6 +316,31 @@ class AnalyticsRepo {
   // Deals won with closed_at in [from, to) in `currency`.
   virtual Result<WonDealsSummary> WonDeals(core::Instant from, core::Instant to,
                                            std::string_view currency) = 0;
+  // A goal's metric over [from, to) for contacts of the goal's scope (source, campaign; each
+  // empty one matches every contact): revenue is the sum of won deals closed in the window in
+  // `currency` (deals of the scope's contacts when a scope is set), in minor units; the count
+  // metrics are contacts reaching the metric's stage in the window (docs/analytics.md).
+  virtual Result<std::int64_t> GoalMetricValue(const core::Goal& g, core::Instant from,
+                                               core::Instant to) = 0;
+  // Contacts whose current stage is each main-path stage (visitor .. customer), in the goal's
+  // scope: the open pipeline.
+  virtual Result<std::array<std::int64_t, core::kMainStageCount>> CurrentStageCounts(
+      const core::Goal& g) = 0;
+};
+
+// SMART goals with owners and planned rates (migration 0011).
+//  * Insert checks every owner exists (kInvalidArgument "owners" otherwise) and returns the id.
+//  * Update replaces everything but the id, created_at and created_by; kNotFound when absent.
+//  * Delete removes the goal with its owners and rates; kNotFound when absent.
+//  * List is every goal, oldest (lowest id) first; owners come sorted by id.
+class GoalRepo {
+ public:
+  virtual ~GoalRepo() = default;
+  virtual Result<Id> Insert(const core::Goal& g) = 0;
+  virtual Result<void> Update(const core::Goal& g) = 0;
+  virtual Result<void> Delete(Id id) = 0;
+  virtual Result<std::optional<core::Goal>> Get(Id id) = 0;
+  virtual Result<std::vector<core::Goal>> List() = 0;
 };
 
 // The repositories of one transaction.
@@ -337,6 +363,7 @@ class Tx {
   virtual ScoringRepo& scoring() = 0;
   virtual ImportRepo& imports() = 0;
   virtual AnalyticsRepo& analytics() = 0;
+  virtual GoalRepo& goals() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -180,4 +180,100 @@ TEST_P(AnalyticsContractTest, WonDealsSumTheirAmountsInTheWindowAndCurrency) {
   EXPECT_EQ(s->amount_minor, 4000);
 }
 
+// Goal metrics over the seven journeys, period [0 h, 240 h):
+//   leads: c1 (0), c2 (1), c3 (2), c5 (14) = 4 (c4 and c7 earlier, c6 later)
+//   mqls:  c1 (10), c2 (5, skipping), c3 (200), c4 (3) = 4 (c7 reached mql at -90)
+//   sqls:  c2 (5), c7 (30) = 2; new customers: c2 (100) = 1; mqls of source ads: c3, c4 = 2
+TEST_P(AnalyticsContractTest, GoalMetricsCountContactsReachingTheStage) {
+  AddSevenJourneys();
+  core::Goal g;
+  g.currency = "EUR";
+  auto value = [&](core::GoalMetric m, std::optional<std::string> source = std::nullopt) {
+    g.metric = m;
+    g.source = std::move(source);
+    auto r = R([&](Tx& tx) { return tx.analytics().GoalMetricValue(g, At(0), At(240 * kHour)); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r.value_or(-1);
+  };
+  EXPECT_EQ(value(core::GoalMetric::kLeads), 4);
+  EXPECT_EQ(value(core::GoalMetric::kMqls), 4);
+  EXPECT_EQ(value(core::GoalMetric::kSqls), 2);
+  EXPECT_EQ(value(core::GoalMetric::kNewCustomers), 1);
+  EXPECT_EQ(value(core::GoalMetric::kMqls, "ads"), 2);
+  EXPECT_EQ(value(core::GoalMetric::kRevenue), 0);
+  // Current stages: c1 recycled, c2 customer, c3 mql, c4 disqualified, c5 lead, c6 lead,
+  // c7 sql; of source ads: c3 mql, c5 lead.
+  g.source.reset();
+  auto open = R([&](Tx& tx) { return tx.analytics().CurrentStageCounts(g); });
+  ASSERT_TRUE(open);
+  EXPECT_EQ((*open), (Counts7{0, 2, 1, 0, 1, 0, 1}));
+  g.source = "ads";
+  open = R([&](Tx& tx) { return tx.analytics().CurrentStageCounts(g); });
+  ASSERT_TRUE(open);
+  EXPECT_EQ((*open), (Counts7{0, 1, 1, 0, 0, 0, 0}));
+}
+
+TEST_P(AnalyticsContractTest, GoalsRoundTripWithOwnersAndRates) {
+  const Id ana = AddUser("ana@example.com", core::Role::kManager);
+  const Id bo = AddUser("bo@example.com");
+  core::Goal g;
+  g.name = "Q1 revenue";
+  g.metric = core::GoalMetric::kRevenue;
+  g.target = 100'000'00;
+  g.currency = "EUR";
+  g.from = *core::ParseDate("2027-01-01");
+  g.to = *core::ParseDate("2027-03-31");
+  g.owners = {bo, ana};
+  g.source = "web";
+  g.rates[core::FunnelStep::kMqlSal] = 0.35;
+  g.created_at = At(5);
+  g.created_by = ana;
+  auto id = W([&](Tx& tx) { return tx.goals().Insert(g); });
+  ASSERT_TRUE(id) << id.error().message;
+  auto got = R([&](Tx& tx) { return tx.goals().Get(*id); });
+  ASSERT_TRUE(got && *got);
+  const core::Goal& s = **got;
+  EXPECT_EQ(s.name, "Q1 revenue");
+  EXPECT_EQ(s.metric, core::GoalMetric::kRevenue);
+  EXPECT_EQ(s.target, 100'000'00);
+  EXPECT_EQ(s.from, g.from);
+  EXPECT_EQ(s.to, g.to);
+  EXPECT_EQ(s.owners, (std::vector<Id>{std::min(ana, bo), std::max(ana, bo)}));
+  EXPECT_EQ(s.source, "web");
+  EXPECT_FALSE(s.campaign);
+  EXPECT_DOUBLE_EQ(s.rates.at(core::FunnelStep::kMqlSal), 0.35);
+  EXPECT_EQ(s.created_at, At(5));
+  EXPECT_EQ(s.created_by, ana);
+
+  core::Goal u = s;
+  u.name = "Q1 MQLs";
+  u.metric = core::GoalMetric::kMqls;
+  u.target = 300;
+  u.owners = {bo};
+  u.rates.clear();
+  u.source.reset();
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.goals().Update(u); }));
+  auto list = R([&](Tx& tx) { return tx.goals().List(); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "Q1 MQLs");
+  EXPECT_EQ((*list)[0].owners, std::vector<Id>{bo});
+  EXPECT_TRUE((*list)[0].rates.empty());
+  EXPECT_FALSE((*list)[0].source);
+
+  core::Goal bad = g;
+  bad.owners = {999999};
+  auto r = W([&](Tx& tx) { return tx.goals().Insert(bad); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "owners");
+  u.id = 999999;
+  auto missing = W([&](Tx& tx) { return tx.goals().Update(u); });
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, core::ErrorCode::kNotFound);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.goals().Delete(*id); }));
+  auto again = W([&](Tx& tx) { return tx.goals().Delete(*id); });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::kNotFound);
+}
+
 }  // namespace tandem::store::contract

@@ -265,12 +265,31 @@ class SqliteImportRepo final : public ImportRepo {
   TxContext ctx_;
 };
 
+class SqliteGoalRepo final : public GoalRepo {
+ public:
+  explicit SqliteGoalRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Goal& g) override;
+  Result<void> Update(const core::Goal& g) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Goal>> Get(Id id) override;
+  Result<std::vector<core::Goal>> List() override;
+
+ private:
+  Result<void> WriteParts(const core::Goal& g);
+  Result<void> ReadParts(core::Goal& g);
+  TxContext ctx_;
+};
+
 class SqliteAnalyticsRepo final : public AnalyticsRepo {
  public:
   explicit SqliteAnalyticsRepo(TxContext ctx) : ctx_(ctx) {}
   Result<std::vector<core::FunnelCounts>> Funnel(const core::FunnelQuery& q) override;
   Result<WonDealsSummary> WonDeals(core::Instant from, core::Instant to,
                                    std::string_view currency) override;
+  Result<std::int64_t> GoalMetricValue(const core::Goal& g, core::Instant from,
+                                       core::Instant to) override;
+  Result<std::array<std::int64_t, core::kMainStageCount>> CurrentStageCounts(
+      const core::Goal& g) override;
 
  private:
   TxContext ctx_;
@@ -294,7 +313,8 @@ class SqliteTx final : public Tx {
         personas_(ctx),
         scoring_(ctx),
         imports_(ctx),
-        analytics_(ctx) {}
+        analytics_(ctx),
+        goals_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -311,6 +331,7 @@ class SqliteTx final : public Tx {
   ScoringRepo& scoring() override { return scoring_; }
   ImportRepo& imports() override { return imports_; }
   AnalyticsRepo& analytics() override { return analytics_; }
+  GoalRepo& goals() override { return goals_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -329,6 +350,7 @@ class SqliteTx final : public Tx {
   SqliteScoringRepo scoring_;
   SqliteImportRepo imports_;
   SqliteAnalyticsRepo analytics_;
+  SqliteGoalRepo goals_;
 };
 
 }  // namespace tandem::store::sqlite
