@@ -103,9 +103,15 @@ void AddAuthRoutes(RouteTable& t, const Deps& d) {
              json::array scopes;
              for (auto s : *c.principal().scopes) scopes.emplace_back(core::ToString(s));
              body["scopes"] = std::move(scopes);
+             body["csrf_token"] = nullptr;
            } else {
              body["credential"] = core::ToString(c.auth->session->kind);
              body["scopes"] = nullptr;
+             // A reloaded dashboard page learns its session's CSRF token here: only a
+             // same-origin script can read this answer, so it proves nothing to an attacker.
+             const bool cookie = c.auth->session->kind == core::SessionKind::kCookie;
+             body["csrf_token"] =
+                 cookie ? json::value(c.auth->session->csrf_token) : json::value(nullptr);
            }
            return JsonReply(200, body);
          }});
@@ -123,6 +129,11 @@ void AddAuthRoutes(RouteTable& t, const Deps& d) {
                {ObjectField("user", "User", "").Required(),
                 EnumField("credential", {"bearer", "cookie", "api_key"}, "").Required(),
                 EnumListField("scopes", ScopeNames(), "An API key's scopes; null for sessions.")
+                    .Nullable()
+                    .Required(),
+                TextField("csrf_token",
+                          "Cookie sessions: the token to echo in X-CSRF-Token (so a reloaded "
+                          "page can keep writing); else null.")
                     .Nullable()
                     .Required()}});
 }

@@ -170,6 +170,26 @@ void AddContactRoutes(RouteTable& t, const Deps& d) {
            TANDEM_ASSIGN(auto page, svc.List(c.principal(), req.query));
            return PageReply(page, req.list, ContactJson);
          }});
+  // Before the {id} routes: the first pattern that matches answers.
+  t.Add({.method = "GET",
+         .pattern = std::string(kBase) + "/stage-counts",
+         .operation_id = "countContactsByStage",
+         .summary = "How many contacts are in each lifecycle stage now",
+         .tag = "contacts",
+         .reply = {.schema = "StageCounts"},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto counts, svc.CountByStage(c.principal()));
+           json::array stages;
+           std::int64_t total = 0;
+           for (const auto& [stage, n] : counts) {
+             stages.push_back(json::object{{"stage", core::ToString(stage)}, {"count", n}});
+             total += n;
+           }
+           json::object body;
+           body["total"] = total;
+           body["stages"] = std::move(stages);
+           return JsonReply(200, body);
+         }});
   t.Add({.method = "GET",
          .pattern = one,
          .operation_id = "getContact",
@@ -240,6 +260,15 @@ void AddContactRoutes(RouteTable& t, const Deps& d) {
            for (const auto& item : timeline) items.emplace_back(TimelineItemJson(item));
            return ItemsReply(std::move(items));
          }});
+
+  t.AddSchema(
+      {"StageCount",
+       "Contacts in one stage.",
+       {EnumField("stage", StageNames(), "").Required(), IntField("count", 0, 0, "").Required()}});
+  t.AddSchema({"StageCounts",
+               "Contacts per lifecycle stage now, every stage in lifecycle order.",
+               {IntField("total", 0, 0, "Every contact.").Required(),
+                ListField("stages", "StageCount", "").Required()}});
 }
 
 }  // namespace tandem::api

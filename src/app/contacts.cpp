@@ -128,6 +128,25 @@ Result<core::Page<Contact>> ContactService::List(const Principal& p, const core:
   return page;
 }
 
+Result<std::vector<std::pair<core::Stage, std::int64_t>>> ContactService::CountByStage(
+    const Principal& p) {
+  TANDEM_TRY(core::Authorize(p, Verb::kRead, Resource::kContact));
+  std::vector<std::pair<core::Stage, std::int64_t>> counted;
+  TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(counted, tx.contacts().CountByStage());
+    return {};
+  }));
+  std::vector<std::pair<core::Stage, std::int64_t>> out;
+  for (core::Stage s : core::kAllStages) {
+    std::int64_t n = 0;
+    for (const auto& [stage, count] : counted) {
+      if (stage == s) n = count;
+    }
+    out.emplace_back(s, n);
+  }
+  return out;
+}
+
 Result<Contact> ContactService::ChangeStage(const Principal& p, Id id, core::Stage to,
                                             std::string reason) {
   Contact contact;

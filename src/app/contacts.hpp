@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/observers.hpp"
@@ -49,6 +50,8 @@ class ContactService {
   Result<core::Contact> Update(const Principal& p, Id id, const ContactPatch& patch);
   Result<void> Delete(const Principal& p, Id id);
   Result<core::Page<core::Contact>> List(const Principal& p, const core::ContactQuery& q);
+  // Contacts per stage now, every stage of core::kAllStages in its order (zero when empty).
+  Result<std::vector<std::pair<core::Stage, std::int64_t>>> CountByStage(const Principal& p);
   // A manual lifecycle transition (POST /contacts/{id}/stage).
   Result<core::Contact> ChangeStage(const Principal& p, Id id, core::Stage to, std::string reason);
   Result<std::vector<core::StageChange>> History(const Principal& p, Id id);

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/audit.hpp"
@@ -66,6 +67,8 @@ class ContactRepo {
   // are left out.
   virtual Result<std::vector<core::Contact>> FindByEmails(
       const std::vector<std::string>& normalized_emails) = 0;
+  // How many contacts are in each stage now; stages without contacts are absent.
+  virtual Result<std::vector<std::pair<core::Stage, std::int64_t>>> CountByStage() = 0;
 };
 
 class StageHistoryRepo {

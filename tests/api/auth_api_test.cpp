@@ -50,6 +50,7 @@ TEST_F(AuthApiTest, BearerLoginReturnsATokenThatSignsRequests) {
   EXPECT_EQ(me.body.at("user").at("id").as_int64(), rep1_id_);
   EXPECT_EQ(me.Str("credential"), "bearer");
   EXPECT_TRUE(me.body.at("scopes").is_null());
+  EXPECT_TRUE(me.body.at("csrf_token").is_null());
 }
 
 TEST_F(AuthApiTest, WrongPasswordAndUnknownEmailLookAlike) {
@@ -112,6 +113,7 @@ TEST_F(AuthApiTest, CookieSessionsSetAStrictHttpOnlyCookieAndNeedCsrfToChangeThi
   auto me = WithCookie(cookie, "GET", "/api/v1/me");
   ASSERT_EQ(me.status(), 200) << me;
   EXPECT_EQ(me.Str("credential"), "cookie");
+  EXPECT_EQ(me.Str("csrf_token"), csrf);  // a reloaded page learns the token it must echo
 
   const std::string body = R"({"email":"csrf@x.example"})";
   auto missing = WithCookie(cookie, "POST", "/api/v1/contacts", body);

@@ -68,6 +68,45 @@ TEST_F(ContactsApiTest, CreateReadUpdateDelete) {
   ExpectError(As(manager_, "DELETE", path), 404, "not_found", "");
 }
 
+TEST_F(ContactsApiTest, StageCountsListEveryStageInLifecycleOrder) {
+  const auto stages = [](const Reply& r) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (const auto& s : r.body.at("stages").as_array()) {
+      out.emplace_back(std::string(s.at("stage").as_string()), s.at("count").as_int64());
+    }
+    return out;
+  };
+  auto none = As(rep1_, "GET", "/api/v1/contacts/stage-counts");
+  ASSERT_EQ(none.status(), 200) << none;
+  EXPECT_EQ(none.Int("total"), 0);
+  ASSERT_EQ(stages(none).size(), core::kAllStages.size());
+  EXPECT_EQ(stages(none).front(), (std::pair<std::string, std::int64_t>{"visitor", 0}));
+
+  for (const char* email : {"a@example.com", "b@example.com"}) {
+    auto r = As(manager_, "POST", "/api/v1/contacts", std::string(R"({"email":")") + email + "\"}");
+    ASSERT_EQ(r.status(), 201) << r;
+  }
+  auto mql = As(manager_, "POST", "/api/v1/contacts", R"({"email":"c@example.com"})");
+  ASSERT_EQ(mql.status(), 201) << mql;
+  auto moved = As(manager_, "POST", "/api/v1/contacts/" + std::to_string(mql.Int("id")) + "/stage",
+                  R"({"stage":"mql"})");
+  ASSERT_EQ(moved.status(), 200) << moved;
+
+  auto counts = As(rep1_, "GET", "/api/v1/contacts/stage-counts");
+  ASSERT_EQ(counts.status(), 200) << counts;
+  EXPECT_EQ(counts.Int("total"), 3);
+  const auto got = stages(counts);
+  ASSERT_EQ(got.size(), core::kAllStages.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].first, core::ToString(core::kAllStages[i]));
+    const std::int64_t want = got[i].first == "lead" ? 2 : got[i].first == "mql" ? 1 : 0;
+    EXPECT_EQ(got[i].second, want) << got[i].first;
+  }
+  EXPECT_EQ(Send("GET", "/api/v1/contacts/stage-counts").status(), 401);
+  // The literal route does not hide the {id} routes.
+  EXPECT_EQ(As(manager_, "GET", "/api/v1/contacts/" + std::to_string(mql.Int("id"))).status(), 200);
+}
+
 TEST_F(ContactsApiTest, MalformedJsonIsA400NamingTheProblem) {
   auto r = As(manager_, "POST", "/api/v1/contacts", R"({"email": "a@b.co",})");
   ExpectError(r, 400, "invalid_argument", "");

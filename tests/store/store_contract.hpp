@@ -415,6 +415,24 @@ TEST_P(StoreContractTest, MissingContactIsEmptyNotAnError) {
   EXPECT_FALSE(*by_email);
 }
 
+TEST_P(StoreContractTest, ContactsAreCountedPerStage) {
+  auto empty = R([](Tx& tx) { return tx.contacts().CountByStage(); });
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_TRUE(empty->empty());
+  for (int i = 0; i < 3; ++i) AddContact(NewContact("lead" + std::to_string(i) + "@example.com"));
+  Contact mql = NewContact("mql@example.com");
+  mql.stage = Stage::kMql;
+  const Id mql_id = AddContact(mql);
+  Contact customer = NewContact("customer@example.com");
+  customer.stage = Stage::kCustomer;
+  AddContact(customer);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.contacts().Delete(mql_id); }));
+  auto counts = R([](Tx& tx) { return tx.contacts().CountByStage(); });
+  ASSERT_TRUE(counts) << counts.error().message;
+  std::map<Stage, std::int64_t> got(counts->begin(), counts->end());
+  EXPECT_EQ(got, (std::map<Stage, std::int64_t>{{Stage::kLead, 3}, {Stage::kCustomer, 1}}));
+}
+
 TEST_P(StoreContractTest, InsertGivesPositiveIncreasingIds) {
   Id a = AddContact(NewContact("a@example.com"));
   Id b = AddContact(NewContact("b@example.com"));

@@ -174,6 +174,20 @@ Result<std::int64_t> SqliteContactRepo::CountAll() {
   return CountedRows(ctx_.conn, "contacts");
 }
 
+Result<std::vector<std::pair<core::Stage, std::int64_t>>> SqliteContactRepo::CountByStage() {
+  // Reads only the contacts_by_stage index.
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT stage, count(*) FROM contacts GROUP BY stage"));
+  std::vector<std::pair<core::Stage, std::int64_t>> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    TANDEM_ASSIGN(auto stage, StageFrom(stmt.TextView(0)));
+    out.emplace_back(stage, stmt.Int(1));
+  }
+  return out;
+}
+
 Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   if (q.unowned && q.owner_id) {
     return Fail(Error::Invalid("unowned", "cannot be combined with an owner_id"));

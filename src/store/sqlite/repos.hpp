@@ -54,6 +54,7 @@ class SqliteContactRepo final : public ContactRepo {
   Result<void> InsertMany(std::vector<core::Contact>& contacts) override;
   Result<std::vector<core::Contact>> FindByEmails(
       const std::vector<std::string>& normalized_emails) override;
+  Result<std::vector<std::pair<core::Stage, std::int64_t>>> CountByStage() override;
 
  private:
   // Checks the owner and the company; returns the company's name ("" without one).
