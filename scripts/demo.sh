@@ -9,6 +9,12 @@ source scripts/lib.sh
 
 install_packages
 build build/release Release -DTANDEM_TESTS=OFF -DTANDEM_BENCH=OFF
+web_root=()
+if build_dashboard; then
+  web_root=(--web-root web/dist)
+else
+  log "The dashboard did not build: serving the API only"
+fi
 
 contacts=${TANDEM_DEMO_CONTACTS:-20000}
 db=${TANDEM_DEMO_DB:-demo/tandem-demo-$contacts.db}
@@ -20,4 +26,4 @@ if [ ! -f "$db" ]; then
 fi
 cat "$db.logins.txt"
 log "Starting Tandem on $listen (Ctrl-C stops it)"
-exec ./build/release/src/tandem serve --db "$db" --listen "$listen"
+exec ./build/release/src/tandem serve --db "$db" --listen "$listen" "${web_root[@]}"

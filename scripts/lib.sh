@@ -43,3 +43,29 @@ build() {
   ninja -C "$dir" -j "$jobs" | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
   return "${PIPESTATUS[0]}"
 }
+
+# build_dashboard [--with-browser]: builds the web dashboard (web/ -> web/dist), installing
+# Node.js when it is missing (Debian 12's nodejs 18 is enough), and Chromium for the browser
+# tests with --with-browser. `npm ci` runs when web/node_modules is missing or older than the
+# lockfile.
+build_dashboard() {
+  local missing=()
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+  if [ "${1:-}" = "--with-browser" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+  log "Building the dashboard (web/dist)"
+  (
+    cd web
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+    npm run --silent build
+  )
+}

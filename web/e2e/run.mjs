@@ -1,0 +1,399 @@
+// The dashboard in a real browser against a real server: Debian's Chromium driven by
+// playwright-core, `tandem serve` on a free port over a fresh demo database.
+//
+//   node e2e/run.mjs PATH/TO/tandem [ARTIFACT_DIR]
+//
+// Signs in as each role and opens every page of its navigation (no console error allowed
+// anywhere), filters and pages the leads list, opens a contact and logs a call, acknowledges
+// the contract and signs a persona off, and saves a screenshot of every page (laptop and
+// phone sizes) in ARTIFACT_DIR (default build/test-artifacts/dashboard).
+// Exit 0: passed; 1: failed; 77: skipped (no Chromium on this machine).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PASSWORD, USERS, apiLogin, chromiumPath, launchBrowser, run, signIn, startServer } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webRoot = resolve(here, '../dist');
+const repo = resolve(here, '../..');
+const tandem = process.argv[2];
+const artifacts = resolve(process.argv[3] ?? join(repo, 'build/test-artifacts/dashboard'));
+
+if (!tandem) {
+  console.error('usage: node e2e/run.mjs PATH/TO/tandem [ARTIFACT_DIR]');
+  process.exit(2);
+}
+if (!chromiumPath()) {
+  console.log('SKIPPED: no Chromium at /usr/bin/chromium; install it with apt-get install chromium');
+  process.exit(77);
+}
+
+const failures = [];
+let current = '';
+function check(ok, what) {
+  if (!ok) {
+    failures.push(`${current}: ${what}`);
+    console.error(`  FAIL ${what}`);
+  }
+}
+async function step(name, fn) {
+  current = name;
+  console.log(`- ${name}`);
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
+    console.error(`  FAIL ${e && e.message ? e.message : e}`);
+  }
+}
+
+// Every console error, page error and failed request of a page fails the test, unless the
+// test expects it.
+function watch(page, label, allowed = []) {
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    const text = m.text();
+    if (m.type() === 'warning') return console.log(`  (console warning on ${label}: ${text})`);
+    if (allowed.some((a) => a.test(text))) return;
+    failures.push(`${label}: console error: ${text}`);
+    console.error(`  FAIL console error on ${label}: ${text}`);
+  });
+  page.on('pageerror', (e) => {
+    failures.push(`${label}: page error: ${e.message}`);
+    console.error(`  FAIL page error on ${label}: ${e.message}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return; // a cancelled, superseded fetch
+    failures.push(`${label}: request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+}
+
+// Waits until the leads list shows the answer to a request whose query has `fragment` (or,
+// with a leading '!', has not), with no other request in flight.
+async function settled(page, fragment = '') {
+  await page.waitForFunction((f) => {
+    const wrap = document.querySelector('.table-wrap');
+    if (!wrap) return Boolean(document.querySelector('.empty'));
+    const loaded = wrap.getAttribute('data-loaded') ?? '';
+    const wanted = f.startsWith('!') ? !loaded.includes(f.slice(1)) : loaded.includes(f);
+    return wrap.getAttribute('aria-busy') === 'false' && wanted;
+  }, fragment);
+}
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.evaluate(() => document.fonts?.ready).catch(() => undefined);
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+const NAV = {
+  admin: ['Home', 'Leads', 'SLA contract', 'Personas'],
+  manager: ['Home', 'Leads', 'SLA contract', 'Personas'],
+  marketing: ['Home', 'Leads', 'SLA contract', 'Personas'],
+  sales: ['Home', 'Leads', 'SLA contract', 'Personas'],
+};
+
+const work = mkdtempSync(join(tmpdir(), 'tandem-dashboard-e2e-'));
+mkdirSync(artifacts, { recursive: true });
+let server = null;
+let browser = null;
+try {
+  const db = join(work, 'demo.db');
+  await run(tandem, ['demo', '--db', db, '--contacts', '3000', '--days', '60']);
+  server = await startServer(tandem, db, webRoot);
+  const url = server.url;
+  console.log(`server at ${url}`);
+
+  // Data the demo does not load: the contract in force and one persona.
+  const admin = await apiLogin(url, USERS.admin, PASSWORD);
+  await admin('POST', '/api/v1/contract/versions', readFileSync(join(repo, 'docs/examples/contract.toml'), 'utf8'), 'application/toml');
+  const marketingApi = await apiLogin(url, USERS.marketing, PASSWORD);
+  await marketingApi('POST', '/api/v1/personas', {
+    key: 'head_of_data_saas',
+    name: 'Head of data at a SaaS company',
+    description: 'Leads the data team of a software company with 50 to 2,000 employees.',
+    criteria: [
+      { property: 'contact.title', op: 'contains', values: ['data', 'analytics', 'BI'], weight: 3 },
+      { property: 'company.industry', op: 'equals', values: ['Software'], weight: 2 },
+      { property: 'company.employees', op: 'range', min: 50, max: 2000 },
+    ],
+  });
+
+  browser = await launchBrowser();
+
+  await step('a wrong password is refused with a message', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'sign-in', [/status of 401/]);
+    await page.goto(url + '/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, 'sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    check((await page.getByRole('alert').textContent())?.includes('Enter your email'), 'empty form names what is missing');
+    await page.getByLabel('Email').fill(USERS.admin);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That email and password do not match an account.').waitFor();
+    await shot(page, 'sign-in-error');
+    await ctx.close();
+  });
+
+  for (const role of ['admin', 'manager', 'marketing', 'sales']) {
+    await step(`${role}: signs in and sees every page of the role`, async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      watch(page, role);
+      await signIn(page, url, USERS[role]);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const labels = (await nav.getByRole('link').allTextContents()).map((s) => s.trim());
+      check(JSON.stringify(labels) === JSON.stringify(NAV[role]), `navigation is ${JSON.stringify(labels)}`);
+      check((await page.locator('.badge.role').textContent())?.length > 0, 'the role is shown');
+      for (const label of labels) {
+        await nav.getByRole('link', { name: label }).click();
+        await page.locator('#page-title').waitFor();
+        await page.waitForLoadState('networkidle');
+        check((await page.locator('.note.error').count()) === 0, `no error note on ${label}`);
+        check((await page.locator('#page-title').textContent())?.trim() === label, `${label} shows its title`);
+        await shot(page, `${role}-${label.toLowerCase().replace(/\s+/g, '-')}`);
+      }
+      // Home's stage counts add up to the demo's 3,000 contacts.
+      await nav.getByRole('link', { name: 'Home' }).click();
+      await page.locator('.chart canvas').waitFor();
+      check((await page.locator('tfoot td').textContent())?.trim() === '3,000', 'Home counts 3,000 contacts');
+      await ctx.close();
+    });
+  }
+
+  await step('leads list: filters, search, paging', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'leads');
+    await signIn(page, url, USERS.manager);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
+    const rows = page.locator('table.leads tbody tr');
+    await rows.first().waitFor();
+    check((await rows.count()) === 50, 'the first page has 50 rows');
+    const links = () => page.$$eval('table.leads a.row-link', (as) => as.map((a) => a.getAttribute('href')));
+    const firstPage = await links();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await settled(page, 'cursor=');
+    await page.getByText('Page 2 ·').waitFor();
+    const secondPage = await links();
+    check(secondPage.length === 50 && secondPage.every((h) => !firstPage.includes(h)), 'page 2 shows other contacts');
+    const secondNames = await rows.locator('a.row-link').allTextContents();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await settled(page, '!cursor=');
+    await page.getByText('Page 1 ·').waitFor();
+    check(JSON.stringify(await links()) === JSON.stringify(firstPage), 'Previous shows page 1 again');
+
+    await page.getByLabel('Stage').selectOption('recycled');
+    await settled(page, 'stage=recycled');
+    const badges = await rows.locator('.badge').allTextContents();
+    check(badges.length > 0 && badges.every((b) => b === 'Recycled'), `every row is recycled (${badges.length} rows)`);
+    await shot(page, 'leads-filter-stage');
+
+    await page.getByLabel('Stage').selectOption('');
+    const target = secondNames[3];
+    const word = target.split(' ')[1] ?? target;
+    await page.getByLabel('Search').fill(word);
+    await settled(page, 'q=' + encodeURIComponent(word));
+    const found = await rows.locator('a.row-link').allTextContents();
+    check(found.includes(target), `searching "${word}" finds ${target}`);
+
+    await page.getByLabel('Search').fill('zzzqqq-nobody');
+    await page.getByText('No contact matches these filters').waitFor();
+    await shot(page, 'leads-empty');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await rows.first().waitFor();
+    check((await page.getByLabel('Search').inputValue()) === '', 'Clear filters empties the search');
+
+    await page.getByLabel('Owner').selectOption('none');
+    await settled(page, 'owner=none');
+    const owners = await rows.locator('td:nth-child(4)').allTextContents();
+    check(owners.every((o) => o === 'Unassigned'), 'the unassigned filter shows only unassigned contacts');
+
+    await page.getByLabel('Sort').selectOption('last_name');
+    await page.waitForURL(/sort=last_name/);
+    await settled(page, 'sort=last_name');
+    // The address keeps the view: a reload shows the same filters.
+    await page.reload();
+    await rows.first().waitFor();
+    check((await page.getByLabel('Owner').inputValue()) === 'none', 'the owner filter survives a reload');
+    check((await page.getByLabel('Sort').inputValue()) === 'last_name', 'the sort survives a reload');
+    await ctx.close();
+  });
+
+  await step('sales rep: my leads, open a contact, log a call in two clicks', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'contact');
+    await signIn(page, url, USERS.sales);
+    await page.getByRole('link', { name: /All my contacts/ }).click();
+    const rows = page.locator('table.leads tbody tr');
+    await rows.first().waitFor();
+    const owners = await rows.locator('td:nth-child(4)').allTextContents();
+    check(owners.length > 0 && owners.every((o) => o === 'Lukas Becker'), 'My contacts are owned by me');
+    const name = (await rows.first().locator('a.row-link').textContent()).trim();
+    await rows.first().locator('a.row-link').click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.locator('.score-lines li').first().waitFor();
+    await page.locator('ol.timeline li').first().waitFor();
+    check((await page.locator('.facts').textContent()).includes('Lukas Becker'), 'the owner is named');
+    await shot(page, 'sales-contact');
+    const before = await page.locator('ol.timeline li').count();
+
+    await page.getByRole('button', { name: 'Call', exact: true }).click(); // click 1
+    await page.getByRole('button', { name: 'Log call' }).click(); // click 2
+    await page.getByText('Call logged.').waitFor();
+    await page.getByText(`Call: Call with ${name}`).first().waitFor();
+    check((await page.locator('ol.timeline li').count()) === before + 1, 'the call is on the timeline');
+    await shot(page, 'sales-contact-call-logged');
+
+    // After a reload the session (cookie) and its CSRF token (from /me) still work.
+    await page.reload();
+    await page.getByRole('button', { name: 'Meeting', exact: true }).click();
+    await page.getByLabel('Outcome').selectOption('held');
+    await page.getByRole('button', { name: 'Log meeting' }).click();
+    await page.getByText('Meeting logged.').waitFor();
+
+    await ctx.close();
+  });
+
+  await step('missing contacts and pages are explained', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'missing', [/status of 404/]);
+    await signIn(page, url, USERS.sales);
+    await page.goto(url + '/contacts/99999999');
+    await page.getByText('This contact does not exist').waitFor();
+    await shot(page, 'contact-missing');
+    await page.goto(url + '/no/such/page');
+    await page.getByText('This page does not exist').waitFor();
+    await ctx.close();
+  });
+
+  await step('phone size: home, leads and a contact are readable', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await ctx.newPage();
+    watch(page, 'phone');
+    await signIn(page, url, USERS.sales);
+    await page.locator('.chart canvas').waitFor();
+    await shot(page, 'phone-home');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 392, `Home does not scroll sideways on a phone (${width}px)`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();
+    await page.locator('table.leads tbody tr').first().waitFor();
+    await shot(page, 'phone-leads');
+    const leadsWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(leadsWidth <= 392, `Leads does not scroll sideways on a phone (${leadsWidth}px)`);
+    const table = await page.$eval('.table-wrap', (el) => [el.scrollWidth, el.clientWidth]);
+    check(table[0] <= table[1], `the leads table fits a phone (${table[0]} > ${table[1]} px)`);
+    await page.locator('table.leads a.row-link').first().click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.locator('.score-lines li').first().waitFor();
+    await shot(page, 'phone-contact');
+    await ctx.close();
+  });
+
+  await step('keyboard: sign in and reach the leads with the keyboard alone', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'keyboard');
+    await page.goto(url + '/');
+    await page.getByLabel('Email').waitFor();
+    // The email field has the focus on arrival.
+    await page.keyboard.type(USERS.marketing);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.keyboard.press('Tab');
+    check((await page.evaluate(() => document.activeElement?.textContent)) === 'Skip to content', 'the first Tab reaches "Skip to content"');
+    let reached = false;
+    for (let i = 0; i < 8 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Leads';
+    }
+    check(reached, 'Tab reaches the Leads link');
+    await page.keyboard.press('Enter');
+    await page.locator('table.leads tbody tr').first().waitFor();
+    check((await page.evaluate(() => document.activeElement?.id)) === 'page-title', 'the focus moves to the new page title');
+    await ctx.close();
+  });
+
+  await step('SLA contract: a head acknowledges; versions listed', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'sla');
+    await signIn(page, url, USERS.marketing);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SLA contract' }).click();
+    await page.getByRole('heading', { name: 'Northwind Analytics - Marketing and Sales SLA, 2027' }).waitFor();
+    check((await page.getByText('Not yet acknowledged').count()) === 3, 'three parties wait');
+    check((await page.getByRole('heading', { name: 'Sales commits to' }).count()) === 1, 'the sales obligations are rendered');
+    await page.getByRole('button', { name: /Acknowledge version 1 for Marketing/ }).click();
+    await page.getByText(/Acknowledged \d/).waitFor();
+    check((await page.getByText('Not yet acknowledged').count()) === 2, 'marketing has acknowledged');
+    check((await page.getByRole('button', { name: /Acknowledge/ }).count()) === 0, 'nothing more to acknowledge');
+    await shot(page, 'marketing-sla-acknowledged');
+    await ctx.close();
+  });
+
+  await step('personas: the heads sign off', async () => {
+    for (const [who, capacity] of [
+      ['marketing', 'head of marketing'],
+      ['salesHead', 'head of sales'],
+    ]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      watch(page, 'personas');
+      await signIn(page, url, USERS[who]);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+      await page.getByRole('heading', { name: 'Head of data at a SaaS company' }).waitFor();
+      check((await page.getByText('Awaiting sign-off').count()) === 1, `awaiting sign-off before the ${capacity}`);
+      await page.getByRole('button', { name: `Sign off as ${capacity}` }).click();
+      await page.getByText(`${USERS[who]},`).waitFor();
+      await shot(page, `personas-after-${who}`);
+      await ctx.close();
+    }
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'personas');
+    await signIn(page, url, USERS.sales);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+    await page.getByText('Signed off', { exact: true }).waitFor();
+    check((await page.getByRole('button', { name: /Sign off/ }).count()) === 0, 'a rep has nothing to sign');
+    await ctx.close();
+  });
+
+  await step('sign out ends the session', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'sign-out', [/status of 401/]);
+    await signIn(page, url, USERS.admin);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+    check(me === 401, `the cookie no longer signs requests (${me})`);
+    await ctx.close();
+  });
+} catch (e) {
+  failures.push(`setup: ${e && e.stack ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close();
+  if (server) {
+    const code = await server.stop();
+    if (code !== 0) failures.push(`the server exited with ${code}: ${server.stderr()}`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`screenshots in ${artifacts}`);
+if (failures.length) {
+  console.error(`\n${failures.length} failure(s):\n` + failures.map((f) => '  ' + f).join('\n'));
+  process.exit(1);
+}
+console.log('dashboard browser tests passed');

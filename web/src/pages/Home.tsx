@@ -1,0 +1,180 @@
+// Home: where the company's contacts stand now, the contract in force, and shortcuts to the
+// day's work for the signed-in role.
+import { ApiError, get } from '../api';
+import { BarChart } from '../components/BarChart';
+import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
+import { STAGES, formatDate, formatNumber, stageLabel } from '../format';
+import { useLoad, useReadyMark, useTitle } from '../hooks';
+import { useSession } from '../session';
+import type { Role, StageCounts } from '../types';
+
+interface ContractSummary {
+  version: { id: number; name: string; effective_at: string };
+  parties: { side: string; team: string; head: string; acknowledged_at: string | null }[];
+}
+
+interface Shortcut {
+  label: string;
+  href: string;
+  hint: string;
+}
+
+function shortcuts(role: Role): Shortcut[] {
+  switch (role) {
+    case 'sales':
+      return [
+        { label: 'My MQLs', href: '/leads?owner=me&stage=mql', hint: 'Qualified leads waiting for you to accept or reject' },
+        { label: 'My accepted leads', href: '/leads?owner=me&stage=sal', hint: 'Work them to a sales-qualified lead' },
+        { label: 'All my contacts', href: '/leads?owner=me', hint: 'Everyone you own, newest first' },
+      ];
+    case 'marketing':
+      return [
+        { label: 'New leads', href: '/leads?stage=lead', hint: 'Known contacts not yet qualified' },
+        { label: 'MQLs', href: '/leads?stage=mql', hint: 'Qualified leads handed to sales' },
+        { label: 'Recycled', href: '/leads?stage=recycled', hint: 'Back in nurture, with the reason' },
+        { label: 'Personas', href: '/personas', hint: 'Who we target, and their sign-off' },
+      ];
+    case 'manager':
+      return [
+        { label: 'MQLs awaiting sales', href: '/leads?stage=mql', hint: 'Handed over, not yet accepted' },
+        { label: 'Unassigned contacts', href: '/leads?owner=none', hint: 'Nobody owns them yet' },
+        { label: 'SLA contract', href: '/sla', hint: 'The agreement in force and who acknowledged it' },
+      ];
+    case 'admin':
+      return [
+        { label: 'Unassigned contacts', href: '/leads?owner=none', hint: 'Nobody owns them yet' },
+        { label: 'SLA contract', href: '/sla', hint: 'Versions and acknowledgements' },
+        { label: 'Personas', href: '/personas', hint: 'Definitions and sign-off' },
+      ];
+  }
+}
+
+export function Home() {
+  useTitle('Home');
+  const { user } = useSession();
+  const counts = useLoad((signal) => get<StageCounts>('/api/v1/contacts/stage-counts', signal), []);
+  const contract = useLoad(
+    (signal) =>
+      get<ContractSummary>('/api/v1/contract', signal).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }),
+    [],
+  );
+  useReadyMark('home', counts.data !== undefined || counts.error !== null);
+  const firstName = user.name.split(' ')[0] ?? user.name;
+
+  return (
+    <div class="page">
+      <PageHeader title="Home" />
+      <p class="lede">Welcome back, {firstName}.</p>
+
+      <section class="card" aria-labelledby="shortcuts-title">
+        <h2 id="shortcuts-title">Your work</h2>
+        <ul class="shortcuts">
+          {shortcuts(user.role).map((s) => (
+            <li key={s.href}>
+              <a href={s.href} class="shortcut">
+                <span class="shortcut-label">{s.label}</span>
+                <span class="shortcut-hint">{s.hint}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <div class="grid-2">
+        <section class="card" aria-labelledby="stages-title">
+          <h2 id="stages-title">Contacts by stage</h2>
+          {counts.error ? (
+            <ErrorNote error={counts.error} retry={counts.reload} />
+          ) : !counts.data ? (
+            <Loading />
+          ) : counts.data.total === 0 ? (
+            <Empty title="No contacts yet">
+              <p>Contacts appear here as forms, events and imports bring them in.</p>
+            </Empty>
+          ) : (
+            <StageSummary counts={counts.data} />
+          )}
+        </section>
+
+        <section class="card" aria-labelledby="contract-title">
+          <h2 id="contract-title">SLA contract</h2>
+          {contract.error ? (
+            <ErrorNote error={contract.error} retry={contract.reload} />
+          ) : contract.data === undefined ? (
+            <Loading />
+          ) : contract.data === null ? (
+            <Empty title="No contract in force yet">
+              <p>An admin activates the first version of the marketing and sales agreement.</p>
+            </Empty>
+          ) : (
+            <div>
+              <p>
+                <a href="/sla">{contract.data.version.name}</a>
+                <br />
+                <span class="muted">
+                  Version {contract.data.version.id}, in force since {formatDate(contract.data.version.effective_at)}
+                </span>
+              </p>
+              <ul class="plain">
+                {contract.data.parties.map((p) => (
+                  <li key={p.team}>
+                    {p.acknowledged_at ? (
+                      <span class="badge ok">Acknowledged</span>
+                    ) : (
+                      <span class="badge warn">Waiting</span>
+                    )}{' '}
+                    {p.team} <span class="muted">({p.head})</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function StageSummary({ counts }: { counts: StageCounts }) {
+  const byStage = new Map(counts.stages.map((s) => [s.stage, s.count]));
+  const stages = STAGES.filter((s) => byStage.has(s));
+  const values = stages.map((s) => byStage.get(s) ?? 0);
+  const summary = `Bar chart of ${formatNumber(counts.total)} contacts by stage: ` + stages.map((s, i) => `${stageLabel(s)} ${formatNumber(values[i] ?? 0)}`).join(', ');
+  return (
+    <>
+      <BarChart labels={stages.map(stageLabel)} values={values} summary={summary} />
+      <table class="table compact">
+        <caption class="visually-hidden">Contacts in each stage</caption>
+        <thead>
+          <tr>
+            <th scope="col">Stage</th>
+            <th scope="col" class="num">
+              Contacts
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {stages.map((s, i) => (
+            <tr key={s}>
+              <td>
+                <a href={`/leads?stage=${s}`}>
+                  <StageBadge stage={s} />
+                </a>
+              </td>
+              <td class="num">{formatNumber(values[i] ?? 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td class="num">{formatNumber(counts.total)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,266 @@
+// Leads list: every contact, filtered, searched and sorted by the server, one page of 50 at a
+// time (cursor paging: the same speed on the first page and the thousandth, at a million rows).
+// The filters live in the address, so a view can be bookmarked and shared.
+import { useEffect, useState } from 'preact/hooks';
+import { get, query } from '../api';
+import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
+import { STAGES, dayStart, formatDate, personName, stageLabel } from '../format';
+import { useDebounced, useLoad, useReadyMark, useTitle } from '../hooks';
+import type { PageProps } from '../routes';
+import { navigate } from '../router';
+import { useSession } from '../session';
+import type { Contact, Page, User } from '../types';
+import { loadUsers } from '../users';
+
+export const PAGE_SIZE = 50;
+
+export const SORTS: { value: string; label: string }[] = [
+  { value: '-created_at', label: 'Newest first' },
+  { value: 'created_at', label: 'Oldest first' },
+  { value: '-updated_at', label: 'Recently updated' },
+  { value: 'last_name', label: 'Last name A–Z' },
+  { value: '-last_name', label: 'Last name Z–A' },
+  { value: 'email', label: 'Email A–Z' },
+];
+
+export interface LeadFilters {
+  q: string;
+  stage: string;
+  owner: string; // '', 'me', 'none' or a user id
+  source: string;
+  campaign: string;
+  from: string; // YYYY-MM-DD
+  to: string; // YYYY-MM-DD, inclusive
+  sort: string;
+}
+
+const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort'];
+
+export function filtersFrom(params: URLSearchParams): LeadFilters {
+  const f = {} as LeadFilters;
+  for (const k of FILTER_KEYS) f[k] = params.get(k) ?? '';
+  if (!SORTS.some((s) => s.value === f.sort)) f.sort = '';
+  if (f.stage && !(STAGES as readonly string[]).includes(f.stage)) f.stage = '';
+  return f;
+}
+
+export function filtersPath(f: LeadFilters): string {
+  const p: Record<string, string> = {};
+  for (const k of FILTER_KEYS) if (f[k]) p[k] = f[k];
+  return '/leads' + query(p);
+}
+
+function nextDay(day: string): string {
+  const d = new Date(dayStart(day));
+  if (Number.isNaN(d.getTime())) return '';
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+// The API request for one page of the list.
+export function listPath(f: LeadFilters, me: number, cursor: string | null): string {
+  return (
+    '/api/v1/contacts' +
+    query({
+      q: f.q.trim(),
+      stage: f.stage,
+      owner_id: f.owner === 'me' ? me : /^\d+$/.test(f.owner) ? f.owner : '',
+      owner: f.owner === 'none' ? 'none' : '',
+      source: f.source.trim(),
+      campaign: f.campaign.trim(),
+      created_from: f.from ? dayStart(f.from) : '',
+      created_to: f.to ? dayStart(nextDay(f.to)) : '',
+      sort: f.sort,
+      limit: PAGE_SIZE,
+      cursor,
+    })
+  );
+}
+
+export function Leads({ query: params }: PageProps) {
+  useTitle('Leads');
+  const { user } = useSession();
+  const filters = filtersFrom(params);
+  const set = (patch: Partial<LeadFilters>) => navigate(filtersPath({ ...filters, ...patch }), { replace: true });
+
+  // Typed filters reach the address (and the server) once typing pauses.
+  const [typed, setTyped] = useState({ q: filters.q, source: filters.source, campaign: filters.campaign });
+  const settled = useDebounced(typed, 300);
+  useEffect(() => {
+    if (settled.q !== filters.q || settled.source !== filters.source || settled.campaign !== filters.campaign) set(settled);
+  }, [settled.q, settled.source, settled.campaign]);
+  // The address changed from outside (a link, back): show it in the inputs.
+  useEffect(() => {
+    setTyped({ q: filters.q, source: filters.source, campaign: filters.campaign });
+  }, [params.toString()]);
+
+  const key = FILTER_KEYS.map((k) => filters[k]).join('\u0001');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  useEffect(() => setCursors([null]), [key]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+
+  const users = useLoad(() => loadUsers(), []);
+  const path = listPath(filters, user.id, cursor);
+  const loaded = useLoad((signal) => get<Page<Contact>>(path, signal).then((p) => ({ ...p, path })), [key, cursor]);
+  const page = loaded;
+  useReadyMark('leads', page.data !== undefined || page.error !== null);
+  const owners = users.data ? [...users.data.values()].filter((u) => u.active).sort((a, b) => a.name.localeCompare(b.name)) : [];
+  const anyFilter = FILTER_KEYS.some((k) => k !== 'sort' && filters[k]);
+  const pageNumber = cursors.length;
+
+  return (
+    <div class="page">
+      <PageHeader title="Leads" />
+      <form class="filters card" role="search" aria-label="Filter leads" onSubmit={(e) => e.preventDefault()}>
+        <div class="field grow">
+          <label for="lead-q">Search</label>
+          <input
+            id="lead-q"
+            type="search"
+            placeholder="Name, email or company"
+            value={typed.q}
+            onInput={(e) => setTyped({ ...typed, q: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
+          <label for="lead-stage">Stage</label>
+          <select id="lead-stage" value={filters.stage} onChange={(e) => set({ stage: e.currentTarget.value })}>
+            <option value="">Any stage</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {stageLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="lead-owner">Owner</label>
+          <select id="lead-owner" value={filters.owner} onChange={(e) => set({ owner: e.currentTarget.value })}>
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+            <option value="none">Nobody (unassigned)</option>
+            {owners
+              .filter((u) => u.id !== user.id)
+              .map((u: User) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="lead-sort">Sort</label>
+          <select id="lead-sort" value={filters.sort || '-created_at'} onChange={(e) => set({ sort: e.currentTarget.value === '-created_at' ? '' : e.currentTarget.value })}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <details class="more-filters" open={Boolean(filters.source || filters.campaign || filters.from || filters.to)}>
+          <summary>More filters</summary>
+          <div class="filters-row">
+            <div class="field">
+              <label for="lead-source">Source</label>
+              <input id="lead-source" value={typed.source} placeholder="e.g. webinar" onInput={(e) => setTyped({ ...typed, source: e.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="lead-campaign">Campaign</label>
+              <input id="lead-campaign" value={typed.campaign} onInput={(e) => setTyped({ ...typed, campaign: e.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="lead-from">Created from</label>
+              <input id="lead-from" type="date" value={filters.from} onChange={(e) => set({ from: e.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="lead-to">Created until</label>
+              <input id="lead-to" type="date" value={filters.to} onChange={(e) => set({ to: e.currentTarget.value })} />
+            </div>
+          </div>
+        </details>
+        {anyFilter && (
+          <button type="button" class="secondary small clear" onClick={() => navigate(filters.sort ? `/leads?sort=${filters.sort}` : '/leads', { replace: true })}>
+            Clear filters
+          </button>
+        )}
+      </form>
+
+      <section aria-labelledby="results-title" class="results">
+        <h2 id="results-title" class="visually-hidden">
+          Results
+        </h2>
+        {page.error ? (
+          <ErrorNote error={page.error} retry={page.reload} />
+        ) : !page.data ? (
+          <Loading label="Loading leads…" />
+        ) : page.data.items.length === 0 ? (
+          <Empty title={anyFilter ? 'No contact matches these filters' : 'No contacts yet'}>
+            {anyFilter ? <p>Try fewer filters, or another search.</p> : <p>Contacts appear here as forms, events and imports bring them in.</p>}
+          </Empty>
+        ) : (
+          <>
+            <div class="table-wrap" aria-busy={page.loading ? 'true' : 'false'} data-loaded={page.data.path}>
+              <table class="table leads">
+                <caption class="visually-hidden">Contacts, page {pageNumber}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col" class="hide-sm">
+                      Title
+                    </th>
+                    <th scope="col">Stage</th>
+                    <th scope="col" class="hide-sm">
+                      Owner
+                    </th>
+                    <th scope="col" class="hide-md">
+                      Source
+                    </th>
+                    <th scope="col" class="hide-sm">
+                      Created
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.data.items.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <a href={`/contacts/${c.id}`} class="row-link">
+                          {personName(c)}
+                        </a>
+                        <div class="muted small ellipsis">{c.email}</div>
+                      </td>
+                      <td class="hide-sm">{c.title}</td>
+                      <td>
+                        <StageBadge stage={c.stage} />
+                      </td>
+                      <td class="hide-sm">{c.owner_id === null ? <span class="muted">Unassigned</span> : users.data?.get(c.owner_id)?.name ?? `User ${c.owner_id}`}</td>
+                      <td class="hide-md">{c.source}</td>
+                      <td class="hide-sm nowrap">{formatDate(c.created_at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav class="pager" aria-label="Pages">
+              <button type="button" class="secondary" disabled={pageNumber === 1 || page.loading} onClick={() => setCursors(cursors.slice(0, -1))}>
+                Previous
+              </button>
+              <span aria-live="polite" class="pager-status">
+                Page {pageNumber} · {page.data.items.length} contacts{page.loading ? ' · loading…' : ''}
+              </span>
+              <button
+                type="button"
+                class="secondary"
+                disabled={!page.data.next_cursor || page.loading}
+                onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}
+              >
+                Next
+              </button>
+            </nav>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
