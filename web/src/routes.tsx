@@ -8,6 +8,7 @@ import { Leads } from './pages/Leads';
 import { ContactPage } from './pages/Contact';
 import { ContractPage } from './pages/Contract';
 import { Personas } from './pages/Personas';
+import { ImportPage } from './pages/Import';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -29,6 +30,7 @@ export const PAGES: readonly PageDef[] = [
   { path: '/contacts/:id', roles: EVERYONE, component: ContactPage },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },
   { path: '/personas', nav: 'Personas', roles: EVERYONE, component: Personas },
+  { path: '/import', nav: 'Import', roles: ['admin', 'marketing'], component: ImportPage },
 ];
 
 export function navFor(role: Role): PageDef[] {

@@ -37,7 +37,7 @@ export function BarChart({ labels, values, summary, height = 220 }: BarChartProp
           values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
           gap: 4,
           size: 64,
-          rotate: -35,
+          rotate: 35,
           font: '12px system-ui, sans-serif',
           grid: { show: false },
           stroke: '#3c4657',
