@@ -187,9 +187,13 @@ try {
     await settled(page, '!cursor=');
     await page.getByText('Page 1 ·').waitFor();
     check(JSON.stringify(await links()) === JSON.stringify(firstPage), 'Previous shows page 1 again');
+    // A filter chosen on page 2 starts again at page 1 (a cursor belongs to its list).
+    await page.getByRole('button', { name: 'Next' }).click();
+    await settled(page, 'cursor=');
 
     await page.getByLabel('Stage').selectOption('recycled');
     await settled(page, 'stage=recycled');
+    check((await page.locator('.pager-status').textContent()).startsWith('Page 1 '), 'a new filter starts at page 1');
     const badges = await rows.locator('.badge').allTextContents();
     check(badges.length > 0 && badges.every((b) => b === 'Recycled'), `every row is recycled (${badges.length} rows)`);
     await shot(page, 'leads-filter-stage');

@@ -89,14 +89,20 @@ export function Leads({ query: params }: PageProps) {
   useEffect(() => {
     if (settled.q !== filters.q || settled.source !== filters.source || settled.campaign !== filters.campaign) set(settled);
   }, [settled.q, settled.source, settled.campaign]);
-  // The address changed from outside (a link, back): show it in the inputs.
+  // The address changed from outside (a link, back, Clear filters): show it in the inputs.
+  // Our own debounced update leaves it alone, so typing on is never undone.
   useEffect(() => {
-    setTyped({ q: filters.q, source: filters.source, campaign: filters.campaign });
+    if (filters.q !== settled.q || filters.source !== settled.source || filters.campaign !== settled.campaign) {
+      setTyped({ q: filters.q, source: filters.source, campaign: filters.campaign });
+    }
   }, [params.toString()]);
 
+  // The cursors of the pages seen, for these filters only: a cursor is bound to its list, so
+  // new filters start again at page 1 in the same render.
   const key = FILTER_KEYS.map((k) => filters[k]).join('\u0001');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [key]);
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
+  const cursors = paging.key === key ? paging.cursors : [null];
+  const setCursors = (c: (string | null)[]) => setPaging({ key, cursors: c });
   const cursor = cursors[cursors.length - 1] ?? null;
 
   const users = useLoad(() => loadUsers(), []);
