@@ -523,6 +523,28 @@ TEST(SqliteAnalyticsTest, CohortFiguresMatchAnIndependentQueryOverTheHistory) {
     total_base += f[0].base[k];
   }
   EXPECT_GT(total_base, 100);  // the base is not trivially empty
+
+  // Each goal count metric, scoped to source web, against the same independent query.
+  const std::pair<core::GoalMetric, std::size_t> kMetrics[] = {
+      {core::GoalMetric::kLeads, 1},         {core::GoalMetric::kMqls, 2},
+      {core::GoalMetric::kSals, 3},          {core::GoalMetric::kSqls, 4},
+      {core::GoalMetric::kOpportunities, 5}, {core::GoalMetric::kNewCustomers, 6}};
+  for (const auto& [metric, k] : kMetrics) {
+    core::Goal g;
+    g.metric = metric;
+    g.source = "web";
+    std::int64_t value = -1;
+    ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(value, tx.analytics().GoalMetricValue(g, q.from, q.to));
+      return {};
+    }));
+    const std::string sql =
+        "WITH h AS (SELECT contact_id, MIN(CASE WHEN to_stage IN (" + std::string(kAtOrAfter[k]) +
+        ") THEN at END) AS a FROM stage_history GROUP BY contact_id) SELECT COUNT(*) FROM h "
+        "JOIN contacts c ON c.id = h.contact_id WHERE c.source = 'web' AND a >= " +
+        std::to_string(core::ToMillis(q.from)) + " AND a < " + std::to_string(core::ToMillis(q.to));
+    EXPECT_EQ(RawQuery(path, sql), std::to_string(value)) << core::ToString(metric);
+  }
 }
 
 }  // namespace
