@@ -84,6 +84,7 @@ struct Api::Impl {
     AddAuditRoutes(table, deps);
     AddEventRoutes(table, deps);
     AddContractRoutes(table, deps);
+    AddHandoffRoutes(table, deps);
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);

@@ -49,6 +49,7 @@ void AddScoringRoutes(RouteTable& table, const Deps& deps);   // personas, rules
 void AddContractRoutes(RouteTable& table, const Deps& deps);  // contracts.cpp: the SLA contract
 void AddAnalyticsRoutes(RouteTable& table, const Deps& deps);  // analytics.cpp: plan, funnel
 void AddGoalRoutes(RouteTable& table, const Deps& deps);  // goals.cpp: SMART goals
+void AddHandoffRoutes(RouteTable& table, const Deps& deps);   // handoff.cpp: accept, reject, SLA
 
 // ----- replies -------------------------------------------------------------------------------
 

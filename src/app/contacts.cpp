@@ -153,8 +153,10 @@ Result<Contact> ContactService::ChangeStage(const Principal& p, Id id, core::Sta
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(contact, Load(tx, id));
     TANDEM_TRY(core::AuthorizeTransition(p, contact.stage, to, contact.owner_id));
-    TANDEM_TRY(
-        ApplyTransition(tx, contact, to, clock_.Now(), p.AsActor(), "manual", std::move(reason)));
+    const auto now = clock_.Now();
+    TANDEM_ASSIGN(auto change,
+                  ApplyTransition(tx, contact, to, now, p.AsActor(), "manual", std::move(reason)));
+    if (handoff_) TANDEM_TRY(handoff_->OnStageChanged(tx, contact, change, now, now));
     return {};
   }));
   return contact;

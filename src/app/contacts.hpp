@@ -41,6 +41,8 @@ class ContactService {
   ContactService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
   // Called inside the transaction of every create and update (set once, before use).
   void SetObserver(RecordObserver* observer) { observer_ = observer; }
+  // Told of every manual stage change, in its transaction (set once, before use).
+  void SetHandoff(HandoffObserver* handoff) { handoff_ = handoff; }
 
   // `draft.stage` is the first stage (default lead); it is recorded in the stage history with
   // cause "created". A sales rep's contact is owned by the rep unless another owner is given
@@ -63,6 +65,7 @@ class ContactService {
   store::Store& store_;
   const base::Clock& clock_;
   RecordObserver* observer_ = nullptr;
+  HandoffObserver* handoff_ = nullptr;
 };
 
 // Normalises the fields a person may type loosely (email, country) in place.

@@ -20,3 +20,26 @@ class RecordObserver {
 };
 
 }  // namespace tandem::app
+
+namespace tandem::app {
+
+// The handoff's hooks (app/handoff.hpp), called inside the caller's write transaction so that
+// assignments and SLA clocks commit with the change that caused them.
+class HandoffObserver {
+ public:
+  virtual ~HandoffObserver() = default;
+  // After `c` moved through `change` (already stored). A move to mql routes the lead;
+  // `qualified_at` is when the event that qualified it happened. May change `c` (its owner).
+  virtual core::Result<void> OnStageChanged(store::Tx& tx, core::Contact& c,
+                                            const core::StageChange& change,
+                                            core::Instant qualified_at, core::Instant now) = 0;
+  // After an activity was logged: the owner's first touch and attempts.
+  virtual core::Result<void> OnActivityLogged(store::Tx& tx, const core::Activity& a,
+                                              core::Instant now) = 0;
+  // Whether a recycled contact may become an MQL again on an event of `event_at` (the
+  // contract's recycle rules: wait days and new engagement).
+  virtual core::Result<bool> MayRequalify(store::Tx& tx, const core::Contact& c,
+                                          core::Instant event_at, core::Instant now) = 0;
+};
+
+}  // namespace tandem::app

@@ -169,8 +169,11 @@ Result<core::Activity> ActivityService::Create(const Principal& p, core::Activit
   const auto now = clock_.Now();
   if (draft.occurred_at == core::Instant{}) draft.occurred_at = now;
   TANDEM_TRY(core::Validate(draft));
-  TANDEM_TRY(
-      store_.Write([&](store::Tx& tx) { return InsertRecord(tx, p.AsActor(), draft, now); }));
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_TRY(InsertRecord(tx, p.AsActor(), draft, now));
+    if (handoff_) TANDEM_TRY(handoff_->OnActivityLogged(tx, draft, now));
+    return {};
+  }));
   return draft;
 }
 

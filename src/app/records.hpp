@@ -51,6 +51,8 @@ class DealService {
 class ActivityService {
  public:
   ActivityService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  // Told of every activity logged, in its transaction (set once, before use).
+  void SetHandoff(HandoffObserver* handoff) { handoff_ = handoff; }
   // The owner defaults to the caller; occurred_at defaults to now.
   Result<core::Activity> Create(const Principal& p, core::Activity draft);
   Result<core::Activity> Get(const Principal& p, Id id);
@@ -61,6 +63,7 @@ class ActivityService {
  private:
   store::Store& store_;
   const base::Clock& clock_;
+  HandoffObserver* handoff_ = nullptr;
 };
 
 // Applies the lifecycle effect of a deal event on the deal's contact, if any (in `tx`).

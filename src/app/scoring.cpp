@@ -162,7 +162,8 @@ std::string_view PersonaKeyOf(const ScoringSnapshot& snap, const std::optional<I
 
 Result<bool> ScoringService::MaybeQualify(store::Tx& tx, core::Contact& c,
                                           const core::ContactScore& s, const ScoringSnapshot& snap,
-                                          Instant now, bool allow_recycled) {
+                                          Instant now, bool allow_recycled,
+                                          Instant qualified_at) {
   bool eligible =
       c.stage == core::Stage::kLead || (allow_recycled && c.stage == core::Stage::kRecycled);
   if (!eligible) return false;
@@ -171,8 +172,14 @@ Result<bool> ScoringService::MaybeQualify(store::Tx& tx, core::Contact& c,
   core::MqlInputs in{static_cast<double>(s.fit), engagement, s.grade,
                      PersonaKeyOf(snap, s.persona_id)};
   if (!snap.rules.Qualifies(in)) return false;
-  TANDEM_TRY(ApplyTransition(tx, c, core::Stage::kMql, now, core::Actor::System("scoring"),
-                             "mql_rule", RuleText(snap.rules.source())));
+  if (c.stage == core::Stage::kRecycled && handoff_) {
+    TANDEM_ASSIGN(bool may, handoff_->MayRequalify(tx, c, qualified_at, now));
+    if (!may) return false;
+  }
+  TANDEM_ASSIGN(auto change,
+                ApplyTransition(tx, c, core::Stage::kMql, now, core::Actor::System("scoring"),
+                                "mql_rule", RuleText(snap.rules.source())));
+  if (handoff_) TANDEM_TRY(handoff_->OnStageChanged(tx, c, change, qualified_at, now));
   return true;
 }
 
@@ -217,7 +224,7 @@ Result<bool> ScoringService::ApplyEvent(store::Tx& tx, Id contact_id, std::strin
   l.score.rules_version = snap->rules.version();
   l.score.updated_at = now;
   TANDEM_TRY(tx.scoring().PutScore(l.score));
-  return MaybeQualify(tx, l.contact, l.score, *snap, now, true);
+  return MaybeQualify(tx, l.contact, l.score, *snap, now, true, occurred_at);
 }
 
 Result<void> ScoringService::MergeScores(store::Tx& tx, Id keep, Id other, Instant now) {
@@ -378,7 +385,7 @@ Result<bool> ScoringService::RunJobBatch() {
       l.score.rules_version = snap->rules.version();
       l.score.updated_at = now;
       TANDEM_TRY(tx.scoring().PutScore(l.score));
-      TANDEM_ASSIGN(bool qualified, MaybeQualify(tx, l.contact, l.score, *snap, now, false));
+      TANDEM_ASSIGN(bool qualified, MaybeQualify(tx, l.contact, l.score, *snap, now, false, now));
       if (qualified) ++job->qualified;
       job->cursor = id;
       ++job->done;

@@ -92,6 +92,8 @@ class ScoringService final : public RecordObserver, public EventSink {
       : store_(store), clock_(clock), settings_(settings) {}
 
   ScoringModel& model() { return model_; }
+  // Told of every automatic MQL, in its transaction (set once, before use).
+  void SetHandoff(HandoffObserver* handoff) { handoff_ = handoff; }
 
   // The rule set in force (everyone may read it).
   Result<core::ScoringRules> GetRules(const Principal& p);
@@ -126,12 +128,14 @@ class ScoringService final : public RecordObserver, public EventSink {
   struct Loaded;
   Result<Loaded> Load(store::Tx& tx, Id contact_id, const ScoringSnapshot& snap);
   Result<bool> MaybeQualify(store::Tx& tx, core::Contact& c, const core::ContactScore& s,
-                            const ScoringSnapshot& snap, core::Instant now, bool allow_recycled);
+                            const ScoringSnapshot& snap, core::Instant now, bool allow_recycled,
+                            core::Instant qualified_at);
 
   store::Store& store_;
   const base::Clock& clock_;
   ScoringSettings settings_;
   ScoringModel model_;
+  HandoffObserver* handoff_ = nullptr;
 };
 
 // Queues a re-score of every contact (superseding pending jobs) inside `tx`; bumps the

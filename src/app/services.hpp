@@ -8,6 +8,7 @@
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
+#include "app/handoff.hpp"
 #include "app/import_jobs.hpp"
 #include "app/ingest.hpp"
 #include "app/merge.hpp"
@@ -38,11 +39,15 @@ struct Services {
         personas(store, clock),
         imports(store, clock),
         analytics(store, clock),
-        goals(store, clock) {
+        goals(store, clock),
+        handoff(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
     merge.SetSink(&scoring);
+    contacts.SetHandoff(&handoff);
+    scoring.SetHandoff(&handoff);
+    activities.SetHandoff(&handoff);
   }
 
   store::Store& store;
@@ -64,6 +69,7 @@ struct Services {
   ImportJobService imports;
   AnalyticsService analytics;
   GoalService goals;
+  HandoffService handoff;
 };
 
 }  // namespace tandem::app

@@ -61,6 +61,9 @@ struct Options {
   std::string goal_name, goal_metric, goal_target, goal_source, goal_campaign;
   std::vector<std::string> goal_owners;
   std::int64_t goal_id = 0;
+  // lead
+  std::int64_t lead_id = 0;
+  std::string reason, note, as;
 };
 
 int Fail(std::ostream& err, const core::Error& e) {
@@ -566,6 +569,34 @@ int GoalShow(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// `tandem lead accept|reject ID --as EMAIL`: the handoff as the named user, with that user's
+// rights (the owner, a manager or an admin).
+int Lead(const Options& o, bool accept, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto& services = (*rt)->services();
+  auto email = core::NormalizeEmail(o.as);
+  if (!email) return Fail(err, email.error());
+  std::optional<core::User> user;
+  auto found = services.store.Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
+    return {};
+  });
+  if (!found) return Fail(err, found.error());
+  if (!user || !user->active) {
+    err << "error: as: no active user " << *email << "\n";
+    return 1;
+  }
+  core::Principal p{user->id, user->email, user->role, std::nullopt};
+  auto c = accept ? services.handoff.Accept(p, o.lead_id)
+                  : services.handoff.Reject(p, o.lead_id, o.reason, o.note);
+  if (!c) return Fail(err, c.error());
+  out << fmt::format("contact {} is now {}{}\n", c->id, core::ToString(c->stage),
+                     c->owner_id ? fmt::format(", owned by user {}", *c->owner_id)
+                                 : std::string(", without an owner"));
+  return 0;
+}
+
 int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -716,6 +747,21 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
 
+  auto* lead = app.add_subcommand("lead", "accept or reject an MQL as a user (the handoff)");
+  lead->require_subcommand(1);
+  auto* lead_accept = lead->add_subcommand("accept", "accept an MQL: it becomes an SAL");
+  auto* lead_reject = lead->add_subcommand(
+      "reject", "reject an MQL with a reason code of the contract (recycled or disqualified)");
+  for (auto* cmd : {lead_accept, lead_reject}) {
+    add_db(cmd);
+    cmd->add_option("ID", o.lead_id, "the contact's id")->required();
+    cmd->add_option("--as", o.as, "email of the user acting (the owner, a manager or an admin)")
+        ->required();
+  }
+  lead_reject->add_option("--reason", o.reason, "a rejection reason code of the contract")
+      ->required();
+  lead_reject->add_option("--note", o.note, "a note for marketing");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -736,6 +782,8 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*goal_list) return GoalList(o, out, err);
   if (*goal_show) return GoalShow(o, out, err);
   if (*import_contacts) return ImportContacts(o, out, err);
+  if (*lead_accept) return Lead(o, true, out, err);
+  if (*lead_reject) return Lead(o, false, out, err);
   return 2;
 }
 

@@ -12,6 +12,7 @@
 #include "api/api.hpp"
 #include "api/http_server.hpp"
 #include "jobs/scheduler.hpp"
+#include "jobs/sla_scheduler.hpp"
 
 namespace tandem::server {
 namespace {
@@ -84,7 +85,18 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  // SIGUSR1 only wakes this thread: an SLA item was added that is due before its wait ends.
+  sigaddset(&stop_signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // SLA clocks: the heap is rebuilt from the database before the API takes requests, so no
+  // due time stored meanwhile is missed.
+  jobs::SlaScheduler sla(rt.services().handoff, rt.clock());
+  const pthread_t scheduler_thread = pthread_self();
+  sla.SetWake([scheduler_thread] { pthread_kill(scheduler_thread, SIGUSR1); });
+  rt.services().handoff.SetDueListener(&sla);
+  TANDEM_ASSIGN(std::size_t pending_sla, sla.Rebuild());
+  spdlog::info("SLA scheduler: {} open clocks and escalation steps", pending_sla);
 
   api::ApiSettings api_settings;
   api_settings.secure_cookies = settings.secure_cookies;
@@ -112,8 +124,14 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   ScheduleRescore(scheduler, rt, rt.clock().Now());
   for (;;) {
     scheduler.RunDue(rt.clock().Now());
+    if (auto ran = sla.RunDue(); !ran) {
+      spdlog::warn("SLA scheduler: {}", ran.error().message);
+    } else if (ran->fired > 0) {
+      spdlog::info("SLA scheduler: {} breaches or escalation steps", ran->fired);
+    }
     auto wait = std::chrono::milliseconds(60'000);
-    if (auto next = scheduler.NextDue()) {
+    for (auto next : {scheduler.NextDue(), sla.NextDue()}) {
+      if (!next) continue;
       wait = std::clamp(
           std::chrono::duration_cast<std::chrono::milliseconds>(*next - rt.clock().Now()),
           std::chrono::milliseconds(1), wait);
@@ -127,6 +145,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
     }
   }
   http.Stop();
+  rt.services().handoff.SetDueListener(nullptr);
   return {};
 }
 

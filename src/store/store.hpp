@@ -37,6 +37,7 @@
 #include "core/model.hpp"
 #include "core/query.hpp"
 #include "core/scoring.hpp"
+#include "store/handoff_repo.hpp"
 
 namespace tandem::store {
 
@@ -367,6 +368,7 @@ class Tx {
   virtual ImportRepo& imports() = 0;
   virtual AnalyticsRepo& analytics() = 0;
   virtual GoalRepo& goals() = 0;
+  virtual HandoffRepo& handoff() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -2529,6 +2530,251 @@ TEST_P(StoreContractTest, ContractAcknowledgementsOncePerUserAndVersion) {
   EXPECT_EQ((*list)[0].team, "Sales");
   EXPECT_EQ((*list)[0].acknowledged_at, kT0 + std::chrono::seconds(5));
   EXPECT_EQ((*list)[1].user_id, u1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handoff: assignments, routing state, absences, SLA clocks and escalation steps.
+
+struct HandoffFixture {
+  Id user = 0, other = 0, contact = 0, version = 0;
+};
+
+inline core::Assignment NewAssignment(Id contact, std::optional<Id> owner, Instant at) {
+  core::Assignment a;
+  a.contact_id = contact;
+  a.owner_id = owner;
+  a.owner_email = owner ? "rep@example.com" : "";
+  a.rule = owner ? core::RoutingRule::kRoundRobin : core::RoutingRule::kUnassigned;
+  a.code = owner ? "round_robin" : "unassigned:no_match";
+  a.text = kTricky;
+  a.qualified_at = at - std::chrono::milliseconds(7);
+  a.assigned_at = at;
+  a.status = owner ? core::AssignmentStatus::kOpen : core::AssignmentStatus::kUnassigned;
+  return a;
+}
+
+TEST_P(StoreContractTest, HandoffAssignmentsRoundTripWithActiveAndOpenLeads) {
+  const Id rep = AddUser("rep@example.com");
+  const Id c1 = AddContact(NewContact("a@example.com"));
+  const Id c2 = AddContact(NewContact("b@example.com"));
+  auto a1 = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, rep, At(10))); });
+  ASSERT_TRUE(a1) << a1.error().message;
+  auto a2 = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c2, rep, At(20))); });
+  ASSERT_TRUE(a2);
+  auto none = W([&](Tx& tx) {
+    return tx.handoff().InsertAssignment(NewAssignment(c2, std::nullopt, At(30)));
+  });
+  ASSERT_TRUE(none);
+  auto got = R([&](Tx& tx) { return tx.handoff().GetAssignment(*a1); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->text, kTricky);
+  EXPECT_EQ((*got)->owner_id, rep);
+  EXPECT_EQ((*got)->rule, core::RoutingRule::kRoundRobin);
+  EXPECT_EQ((*got)->qualified_at, At(3));
+  EXPECT_EQ((*got)->system_latency(), std::chrono::milliseconds(7));
+  EXPECT_FALSE((*got)->first_touch_at);
+  auto open = R([&](Tx& tx) { return tx.handoff().OpenLeads(rep); });
+  ASSERT_TRUE(open);
+  EXPECT_EQ(*open, 2);
+
+  core::Assignment changed = **got;
+  changed.status = core::AssignmentStatus::kRejected;
+  changed.first_touch_at = At(15);
+  changed.attempts = 2;
+  changed.ended_at = At(40);
+  changed.reason = "bad_timing";
+  changed.note = kTricky;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateAssignment(changed); }));
+  got = R([&](Tx& tx) { return tx.handoff().GetAssignment(*a1); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->status, core::AssignmentStatus::kRejected);
+  EXPECT_EQ((*got)->first_touch_at, At(15));
+  EXPECT_EQ((*got)->attempts, 2);
+  EXPECT_EQ((*got)->ended_at, At(40));
+  EXPECT_EQ((*got)->note, kTricky);
+  open = R([&](Tx& tx) { return tx.handoff().OpenLeads(rep); });
+  EXPECT_EQ(open.value_or(-1), 1);
+
+  auto active = R([&](Tx& tx) { return tx.handoff().ActiveAssignment(c1); });
+  ASSERT_TRUE(active);
+  EXPECT_FALSE(*active);
+  active = R([&](Tx& tx) { return tx.handoff().ActiveAssignment(c2); });
+  ASSERT_TRUE(active && *active);
+  EXPECT_EQ((*active)->id, *a2);
+  auto of_c2 = R([&](Tx& tx) { return tx.handoff().AssignmentsForContact(c2); });
+  ASSERT_TRUE(of_c2);
+  EXPECT_EQ(IdsOf(*of_c2), (std::vector<Id>{*none, *a2}));
+  auto between = R([&](Tx& tx) { return tx.handoff().AssignmentsBetween(At(10), At(30)); });
+  ASSERT_TRUE(between);
+  EXPECT_EQ(IdsOf(*between), (std::vector<Id>{*a1, *a2}));
+
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(999, rep, kT0)); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, 999, kT0)); }),
+               ErrorCode::kInvalidArgument, "owner_id");
+  changed.id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().UpdateAssignment(changed); }),
+               ErrorCode::kNotFound, "");
+}
+
+TEST_P(StoreContractTest, HandoffRoutingStateRoundTripsAndReplaces) {
+  auto empty = R([&](Tx& tx) { return tx.handoff().LoadRoutingState(); });
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->pools.empty());
+  core::RoutingState s;
+  s.pools["*"].cursor = 3;
+  s.pools["team:Sales EMEA"].cursor = 1;
+  s.pools["team:Sales EMEA"].smooth_weights = {{"a@example.com", -4}, {"b@example.com", 2}};
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().SaveRoutingState(s); }));
+  auto got = R([&](Tx& tx) { return tx.handoff().LoadRoutingState(); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, s);
+  s.pools.erase("*");
+  s.pools["team:Sales EMEA"].cursor = 7;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().SaveRoutingState(s); }));
+  got = R([&](Tx& tx) { return tx.handoff().LoadRoutingState(); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, s);
+}
+
+TEST_P(StoreContractTest, HandoffAbsencesAreReplacedAndChecked) {
+  const Id rep = AddUser("rep@example.com");
+  using std::chrono::days;
+  const core::Date d0{days(20'000)};
+  std::vector<core::DateRange> ranges = {{d0 + days(10), d0 + days(12)}, {d0, d0 + days(2)}};
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().SetAbsences(rep, ranges); }));
+  auto got = R([&](Tx& tx) { return tx.handoff().Absences(rep); });
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].first, d0);
+  EXPECT_EQ((*got)[1].last, d0 + days(12));
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().SetAbsences(rep, {{d0, d0}}); }));
+  got = R([&](Tx& tx) { return tx.handoff().Absences(rep); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->size(), 1u);
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().SetAbsences(rep, {{d0 + days(1), d0}}); }),
+               ErrorCode::kInvalidArgument, "absences");
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().SetAbsences(999, {}); }),
+               ErrorCode::kInvalidArgument, "user_id");
+}
+
+TEST_P(StoreContractTest, HandoffClocksRoundTripAndOnlyOpenOnesAreWalkedInDueOrder) {
+  const Id rep = AddUser("rep@example.com");
+  const Id c = AddContact(NewContact("a@example.com"));
+  auto v = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("a", kT0)); });
+  ASSERT_TRUE(v);
+  auto a = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c, rep, kT0)); });
+  ASSERT_TRUE(a);
+  auto clock = [&](core::SlaObligation o, Instant due) {
+    core::SlaClock k;
+    k.contact_id = c;
+    k.assignment_id = *a;
+    k.owner_id = rep;
+    k.obligation = o;
+    k.contract_version_id = *v;
+    k.started_at = kT0;
+    k.due_at = due;
+    k.target = o == core::SlaObligation::kAttempts ? 3 : 1;
+    auto id = W([&](Tx& tx) { return tx.handoff().InsertClock(k); });
+    EXPECT_TRUE(id) << id.error().message;
+    k.id = id.value_or(0);
+    return k;
+  };
+  auto late = clock(core::SlaObligation::kDisposition, At(300));
+  auto early = clock(core::SlaObligation::kFirstTouch, At(100));
+  auto mid = clock(core::SlaObligation::kAttempts, At(200));
+  auto tie = clock(core::SlaObligation::kFirstTouch, At(200));
+  auto got = R([&](Tx& tx) { return tx.handoff().GetClock(mid.id); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->obligation, core::SlaObligation::kAttempts);
+  EXPECT_EQ((*got)->target, 3);
+  EXPECT_EQ((*got)->due_at, At(200));
+  EXPECT_EQ((*got)->contract_version_id, *v);
+  EXPECT_EQ((*got)->state(), core::SlaState::kOpen);
+
+  early.met_at = At(50);
+  early.progress = 1;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateClock(early); }));
+  late.breached_at = At(300);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateClock(late); }));
+  got = R([&](Tx& tx) { return tx.handoff().GetClock(early.id); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->state(), core::SlaState::kMet);
+  EXPECT_EQ((*got)->met_at, At(50));
+
+  const DueItem start{FromMillis(std::numeric_limits<std::int64_t>::min()), 0};
+  auto open = R([&](Tx& tx) { return tx.handoff().OpenClocksAfter(start, 10); });
+  ASSERT_TRUE(open);
+  EXPECT_EQ(*open, (std::vector<DueItem>{{At(200), mid.id}, {At(200), tie.id}}));
+  auto page = R([&](Tx& tx) { return tx.handoff().OpenClocksAfter(start, 1); });
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  auto rest = R([&](Tx& tx) { return tx.handoff().OpenClocksAfter(page->back(), 1); });
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(*rest, (std::vector<DueItem>{{At(200), tie.id}}));
+  auto by_assignment = R([&](Tx& tx) { return tx.handoff().ClocksForAssignment(*a); });
+  ASSERT_TRUE(by_assignment);
+  EXPECT_EQ(by_assignment->size(), 4u);
+  auto by_contact = R([&](Tx& tx) { return tx.handoff().ClocksForContact(c); });
+  ASSERT_TRUE(by_contact);
+  EXPECT_EQ(by_contact->size(), 4u);
+
+  core::SlaClock bad = mid;
+  bad.contract_version_id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().InsertClock(bad); }),
+               ErrorCode::kInvalidArgument, "contract_version_id");
+  bad = mid;
+  bad.id = 999;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().UpdateClock(bad); }), ErrorCode::kNotFound, "");
+}
+
+TEST_P(StoreContractTest, HandoffEscalationsRoundTripAndPendingOnesAreWalked) {
+  const Id rep = AddUser("rep@example.com");
+  const Id c = AddContact(NewContact("a@example.com"));
+  auto v = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("a", kT0)); });
+  auto a = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c, rep, kT0)); });
+  ASSERT_TRUE(v && a);
+  core::SlaClock k;
+  k.contact_id = c;
+  k.assignment_id = *a;
+  k.owner_id = rep;
+  k.contract_version_id = *v;
+  k.started_at = kT0;
+  k.due_at = At(100);
+  k.breached_at = At(100);
+  auto clock = W([&](Tx& tx) { return tx.handoff().InsertClock(k); });
+  ASSERT_TRUE(clock);
+  auto step = [&](int n, core::EscalationAction action, Instant due) {
+    core::SlaEscalation e;
+    e.clock_id = *clock;
+    e.step = n;
+    e.action = action;
+    e.due_at = due;
+    return W([&](Tx& tx) { return tx.handoff().InsertEscalation(e); });
+  };
+  auto s0 = step(0, core::EscalationAction::kNotifyOwner, At(100));
+  auto s1 = step(1, core::EscalationAction::kReassign, At(400));
+  auto s2 = step(2, core::EscalationAction::kNotifyManager, At(800));
+  ASSERT_TRUE(s0 && s1 && s2);
+  EXPECT_ERROR(step(1, core::EscalationAction::kReassign, At(400)), ErrorCode::kAlreadyExists,
+               "clock_id");
+  auto got = R([&](Tx& tx) { return tx.handoff().GetEscalation(*s1); });
+  ASSERT_TRUE(got && *got);
+  core::SlaEscalation done = **got;
+  EXPECT_EQ(done.action, core::EscalationAction::kReassign);
+  EXPECT_EQ(done.due_at, At(400));
+  done.done_at = At(401);
+  done.outcome = kTricky;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateEscalation(done); }));
+  auto list = R([&](Tx& tx) { return tx.handoff().EscalationsForClock(*clock); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[1].outcome, kTricky);
+  EXPECT_EQ((*list)[1].done_at, At(401));
+  const DueItem start{FromMillis(std::numeric_limits<std::int64_t>::min()), 0};
+  auto pending = R([&](Tx& tx) { return tx.handoff().PendingEscalationsAfter(start, 10); });
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(*pending, (std::vector<DueItem>{{At(100), *s0}, {At(800), *s2}}));
 }
 
 #undef EXPECT_ERROR

@@ -296,6 +296,37 @@ class SqliteAnalyticsRepo final : public AnalyticsRepo {
   TxContext ctx_;
 };
 
+class SqliteHandoffRepo final : public HandoffRepo {
+ public:
+  explicit SqliteHandoffRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertAssignment(const core::Assignment& a) override;
+  Result<void> UpdateAssignment(const core::Assignment& a) override;
+  Result<std::optional<core::Assignment>> GetAssignment(Id id) override;
+  Result<std::optional<core::Assignment>> ActiveAssignment(Id contact_id) override;
+  Result<std::vector<core::Assignment>> AssignmentsForContact(Id contact_id) override;
+  Result<std::vector<core::Assignment>> AssignmentsBetween(core::Instant from,
+                                                           core::Instant to) override;
+  Result<int> OpenLeads(Id owner_id) override;
+  Result<core::RoutingState> LoadRoutingState() override;
+  Result<void> SaveRoutingState(const core::RoutingState& s) override;
+  Result<void> SetAbsences(Id user_id, const std::vector<core::DateRange>& ranges) override;
+  Result<std::vector<core::DateRange>> Absences(Id user_id) override;
+  Result<Id> InsertClock(const core::SlaClock& c) override;
+  Result<void> UpdateClock(const core::SlaClock& c) override;
+  Result<std::optional<core::SlaClock>> GetClock(Id id) override;
+  Result<std::vector<core::SlaClock>> ClocksForAssignment(Id assignment_id) override;
+  Result<std::vector<core::SlaClock>> ClocksForContact(Id contact_id) override;
+  Result<std::vector<DueItem>> OpenClocksAfter(DueItem after, int limit) override;
+  Result<Id> InsertEscalation(const core::SlaEscalation& e) override;
+  Result<void> UpdateEscalation(const core::SlaEscalation& e) override;
+  Result<std::optional<core::SlaEscalation>> GetEscalation(Id id) override;
+  Result<std::vector<core::SlaEscalation>> EscalationsForClock(Id clock_id) override;
+  Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -315,7 +346,8 @@ class SqliteTx final : public Tx {
         scoring_(ctx),
         imports_(ctx),
         analytics_(ctx),
-        goals_(ctx) {}
+        goals_(ctx),
+        handoff_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -333,6 +365,7 @@ class SqliteTx final : public Tx {
   ImportRepo& imports() override { return imports_; }
   AnalyticsRepo& analytics() override { return analytics_; }
   GoalRepo& goals() override { return goals_; }
+  HandoffRepo& handoff() override { return handoff_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -352,6 +385,7 @@ class SqliteTx final : public Tx {
   SqliteImportRepo imports_;
   SqliteAnalyticsRepo analytics_;
   SqliteGoalRepo goals_;
+  SqliteHandoffRepo handoff_;
 };
 
 }  // namespace tandem::store::sqlite
