@@ -299,7 +299,9 @@ Result<void> HandoffService::EndAssignment(store::Tx& tx, Id contact_id, Assignm
   TANDEM_ASSIGN(auto clocks, tx.handoff().ClocksForAssignment(a.id));
   for (auto& clock : clocks) {
     if (clock.state() != core::SlaState::kOpen) continue;
-    if (clock.obligation == SlaObligation::kDisposition && was_open) {
+    // Taking the lead away is no disposition by its owner: the clock stops without being met.
+    if (clock.obligation == SlaObligation::kDisposition && was_open &&
+        status != AssignmentStatus::kReassigned) {
       clock.progress = 1;
       clock.met_at = now;
     } else if (cancel_rest) {
