@@ -10,7 +10,9 @@ namespace {
 
 constexpr const char* kContacts = "/api/v1/contacts/{id}";
 
-Field Out(Field f) { return std::move(f).Required(); }
+Field Out(Field f) {
+  return std::move(f).Required();
+}
 
 json::value OptId(const std::optional<core::Id>& id) {
   return id ? json::value(*id) : json::value(nullptr);
@@ -118,39 +120,38 @@ std::shared_ptr<const Schema> AbsenceInput() {
 }
 
 void AddHandoffSchemas(RouteTable& t) {
-  t.AddSchema({"Assignment",
-               "One routing decision stored: who got the lead (or why nobody did), the rule "
-               "that decided, and what the rep did with it.",
-               {Out(IdField("id", "")), Out(IdField("contact_id", "")),
-                Out(IdField("owner_id", "Null when unassigned.").Nullable()),
-                Out(TextField("owner_email", "")), Out(EnumField("rule", RuleNames(), "")),
-                Out(TextField("code", "Machine code of the decision, e.g. territory:DE/round_robin.")),
-                Out(TextField("text", "The decision in words, with why earlier steps passed.")),
-                Out(IdField("contract_version_id", "").Nullable()),
-                Out(InstantField("qualified_at", "When the event that qualified the lead happened.")),
-                Out(InstantField("assigned_at", "")),
-                Out(IntField("system_latency_ms", 0, INT64_MAX, "assigned_at - qualified_at.")),
-                Out(EnumField("status",
-                              {"open", "accepted", "rejected", "reassigned", "unassigned", "closed"},
-                              "")),
-                Out(InstantField("first_touch_at", "").Nullable()),
-                Out(IntField("attempts", 0, INT32_MAX, "")),
-                Out(InstantField("ended_at", "").Nullable()), Out(TextField("reason", "")),
-                Out(TextField("note", ""))}});
-  t.AddSchema({"SlaClock",
-               "One sales obligation of one assignment, with its due time on the business "
-               "calendar and the contract version it runs under.",
-               {Out(IdField("id", "")), Out(IdField("contact_id", "")),
-                Out(IdField("assignment_id", "")), Out(IdField("owner_id", "")),
-                Out(EnumField("obligation", {"first_touch", "attempts", "disposition"}, "")),
-                Out(IdField("contract_version_id", "")),
-                Out(EnumField("state", {"open", "met", "breached", "cancelled"}, "")),
-                Out(InstantField("started_at", "")), Out(InstantField("due_at", "")),
-                Out(IntField("target", 1, INT32_MAX, "")),
-                Out(IntField("progress", 0, INT32_MAX, "")),
-                Out(InstantField("met_at", "").Nullable()),
-                Out(InstantField("breached_at", "Always the due time.").Nullable()),
-                Out(InstantField("cancelled_at", "").Nullable())}});
+  t.AddSchema(
+      {"Assignment",
+       "One routing decision stored: who got the lead (or why nobody did), the rule "
+       "that decided, and what the rep did with it.",
+       {Out(IdField("id", "")), Out(IdField("contact_id", "")),
+        Out(IdField("owner_id", "Null when unassigned.").Nullable()),
+        Out(TextField("owner_email", "")), Out(EnumField("rule", RuleNames(), "")),
+        Out(TextField("code", "Machine code of the decision, e.g. territory:DE/round_robin.")),
+        Out(TextField("text", "The decision in words, with why earlier steps passed.")),
+        Out(IdField("contract_version_id", "").Nullable()),
+        Out(InstantField("qualified_at", "When the event that qualified the lead happened.")),
+        Out(InstantField("assigned_at", "")),
+        Out(IntField("system_latency_ms", 0, INT64_MAX, "assigned_at - qualified_at.")),
+        Out(EnumField("status",
+                      {"open", "accepted", "rejected", "reassigned", "unassigned", "closed"}, "")),
+        Out(InstantField("first_touch_at", "").Nullable()),
+        Out(IntField("attempts", 0, INT32_MAX, "")), Out(InstantField("ended_at", "").Nullable()),
+        Out(TextField("reason", "")), Out(TextField("note", ""))}});
+  t.AddSchema(
+      {"SlaClock",
+       "One sales obligation of one assignment, with its due time on the business "
+       "calendar and the contract version it runs under.",
+       {Out(IdField("id", "")), Out(IdField("contact_id", "")), Out(IdField("assignment_id", "")),
+        Out(IdField("owner_id", "")),
+        Out(EnumField("obligation", {"first_touch", "attempts", "disposition"}, "")),
+        Out(IdField("contract_version_id", "")),
+        Out(EnumField("state", {"open", "met", "breached", "cancelled"}, "")),
+        Out(InstantField("started_at", "")), Out(InstantField("due_at", "")),
+        Out(IntField("target", 1, INT32_MAX, "")), Out(IntField("progress", 0, INT32_MAX, "")),
+        Out(InstantField("met_at", "").Nullable()),
+        Out(InstantField("breached_at", "Always the due time.").Nullable()),
+        Out(InstantField("cancelled_at", "").Nullable())}});
   t.AddSchema({"SlaEscalation",
                "A step of the contract's escalation chain run for a breached clock.",
                {Out(IdField("id", "")), Out(IdField("clock_id", "")),
@@ -158,11 +159,11 @@ void AddHandoffSchemas(RouteTable& t) {
                 Out(EnumField("action", {"notify_owner", "reassign", "notify_manager"}, "")),
                 Out(InstantField("due_at", "")), Out(InstantField("done_at", "").Nullable()),
                 Out(TextField("outcome", ""))}});
-  t.AddSchema({"ContactHandoff",
-               "A contact's assignments (newest first), SLA clocks and escalation steps.",
-               {Out(ListField("assignments", "Assignment", "")),
-                Out(ListField("clocks", "SlaClock", "")),
-                Out(ListField("escalations", "SlaEscalation", ""))}});
+  t.AddSchema(
+      {"ContactHandoff",
+       "A contact's assignments (newest first), SLA clocks and escalation steps.",
+       {Out(ListField("assignments", "Assignment", "")), Out(ListField("clocks", "SlaClock", "")),
+        Out(ListField("escalations", "SlaEscalation", ""))}});
   t.AddSchema({"RepDistribution",
                "",
                {Out(IdField("user_id", "")), Out(TextField("email", "")),
@@ -173,8 +174,8 @@ void AddHandoffSchemas(RouteTable& t) {
        "Leads routed in [from, to) per rep, unassigned leads per reason, and system latency.",
        {Out(InstantField("from", "")), Out(InstantField("to", "")),
         Out(IntField("total", 0, INT32_MAX, "")), Out(IntField("assigned", 0, INT32_MAX, "")),
-        Out(IntField("unassigned", 0, INT32_MAX, "")),
-        Out(MapField("unassigned_by_reason", "")), Out(ListField("reps", "RepDistribution", "")),
+        Out(IntField("unassigned", 0, INT32_MAX, "")), Out(MapField("unassigned_by_reason", "")),
+        Out(ListField("reps", "RepDistribution", "")),
         Out(IntField("system_latency_p50_ms", 0, INT64_MAX, "").Nullable()),
         Out(IntField("system_latency_p99_ms", 0, INT64_MAX, "").Nullable()),
         Out(IntField("system_latency_max_ms", 0, INT64_MAX, "").Nullable())}});
@@ -207,8 +208,9 @@ void AddHandoffRoutes(RouteTable& t, const Deps& d) {
          .tag = "handoff",
          .body = Schema{"LeadReject",
                         "A rejection.",
-                        {TextField("reason", "A rejection reason code of the contract in force; "
-                                             "422 when missing or unknown."),
+                        {TextField("reason",
+                                   "A rejection reason code of the contract in force; "
+                                   "422 when missing or unknown."),
                          TextField("note", "Optional, for marketing.")}},
          .reply = {.schema = "Contact",
                    .doc = "403 unless the owner, a manager or an admin; 409 when the contact is "
@@ -269,8 +271,8 @@ void AddHandoffRoutes(RouteTable& t, const Deps& d) {
            TANDEM_ASSIGN(auto out, svc.SetAbsences(c.principal(), c.id(), std::move(ranges)));
            json::array items;
            for (const auto& r : out) {
-             items.emplace_back(
-                 json::object{{"first", core::FormatDate(r.first)}, {"last", core::FormatDate(r.last)}});
+             items.emplace_back(json::object{{"first", core::FormatDate(r.first)},
+                                             {"last", core::FormatDate(r.last)}});
            }
            return JsonReply(200, json::object{{"absences", std::move(items)}});
          }});

@@ -54,9 +54,10 @@ Result<void> MayDispose(const Principal& p, const Contact& c) {
   }
   if (p.role == core::Role::kAdmin || p.role == core::Role::kManager) return {};
   if (c.owner_id && *c.owner_id == p.user_id) return {};
-  return Fail(Error::Forbidden("only the lead's owner, a manager or an admin may accept or reject "
-                               "contact " +
-                               std::to_string(c.id)));
+  return Fail(
+      Error::Forbidden("only the lead's owner, a manager or an admin may accept or reject "
+                       "contact " +
+                       std::to_string(c.id)));
 }
 
 Result<void> RequireMql(const Contact& c, std::string_view what) {
@@ -119,8 +120,8 @@ Result<std::shared_ptr<const HandoffService::Terms>> HandoffService::TermsOf(sto
   }
   auto parsed = ParseContract(version->text);
   if (!parsed) {
-    return Fail(Error::Internal("contract version " + std::to_string(version_id) +
-                                " no longer parses"));
+    return Fail(
+        Error::Internal("contract version " + std::to_string(version_id) + " no longer parses"));
   }
   auto terms = std::make_shared<Terms>();
   terms->version_id = version_id;
@@ -230,7 +231,8 @@ Result<Assignment> HandoffService::Record(store::Tx& tx, const Terms* terms, Con
   a.status = d.assigned() ? AssignmentStatus::kOpen : AssignmentStatus::kUnassigned;
   TANDEM_ASSIGN(a.id, tx.handoff().InsertAssignment(a));
   if (!d.assigned()) {
-    HandoffEvent e{"lead.unassigned", c.id, std::nullopt, now, {{"code", a.code}, {"text", a.text}}};
+    HandoffEvent e{
+        "lead.unassigned", c.id, std::nullopt, now, {{"code", a.code}, {"text", a.text}}};
     TANDEM_TRY(Publish(tx, std::move(e)));
     return a;
   }
@@ -325,7 +327,8 @@ Result<void> HandoffService::OnStageChanged(store::Tx& tx, Contact& c,
     if (!active) return {};
     TANDEM_TRY(EndAssignment(tx, c.id, AssignmentStatus::kClosed, change.reason, "", true, now));
     // A lead handed over and recycled goes back to marketing, as a rejection would.
-    if (change.to == Stage::kRecycled) TANDEM_TRY(SaveOwner(tx, c, std::nullopt, now, change.actor));
+    if (change.to == Stage::kRecycled)
+      TANDEM_TRY(SaveOwner(tx, c, std::nullopt, now, change.actor));
     return {};
   }
   if (core::IsMainPath(change.to) && change.to > Stage::kMql) {
@@ -428,15 +431,15 @@ Result<Contact> HandoffService::Dispose(const Principal& p, Id contact_id,
     }
     TANDEM_ASSIGN(auto terms, TermsAt(tx, now));
     if (!terms) {
-      return Fail(Error::Precondition(
-          "no contract is in force, so no rejection reason is defined", "reason"));
+      return Fail(Error::Precondition("no contract is in force, so no rejection reason is defined",
+                                      "reason"));
     }
     const auto* r = terms->contract.FindReason(*reason);
     if (!r) {
-      return Fail(Error::Precondition("unknown rejection reason '" + *reason +
-                                          "'; the contract defines: " +
-                                          ReasonCodes(terms->contract),
-                                      "reason"));
+      return Fail(
+          Error::Precondition("unknown rejection reason '" + *reason +
+                                  "'; the contract defines: " + ReasonCodes(terms->contract),
+                              "reason"));
     }
     const std::optional<Id> owner = c.owner_id;
     TANDEM_TRY(ApplyTransition(tx, c, r->next, now, p.AsActor(), "rejected", r->code));
@@ -547,8 +550,8 @@ Result<std::vector<core::DateRange>> HandoffService::SetAbsences(
 
 // ----- the scheduler's side ------------------------------------------------------------------
 
-Result<void> HandoffService::ForEachPending(
-    const std::function<void(DueKind, store::DueItem)>& fn, int page) {
+Result<void> HandoffService::ForEachPending(const std::function<void(DueKind, store::DueItem)>& fn,
+                                            int page) {
   return store_.Read([&](store::Tx& tx) -> Result<void> {
     for (DueKind kind : {DueKind::kClock, DueKind::kEscalation}) {
       store::DueItem after{core::FromMillis(std::numeric_limits<std::int64_t>::min()), 0};
@@ -633,8 +636,8 @@ Result<bool> HandoffService::Escalate(store::Tx& tx, Id escalation_id, Instant n
       }
       if (team && team->manager_id) {
         recipient = team->manager_id;
-        step.outcome = "notified manager " + EmailOf(tx, team->manager_id) + " of owner " +
-                       owner_email;
+        step.outcome =
+            "notified manager " + EmailOf(tx, team->manager_id) + " of owner " + owner_email;
       } else {
         step.outcome = "no manager to notify: owner " + owner_email + " has no team manager";
       }
@@ -657,13 +660,13 @@ Result<bool> HandoffService::Escalate(store::Tx& tx, Id escalation_id, Instant n
         step.outcome = "not reassigned: " + decision.text;
         break;
       }
-      TANDEM_TRY(EndAssignment(tx, contact->id, AssignmentStatus::kReassigned,
-                               "escalation: " + std::string(core::ToString(clock->obligation)) +
-                                   " breached",
-                               "", true, now));
+      TANDEM_TRY(EndAssignment(
+          tx, contact->id, AssignmentStatus::kReassigned,
+          "escalation: " + std::string(core::ToString(clock->obligation)) + " breached", "", true,
+          now));
       TANDEM_ASSIGN(auto next, Record(tx, terms.get(), *contact, decision, step.due_at, now));
-      step.outcome = "reassigned from " + owner_email + " to " + next.owner_email + " (" +
-                     next.code + ")";
+      step.outcome =
+          "reassigned from " + owner_email + " to " + next.owner_email + " (" + next.code + ")";
       break;
     }
   }

@@ -116,8 +116,7 @@ class HandoffService final : public HandoffObserver {
   // HandoffObserver.
   Result<void> OnStageChanged(store::Tx& tx, core::Contact& c, const core::StageChange& change,
                               core::Instant qualified_at, core::Instant now) override;
-  Result<void> OnActivityLogged(store::Tx& tx, const core::Activity& a,
-                                core::Instant now) override;
+  Result<void> OnActivityLogged(store::Tx& tx, const core::Activity& a, core::Instant now) override;
   Result<bool> MayRequalify(store::Tx& tx, const core::Contact& c, core::Instant event_at,
                             core::Instant now) override;
 
@@ -139,8 +138,8 @@ class HandoffService final : public HandoffObserver {
   Result<void> EndAssignment(store::Tx& tx, Id contact_id, core::AssignmentStatus status,
                              std::string reason, std::string note, bool cancel_rest,
                              core::Instant now);
-  Result<core::Contact> Dispose(const Principal& p, Id contact_id, std::optional<std::string> reason,
-                                std::string note);
+  Result<core::Contact> Dispose(const Principal& p, Id contact_id,
+                                std::optional<std::string> reason, std::string note);
   Result<bool> Breach(store::Tx& tx, Id clock_id, core::Instant now);
   Result<bool> Escalate(store::Tx& tx, Id escalation_id, core::Instant now);
   Result<void> Publish(store::Tx& tx, HandoffEvent e);

@@ -162,8 +162,7 @@ std::string_view PersonaKeyOf(const ScoringSnapshot& snap, const std::optional<I
 
 Result<bool> ScoringService::MaybeQualify(store::Tx& tx, core::Contact& c,
                                           const core::ContactScore& s, const ScoringSnapshot& snap,
-                                          Instant now, bool allow_recycled,
-                                          Instant qualified_at) {
+                                          Instant now, bool allow_recycled, Instant qualified_at) {
   bool eligible =
       c.stage == core::Stage::kLead || (allow_recycled && c.stage == core::Stage::kRecycled);
   if (!eligible) return false;

@@ -9,8 +9,7 @@ constexpr std::array<std::string_view, 6> kAssignmentStatusNames = {
     "open", "accepted", "rejected", "reassigned", "unassigned", "closed"};
 constexpr std::array<std::string_view, 3> kObligationNames = {"first_touch", "attempts",
                                                               "disposition"};
-constexpr std::array<std::string_view, 4> kSlaStateNames = {"open", "met", "breached",
-                                                            "cancelled"};
+constexpr std::array<std::string_view, 4> kSlaStateNames = {"open", "met", "breached", "cancelled"};
 
 template <typename E, std::size_t N>
 std::optional<E> FromNames(const std::array<std::string_view, N>& names, std::string_view text) {
@@ -28,14 +27,18 @@ std::string_view ToString(AssignmentStatus s) {
 std::optional<AssignmentStatus> AssignmentStatusFromString(std::string_view text) {
   return FromNames<AssignmentStatus>(kAssignmentStatusNames, text);
 }
-std::string_view ToString(SlaObligation o) { return kObligationNames[static_cast<std::size_t>(o)]; }
+std::string_view ToString(SlaObligation o) {
+  return kObligationNames[static_cast<std::size_t>(o)];
+}
 std::optional<SlaObligation> SlaObligationFromString(std::string_view text) {
   return FromNames<SlaObligation>(kObligationNames, text);
 }
-std::string_view ToString(SlaState s) { return kSlaStateNames[static_cast<std::size_t>(s)]; }
+std::string_view ToString(SlaState s) {
+  return kSlaStateNames[static_cast<std::size_t>(s)];
+}
 
-std::vector<SlaClock> PlanSlaClocks(const SalesObligations& sales,
-                                    const BusinessCalendar& calendar, Instant assigned_at) {
+std::vector<SlaClock> PlanSlaClocks(const SalesObligations& sales, const BusinessCalendar& calendar,
+                                    Instant assigned_at) {
   std::vector<SlaClock> out;
   auto add = [&](SlaObligation o, Instant due, int target) {
     SlaClock c;

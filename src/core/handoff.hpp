@@ -117,8 +117,8 @@ struct SlaEscalation {
 // disposition by the close of the `disposition_days`-th business day. An obligation whose
 // count is 0 starts no clock. Ids, contact, assignment, owner and version are left for the
 // caller.
-std::vector<SlaClock> PlanSlaClocks(const SalesObligations& sales,
-                                    const BusinessCalendar& calendar, Instant assigned_at);
+std::vector<SlaClock> PlanSlaClocks(const SalesObligations& sales, const BusinessCalendar& calendar,
+                                    Instant assigned_at);
 
 // The escalation steps of `chain` for a clock breached at `breached_at`: each step is due
 // `after_hours` business hours after the breach on `calendar`, in chain order.

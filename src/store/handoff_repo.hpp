@@ -73,11 +73,9 @@ class HandoffRepo {
   virtual core::Result<void> UpdateEscalation(const core::SlaEscalation& e) = 0;
   virtual core::Result<std::optional<core::SlaEscalation>> GetEscalation(core::Id id) = 0;
   // By step.
-  virtual core::Result<std::vector<core::SlaEscalation>> EscalationsForClock(
-      core::Id clock_id) = 0;
+  virtual core::Result<std::vector<core::SlaEscalation>> EscalationsForClock(core::Id clock_id) = 0;
   // Steps not done yet, after the key in (due, id) order, at most `limit`.
-  virtual core::Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after,
-                                                                    int limit) = 0;
+  virtual core::Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) = 0;
 };
 
 }  // namespace tandem::store

@@ -42,7 +42,8 @@ attempts_within_days = 5
 disposition_days = 2
 
 [routing]
-)" + routing + R"(
+)" + routing +
+         R"(
 
 [[routing.reps]]
 email = "rep1@acme.example"

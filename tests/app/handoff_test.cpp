@@ -13,7 +13,9 @@ using core::SlaObligation;
 using core::SlaState;
 using core::Stage;
 
-core::Instant Utc(const char* text) { return *core::ParseInstant(text); }
+core::Instant Utc(const char* text) {
+  return *core::ParseInstant(text);
+}
 
 TEST_F(HandoffTest, NewMqlGetsAnOwnerAndAnAssignmentWithTheRuleAndTheContractVersion) {
   Activate(HandoffContract());
@@ -117,8 +119,8 @@ TEST_F(HandoffTest, NobodyAvailableIsRecordedUnassignedWithTheReason) {
   EXPECT_TRUE(v.clocks.empty());
   EXPECT_EQ(notifier_.Types(), (std::vector<std::string>{"lead.unassigned"}));
   // A rep may not set another rep's absences.
-  EXPECT_TRUE(FailsWith(svc().handoff.SetAbsences(rep1(), rep2_.id, {}),
-                        ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(
+      FailsWith(svc().handoff.SetAbsences(rep1(), rep2_.id, {}), ErrorCode::kPermissionDenied));
   auto dist = svc().handoff.Distribution(manager(), kT0, clock_.Now() + 1h);
   ASSERT_TRUE(dist);
   EXPECT_EQ(dist->report.unassigned, 1);
@@ -138,7 +140,7 @@ TEST_F(HandoffTest, RoutingStateSurvivesARestart) {
   EXPECT_EQ(Mql("a@client.example").owner_id, rep1_.id);
   // A new set of services over the same database: the rotation goes on, it does not restart.
   services_ = std::make_unique<Services>(*store_, clock_, PasswordSettings::Fastest(),
-                                        AuthSettings{.session_ttl = kSessionTtl});
+                                         AuthSettings{.session_ttl = kSessionTtl});
   EXPECT_EQ(Mql("b@client.example").owner_id, rep2_.id);
 }
 
@@ -269,7 +271,7 @@ TEST_F(HandoffTest, OwnersFirstCallEmailOrMeetingIsTheFirstTouchAndAttemptsAreCo
   Activate(HandoffContract());
   auto c = Mql("ana@client.example");
   clock_.Advance(2h);
-  ASSERT_TRUE(Log(rep1(), c.id, core::ActivityType::kNote, clock_.Now()));  // not a touch
+  ASSERT_TRUE(Log(rep1(), c.id, core::ActivityType::kNote, clock_.Now()));     // not a touch
   ASSERT_TRUE(Log(manager(), c.id, core::ActivityType::kCall, clock_.Now()));  // not the owner
   auto v = ViewOf(c.id);
   EXPECT_FALSE(v.assignments[0].first_touch_at);

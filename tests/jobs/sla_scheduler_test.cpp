@@ -13,7 +13,9 @@ using core::SlaObligation;
 using core::SlaState;
 using namespace std::chrono_literals;
 
-core::Instant Utc(const char* text) { return *core::ParseInstant(text); }
+core::Instant Utc(const char* text) {
+  return *core::ParseInstant(text);
+}
 
 class SlaSchedulerTest : public HandoffTest {
  protected:

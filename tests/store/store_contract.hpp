@@ -2557,9 +2557,11 @@ TEST_P(StoreContractTest, HandoffAssignmentsRoundTripWithActiveAndOpenLeads) {
   const Id rep = AddUser("rep@example.com");
   const Id c1 = AddContact(NewContact("a@example.com"));
   const Id c2 = AddContact(NewContact("b@example.com"));
-  auto a1 = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, rep, At(10))); });
+  auto a1 =
+      W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, rep, At(10))); });
   ASSERT_TRUE(a1) << a1.error().message;
-  auto a2 = W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c2, rep, At(20))); });
+  auto a2 =
+      W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c2, rep, At(20))); });
   ASSERT_TRUE(a2);
   auto none = W([&](Tx& tx) {
     return tx.handoff().InsertAssignment(NewAssignment(c2, std::nullopt, At(30)));
@@ -2608,10 +2610,12 @@ TEST_P(StoreContractTest, HandoffAssignmentsRoundTripWithActiveAndOpenLeads) {
   ASSERT_TRUE(between);
   EXPECT_EQ(IdsOf(*between), (std::vector<Id>{*a1, *a2}));
 
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(999, rep, kT0)); }),
-               ErrorCode::kInvalidArgument, "contact_id");
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, 999, kT0)); }),
-               ErrorCode::kInvalidArgument, "owner_id");
+  EXPECT_ERROR(
+      W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(999, rep, kT0)); }),
+      ErrorCode::kInvalidArgument, "contact_id");
+  EXPECT_ERROR(
+      W([&](Tx& tx) { return tx.handoff().InsertAssignment(NewAssignment(c1, 999, kT0)); }),
+      ErrorCode::kInvalidArgument, "owner_id");
   changed.id = 999;
   EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().UpdateAssignment(changed); }),
                ErrorCode::kNotFound, "");
@@ -2652,7 +2656,9 @@ TEST_P(StoreContractTest, HandoffAbsencesAreReplacedAndChecked) {
   got = R([&](Tx& tx) { return tx.handoff().Absences(rep); });
   ASSERT_TRUE(got);
   EXPECT_EQ(got->size(), 1u);
-  EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().SetAbsences(rep, {{d0 + days(1), d0}}); }),
+  EXPECT_ERROR(W([&](Tx& tx) {
+                 return tx.handoff().SetAbsences(rep, {{d0 + days(1), d0}});
+               }),
                ErrorCode::kInvalidArgument, "absences");
   EXPECT_ERROR(W([&](Tx& tx) { return tx.handoff().SetAbsences(999, {}); }),
                ErrorCode::kInvalidArgument, "user_id");

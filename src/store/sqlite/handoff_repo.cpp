@@ -155,7 +155,9 @@ Result<std::map<std::string, std::int64_t>> DecodeWeights(std::string_view text)
   return out;
 }
 
-const char* StateCode(const SlaClock& c) { return ToString(c.state()).data(); }
+const char* StateCode(const SlaClock& c) {
+  return ToString(c.state()).data();
+}
 
 }  // namespace
 
@@ -167,12 +169,12 @@ Result<Id> SqliteHandoffRepo::InsertAssignment(const Assignment& a) {
   TANDEM_TRY(CheckReference(ctx_.conn, "owner_id", a.owner_id, "users", "user"));
   TANDEM_TRY(CheckReference(ctx_.conn, "contract_version_id", a.contract_version_id,
                             "contract_versions", "contract version"));
-  TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare(
-                    "INSERT INTO handoff_assignments (contact_id, owner_id, owner_email, rule, "
-                    "code, text, contract_version_id, qualified_at, assigned_at, status, "
-                    "first_touch_at, attempts, ended_at, reason, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  TANDEM_ASSIGN(
+      auto stmt,
+      ctx_.conn.Prepare("INSERT INTO handoff_assignments (contact_id, owner_id, owner_email, rule, "
+                        "code, text, contract_version_id, qualified_at, assigned_at, status, "
+                        "first_touch_at, attempts, ended_at, reason, note) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(a.contact_id)
       .Bind(a.owner_id)
       .Bind(a.owner_email)
@@ -287,7 +289,9 @@ Result<void> SqliteHandoffRepo::SaveRoutingState(const core::RoutingState& s) {
                                     "VALUES (?, ?, ?) ON CONFLICT (pool) DO UPDATE SET "
                                     "cursor = excluded.cursor, "
                                     "smooth_weights = excluded.smooth_weights"));
-    up.Bind(key).Bind(static_cast<std::int64_t>(pool.cursor)).Bind(EncodeWeights(pool.smooth_weights));
+    up.Bind(key)
+        .Bind(static_cast<std::int64_t>(pool.cursor))
+        .Bind(EncodeWeights(pool.smooth_weights));
     TANDEM_TRY(up.Run());
   }
   return {};
@@ -295,7 +299,8 @@ Result<void> SqliteHandoffRepo::SaveRoutingState(const core::RoutingState& s) {
 
 // ----- absences ------------------------------------------------------------------------------
 
-Result<void> SqliteHandoffRepo::SetAbsences(Id user_id, const std::vector<core::DateRange>& ranges) {
+Result<void> SqliteHandoffRepo::SetAbsences(Id user_id,
+                                            const std::vector<core::DateRange>& ranges) {
   TANDEM_TRY(CheckReference(ctx_.conn, "user_id", std::optional<Id>(user_id), "users", "user"));
   for (const auto& r : ranges) {
     if (r.last < r.first) {
@@ -340,8 +345,7 @@ Result<Id> SqliteHandoffRepo::InsertClock(const SlaClock& c) {
                             "contact"));
   TANDEM_TRY(CheckReference(ctx_.conn, "assignment_id", std::optional<Id>(c.assignment_id),
                             "handoff_assignments", "assignment"));
-  TANDEM_TRY(
-      CheckReference(ctx_.conn, "owner_id", std::optional<Id>(c.owner_id), "users", "user"));
+  TANDEM_TRY(CheckReference(ctx_.conn, "owner_id", std::optional<Id>(c.owner_id), "users", "user"));
   TANDEM_TRY(CheckReference(ctx_.conn, "contract_version_id",
                             std::optional<Id>(c.contract_version_id), "contract_versions",
                             "contract version"));
@@ -400,18 +404,17 @@ Result<std::vector<SlaClock>> SqliteHandoffRepo::ClocksForAssignment(Id assignme
 }
 
 Result<std::vector<SlaClock>> SqliteHandoffRepo::ClocksForContact(Id contact_id) {
-  static const std::string sql = "SELECT " + std::string(kClockColumns) +
-                                 " FROM sla_clocks WHERE contact_id = ? ORDER BY id";
+  static const std::string sql =
+      "SELECT " + std::string(kClockColumns) + " FROM sla_clocks WHERE contact_id = ? ORDER BY id";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(contact_id);
   return ReadClocks(stmt);
 }
 
 Result<std::vector<DueItem>> SqliteHandoffRepo::OpenClocksAfter(DueItem after, int limit) {
-  TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare("SELECT due_at, id FROM sla_clocks INDEXED BY "
-                                  "sla_clocks_open_by_due WHERE state = 'open' AND "
-                                  "(due_at, id) > (?, ?) ORDER BY due_at, id LIMIT ?"));
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("SELECT due_at, id FROM sla_clocks INDEXED BY "
+                                             "sla_clocks_open_by_due WHERE state = 'open' AND "
+                                             "(due_at, id) > (?, ?) ORDER BY due_at, id LIMIT ?"));
   stmt.Bind(ToMillis(after.due)).Bind(after.id).Bind(limit);
   return ReadDue(stmt);
 }
