@@ -48,8 +48,8 @@ void AddEventRoutes(RouteTable& table, const Deps& deps);     // events.cpp: ing
 void AddScoringRoutes(RouteTable& table, const Deps& deps);   // personas, rules, scores, jobs
 void AddContractRoutes(RouteTable& table, const Deps& deps);  // contracts.cpp: the SLA contract
 void AddAnalyticsRoutes(RouteTable& table, const Deps& deps);  // analytics.cpp: plan, funnel
-void AddGoalRoutes(RouteTable& table, const Deps& deps);  // goals.cpp: SMART goals
-void AddHandoffRoutes(RouteTable& table, const Deps& deps);   // handoff.cpp: accept, reject, SLA
+void AddGoalRoutes(RouteTable& table, const Deps& deps);       // goals.cpp: SMART goals
+void AddHandoffRoutes(RouteTable& table, const Deps& deps);    // handoff.cpp: accept, reject, SLA
 
 // ----- replies -------------------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ std::shared_ptr<const Schema> AbsenceInput() {
 }
 
 void AddHandoffSchemas(RouteTable& t) {
+  t.AddSchema(*AbsenceInput());
   t.AddSchema(
       {"Assignment",
        "One routing decision stored: who got the lead (or why nobody did), the rule "

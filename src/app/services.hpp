@@ -3,11 +3,11 @@
 #pragma once
 
 #include "app/analytics.hpp"
-#include "app/goals.hpp"
 #include "app/auth.hpp"
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
+#include "app/goals.hpp"
 #include "app/handoff.hpp"
 #include "app/import_jobs.hpp"
 #include "app/ingest.hpp"

@@ -7,16 +7,16 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "app/analytics.hpp"
-#include "app/goals.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
+#include "app/goals.hpp"
 #include "app/importer.hpp"
 #include "cli/progress.hpp"
 #include "core/funnel.hpp"
@@ -480,11 +480,10 @@ void PrintSmart(const app::GoalView& v, std::ostream& out) {
   const core::Goal& g = v.goal;
   std::string owners;
   for (const auto& e : v.owner_emails) owners += (owners.empty() ? "" : ", ") + e;
-  out << fmt::format("goal {}: {} — {} {} from {} to {}; owners: {}\n", g.id, g.name,
-                     core::FormatGoalAmount(g, g.target),
-                     g.metric == core::GoalMetric::kRevenue ? "revenue" : "",
-                     core::FormatDate(g.from), core::FormatDate(g.to),
-                     owners.empty() ? "none" : owners);
+  out << fmt::format(
+      "goal {}: {} — {} {} from {} to {}; owners: {}\n", g.id, g.name,
+      core::FormatGoalAmount(g, g.target), g.metric == core::GoalMetric::kRevenue ? "revenue" : "",
+      core::FormatDate(g.from), core::FormatDate(g.to), owners.empty() ? "none" : owners);
   for (const auto& l : v.smart.letters) {
     out << fmt::format("  {} {:<11} {:<7} {}\n", l.letter, l.name, core::ToString(l.verdict),
                        l.reason);
@@ -706,18 +705,18 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   auto* goal_add = goal->add_subcommand("add", "add a goal and print its SMART check");
   add_db(goal_add);
   goal_add->add_option("--name", o.goal_name, "what the goal is called")->required();
-  goal_add->add_option("--metric", o.goal_metric,
-                       "revenue, new_customers, mqls, sqls, sals, opportunities or leads")
+  goal_add
+      ->add_option("--metric", o.goal_metric,
+                   "revenue, new_customers, mqls, sqls, sals, opportunities or leads")
       ->required();
-  goal_add->add_option("--target", o.goal_target,
-                       "major units for revenue, a whole count otherwise")
+  goal_add
+      ->add_option("--target", o.goal_target, "major units for revenue, a whole count otherwise")
       ->required();
   goal_add->add_option("--from", o.from, "first day, YYYY-MM-DD")->required();
   goal_add->add_option("--to", o.to, "last day, YYYY-MM-DD")->required();
   goal_add->add_option("--owner", o.goal_owners, "email of an owner (repeatable)");
   goal_add->add_option("--source", o.goal_source, "scope: contacts of this original source");
-  goal_add->add_option("--campaign", o.goal_campaign,
-                       "scope: contacts of this original campaign");
+  goal_add->add_option("--campaign", o.goal_campaign, "scope: contacts of this original campaign");
   goal_add->add_option("--rate", o.rates, "planned STEP=RATE (repeatable), checked as Realistic");
   goal_add->add_option("--currency", o.currency, "ISO 4217")->capture_default_str();
   auto* goal_list = goal->add_subcommand("list", "every goal");

@@ -96,7 +96,6 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   sla.SetWake([scheduler_thread] { pthread_kill(scheduler_thread, SIGUSR1); });
   rt.services().handoff.SetDueListener(&sla);
   TANDEM_ASSIGN(std::size_t pending_sla, sla.Rebuild());
-  spdlog::info("SLA scheduler: {} open clocks and escalation steps", pending_sla);
 
   api::ApiSettings api_settings;
   api_settings.secure_cookies = settings.secure_cookies;
@@ -119,6 +118,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   on_listening("http://" + (v6 ? "[" + host_port.first + "]" : host_port.first) + ":" +
                std::to_string(port) + "/");
 
+  spdlog::info("SLA scheduler: {} open clocks and escalation steps", pending_sla);
   jobs::Scheduler scheduler;
   SchedulePurge(scheduler, rt.services(), rt.clock().Now());
   ScheduleRescore(scheduler, rt, rt.clock().Now());

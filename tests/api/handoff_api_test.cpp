@@ -12,6 +12,10 @@ class HandoffApiTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     clock_.Set(kFriday1730Paris);
+    // Sessions opened at the fixture's start have expired by then: sign in again.
+    manager_ = Login("manager@acme.example");
+    rep1_ = Login("rep1@acme.example");
+    rep2_ = Login("rep2@acme.example");
     auto v = services_->contracts.ActivateAsOperator(HandoffContract(), std::nullopt, std::nullopt);
     ASSERT_TRUE(v) << v.error().message;
   }
