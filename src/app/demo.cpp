@@ -631,13 +631,14 @@ constexpr std::string_view kDataShows[] = {"Big Data London", "Data Council", "S
 constexpr std::string_view kPartners[] = {"Snowpeak Consulting", "Fabrik Systems Integrators",
                                           "Datalynx Partners"};
 
-constexpr std::string_view kRecycleReasons[] = {"bad timing", "not ready to buy",
-                                                "early research only", "no project this year"};
-constexpr std::string_view kFitDisqualifyReasons[] = {"no budget", "already has a solution",
-                                                      "company too small"};
-constexpr std::string_view kNoFitDisqualifyReasons[] = {
-    "wrong persona", "wrong persona",     "student",
-    "competitor",    "company too small", "invalid contact details"};
+// Why reps reject new MQLs: the reason codes of the demo's contract (docs/examples/
+// contract.toml), which say whether the lead is recycled or disqualified.
+constexpr std::string_view kRecycleReasons[] = {"bad_timing", "early_research", "early_research",
+                                                "bad_timing"};
+constexpr std::string_view kFitDisqualifyReasons[] = {"no_budget", "has_solution", "too_small"};
+constexpr std::string_view kNoFitDisqualifyReasons[] = {"wrong_persona",   "wrong_persona",
+                                                        "invalid_contact", "competitor",
+                                                        "too_small",       "invalid_contact"};
 constexpr std::string_view kJunkReasons[] = {
     "student", "student", "job seeker", "personal email, no company", "invalid contact details"};
 constexpr std::string_view kCompanyJunkReasons[] = {"competitor", "competitor",

@@ -9,7 +9,8 @@
 //    region "EMEA"; "Sales North America", region "North America").
 //  * Companies created lazily as contacts arrive (about one per six contacts), named from word
 //    lists by industry and country, on `.example` domains so no real address is ever written.
-//    Two target personas are encoded in the data (persona objects come later):
+//    Two target personas are encoded in the data (the persona objects that find them are set
+//    up by ConfigureDemo, app/demo_setup.hpp):
 //    "ops_leader_manufacturing" (operations leaders at mid-size manufacturers) and
 //    "head_of_data_saas" (data leaders at SaaS scale-ups); the contact's custom field
 //    `persona` holds one of them or "none".

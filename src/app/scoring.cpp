@@ -160,17 +160,21 @@ std::string_view PersonaKeyOf(const ScoringSnapshot& snap, const std::optional<I
 
 }  // namespace
 
+bool ScoringService::RuleHolds(const core::ContactScore& s, const ScoringSnapshot& snap,
+                               Instant now) {
+  Instant at = std::max(now, s.engagement.last_update);
+  double engagement = core::EngagementAt(snap.rules, s.engagement, at);
+  core::MqlInputs in{static_cast<double>(s.fit), engagement, s.grade,
+                     PersonaKeyOf(snap, s.persona_id)};
+  return snap.rules.Qualifies(in);
+}
+
 Result<bool> ScoringService::MaybeQualify(store::Tx& tx, core::Contact& c,
                                           const core::ContactScore& s, const ScoringSnapshot& snap,
                                           Instant now, bool allow_recycled, Instant qualified_at) {
   bool eligible =
       c.stage == core::Stage::kLead || (allow_recycled && c.stage == core::Stage::kRecycled);
-  if (!eligible) return false;
-  Instant at = std::max(now, s.engagement.last_update);
-  double engagement = core::EngagementAt(snap.rules, s.engagement, at);
-  core::MqlInputs in{static_cast<double>(s.fit), engagement, s.grade,
-                     PersonaKeyOf(snap, s.persona_id)};
-  if (!snap.rules.Qualifies(in)) return false;
+  if (!eligible || !RuleHolds(s, snap, now)) return false;
   if (c.stage == core::Stage::kRecycled && handoff_) {
     TANDEM_ASSIGN(bool may, handoff_->MayRequalify(tx, c, qualified_at, now));
     if (!may) return false;
@@ -212,8 +216,17 @@ Result<void> ScoringService::OnCompanySaved(store::Tx& tx, Id company_id, Instan
 Result<bool> ScoringService::ApplyEvent(store::Tx& tx, Id contact_id, std::string_view type,
                                         Instant occurred_at, Instant now) {
   TANDEM_ASSIGN(auto snap, model_.Get(tx));
-  TANDEM_ASSIGN(auto l, Load(tx, contact_id, *snap));
-  if (!l.stored) {
+  // The hot path of ingest: a contact already scored needs only its score row. The contact
+  // and its company are read when the fit must be computed (first score) or when the rule
+  // holds and the stage decides whether it qualifies.
+  Loaded l;
+  TANDEM_ASSIGN(auto stored, tx.scoring().GetScore(contact_id));
+  if (stored) {
+    l.score = std::move(*stored);
+    l.stored = true;
+    l.score.engagement.caps = core::DecodeCaps(snap->rules, l.score.caps_text);
+  } else {
+    TANDEM_ASSIGN(l, Load(tx, contact_id, *snap));
     ApplyFit(l.score,
              snap->rules.Fit(snap->personas, l.contact, l.company ? &*l.company : nullptr));
   }
@@ -223,6 +236,14 @@ Result<bool> ScoringService::ApplyEvent(store::Tx& tx, Id contact_id, std::strin
   l.score.rules_version = snap->rules.version();
   l.score.updated_at = now;
   TANDEM_TRY(tx.scoring().PutScore(l.score));
+  if (stored) {
+    if (!RuleHolds(l.score, *snap, now)) return false;
+    TANDEM_ASSIGN(auto contact, tx.contacts().Get(contact_id));
+    if (!contact) {
+      return Fail(Error::NotFound("contact " + std::to_string(contact_id) + " does not exist"));
+    }
+    l.contact = std::move(*contact);
+  }
   return MaybeQualify(tx, l.contact, l.score, *snap, now, true, occurred_at);
 }
 

@@ -127,6 +127,9 @@ class ScoringService final : public RecordObserver, public EventSink {
  private:
   struct Loaded;
   Result<Loaded> Load(store::Tx& tx, Id contact_id, const ScoringSnapshot& snap);
+  // Whether the MQL rule holds on these scores now (the stage is not looked at).
+  static bool RuleHolds(const core::ContactScore& s, const ScoringSnapshot& snap,
+                        core::Instant now);
   Result<bool> MaybeQualify(store::Tx& tx, core::Contact& c, const core::ContactScore& s,
                             const ScoringSnapshot& snap, core::Instant now, bool allow_recycled,
                             core::Instant qualified_at);

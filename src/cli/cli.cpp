@@ -16,7 +16,11 @@
 #include "app/analytics.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
+<<<<<<< HEAD
 #include "app/goals.hpp"
+=======
+#include "app/demo_setup.hpp"
+>>>>>>> ede9729 (Demo company agrees on its personas, scoring rules and contract (signed off and acknowledged through the services); MQL rejections carry the contract's reason codes; scoring an event of a scored contact reads only its score row and updates it in place)
 #include "app/importer.hpp"
 #include "cli/progress.hpp"
 #include "core/funnel.hpp"
@@ -173,7 +177,10 @@ int Demo(const Options& o, std::ostream& out, std::ostream& err) {
                         [&](std::int64_t done, std::int64_t total) { bar.Update(done, total); });
   if (!summary) return Fail(err, summary.error());
   bar.Finish();
+  auto setup = app::ConfigureDemo((*rt)->services());
+  if (!setup) return Fail(err, setup.error());
   out << app::Describe(*summary, ds.password);
+  out << app::Describe(*setup);
   return 0;
 }
 

@@ -245,18 +245,16 @@ TEST(ContractDiffTest, ShowsChangedAddedAndRemovedTerms) {
   EXPECT_TRUE(core::DiffContracts(*a, *a).empty());
 
   auto c = ParseContract(With("[[rejection_reasons]]\ncode = \"no_budget\"",
-                              "[[rejection_reasons]]\ncode = \"competitor\"\nlabel = \"Works for a "
-                              "competitor\"\nnext = \"disqualified\"\n\n[[rejection_reasons]]\n"
+                              "[[rejection_reasons]]\ncode = \"partner\"\nlabel = \"Works for a "
+                              "partner\"\nnext = \"disqualified\"\n\n[[rejection_reasons]]\n"
                               "code = \"no_budget\""));
   ASSERT_TRUE(c) << FormatIssues("c", c.error());
-  EXPECT_EQ(
-      core::DiffContracts(*a, *c),
-      (std::vector<std::string>{"+ rejection_reasons.competitor.label: \"Works for a competitor\"",
-                                "+ rejection_reasons.competitor.next: disqualified"}));
-  EXPECT_EQ(
-      core::DiffContracts(*c, *a),
-      (std::vector<std::string>{"- rejection_reasons.competitor.label: \"Works for a competitor\"",
-                                "- rejection_reasons.competitor.next: disqualified"}));
+  EXPECT_EQ(core::DiffContracts(*a, *c),
+            (std::vector<std::string>{"+ rejection_reasons.partner.label: \"Works for a partner\"",
+                                      "+ rejection_reasons.partner.next: disqualified"}));
+  EXPECT_EQ(core::DiffContracts(*c, *a),
+            (std::vector<std::string>{"- rejection_reasons.partner.label: \"Works for a partner\"",
+                                      "- rejection_reasons.partner.next: disqualified"}));
   auto d = ParseContract(With("\"Europe/Paris\"", "\"Europe/Berlin\""));
   ASSERT_TRUE(d);
   EXPECT_EQ(

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "app/auth.hpp"
+#include "app/contract_file.hpp"
+#include "app/demo_setup.hpp"
+#include "app/services.hpp"
 #include "base/clock.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -257,9 +260,33 @@ TEST_F(DemoTest, RecycledAndDisqualifiedEntriesHaveReasons) {
       }
     }
   }
-  for (const char* r : {"no budget", "wrong persona", "student", "competitor", "bad timing"}) {
+  for (const char* r : {"no_budget", "wrong_persona", "student", "competitor", "bad_timing"}) {
     EXPECT_TRUE(reasons.count(r)) << r;
   }
+}
+
+// A rep's rejection of an MQL names a reason code of the demo's contract, and goes where that
+// code says (recycled or disqualified).
+TEST_F(DemoTest, RejectedMqlsCarryTheContractsReasonCodes) {
+  auto contract = ParseContract(ExampleContract());
+  ASSERT_TRUE(contract) << "the example contract does not parse";
+  std::map<std::string, Stage> next;
+  for (const auto& r : contract->rejection_reasons) next[r.code] = r.next;
+  ASSERT_FALSE(next.empty());
+  int rejections = 0;
+  std::set<std::string> used;
+  for (const auto& [id, h] : loaded_->history) {
+    for (const auto& e : h) {
+      if (!e.from || *e.from != Stage::kMql || e.to == Stage::kSal) continue;
+      ++rejections;
+      auto it = next.find(e.reason);
+      ASSERT_NE(it, next.end()) << "contact " << id << ": reason '" << e.reason << "'";
+      EXPECT_EQ(it->second, e.to) << e.reason;
+      used.insert(e.reason);
+    }
+  }
+  EXPECT_GT(rejections, 100);
+  EXPECT_GE(used.size(), 6u);
 }
 
 TEST_F(DemoTest, ConversionRatesSitInTheReferenceBands) {
@@ -508,6 +535,77 @@ TEST(DemoDeterminismTest, SameSeedAndNowGiveTheSameCompany) {
   EXPECT_EQ(la.activities.size(), lb.activities.size());
   // Another seed, another company.
   EXPECT_NE(la.contacts[0].email, lc.contacts[0].email);
+}
+
+// What both teams agreed on is set up through the services: two personas signed off by both
+// heads, the scoring rules with the contract's MQL rule, and the contract in force with the
+// three heads' acknowledgements. The re-score job then finds the personas in the data.
+TEST(DemoSetupTest, PersonasRulesAndContractAreAgreedAndMatchTheData) {
+  auto store = OpenStore();
+  PasswordHasher hasher(PasswordSettings::Fastest());
+  ASSERT_TRUE(GenerateDemo(*store, hasher, Settings(600)));
+  base::FakeClock clock(Now() + std::chrono::minutes(5));
+  Services services(*store, clock, PasswordSettings::Fastest());
+  auto setup = ConfigureDemo(services);
+  ASSERT_TRUE(setup) << setup.error().message;
+  EXPECT_EQ(setup->personas,
+            (std::vector<std::string>{"ops_leader_manufacturing", "head_of_data_saas"}));
+  EXPECT_EQ(setup->mql_rule, "grade >= B and engagement >= 40");
+  EXPECT_EQ(setup->acknowledged_by.size(), 3u);
+  EXPECT_NE(Describe(*setup).find("contract v1"), std::string::npos);
+
+  core::Principal admin;
+  auto users = store->Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(auto u, tx.users().FindByEmail("sam.okafor@northwind-analytics.example"));
+    admin = {u->id, u->email, u->role, std::nullopt};
+    return {};
+  });
+  ASSERT_TRUE(users);
+  auto personas = services.personas.List(admin, false);
+  ASSERT_TRUE(personas);
+  ASSERT_EQ(personas->size(), 2u);
+  std::map<core::Id, std::string> key_of;
+  for (const auto& v : *personas) {
+    EXPECT_TRUE(v.signed_off) << v.persona.key;
+    key_of[v.persona.id] = v.persona.key;
+  }
+  auto current = services.contracts.Current(admin);
+  ASSERT_TRUE(current) << current.error().message;
+  EXPECT_TRUE(current->pending.empty());
+
+  // Fit for everyone, in the background job the rules change queued.
+  for (int i = 0; i < 100; ++i) {
+    auto more = services.scoring.RunJobBatch();
+    ASSERT_TRUE(more) << more.error().message;
+    if (!*more) break;
+  }
+  Loaded loaded = Load(*store);
+  int matched = 0, persona_contacts = 0, stray = 0;
+  auto r = store->Read([&](store::Tx& tx) -> core::Result<void> {
+    for (const auto& c : loaded.contacts) {
+      TANDEM_ASSIGN(auto score, tx.scoring().GetScore(c.id));
+      if (!score) return core::Fail(core::Error::Internal("contact without a score"));
+      const std::string drawn = c.custom.at("persona");
+      const std::string found =
+          score->persona_id && score->grade <= core::Grade::kB ? key_of[*score->persona_id] : "";
+      if (drawn != "none") {
+        ++persona_contacts;
+        if (found == drawn) ++matched;
+      } else if (!found.empty()) {
+        ++stray;
+      }
+      // Nobody qualified on fit alone: no engagement was tracked.
+      EXPECT_EQ(score->engagement.value, 0.0);
+    }
+    return {};
+  });
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_GT(persona_contacts, 50);
+  // The personas' criteria find the contacts the demo drew from them (grade A or B), and
+  // rarely anyone else.
+  EXPECT_GE(matched * 10, persona_contacts * 9) << matched << " of " << persona_contacts;
+  EXPECT_LE(stray * 10, static_cast<int>(loaded.contacts.size())) << stray;
+  EXPECT_GT(matched, 0);
 }
 
 TEST(DemoSettingsTest, RejectsBadSettingsBeforeWriting) {

@@ -420,11 +420,30 @@ Result<std::optional<core::ContactScore>> SqliteScoringRepo::GetScore(Id contact
 }
 
 Result<void> SqliteScoringRepo::PutScore(const core::ContactScore& s) {
+  TANDEM_TRY(CheckReference(ctx_.conn, "persona_id", s.persona_id, "personas", "persona"));
+  // Every event of a scored contact lands here: update the row in place first (its contact
+  // exists, the row's foreign key says so), insert only the first time.
+  {
+    TANDEM_ASSIGN(auto update,
+                  ctx_.conn.Prepare("UPDATE contact_scores SET fit = ?, grade = ?, persona_id = ?, "
+                                    "engagement = ?, engagement_at = ?, caps = ?, "
+                                    "rules_version = ?, updated_at = ? WHERE contact_id = ?"));
+    update.Bind(s.fit)
+        .Bind(ToString(s.grade))
+        .Bind(s.persona_id)
+        .BindReal(s.engagement.value)
+        .Bind(ToMillis(s.engagement.last_update))
+        .Bind(s.caps_text)
+        .Bind(s.rules_version)
+        .Bind(ToMillis(s.updated_at))
+        .Bind(s.contact_id);
+    TANDEM_TRY(update.Run());
+    if (ctx_.conn.Changes() > 0) return {};
+  }
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", std::optional<Id>(s.contact_id), "contacts",
                             "contact"));
-  TANDEM_TRY(CheckReference(ctx_.conn, "persona_id", s.persona_id, "personas", "persona"));
   TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare("INSERT OR REPLACE INTO contact_scores (contact_id, fit, "
+                ctx_.conn.Prepare("INSERT INTO contact_scores (contact_id, fit, "
                                   "grade, persona_id, engagement, engagement_at, caps, "
                                   "rules_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(s.contact_id)
