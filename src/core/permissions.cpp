@@ -69,6 +69,7 @@ std::string_view ToString(Resource r) {
     case Resource::kEvent: return "event";
     case Resource::kPersona: return "persona";
     case Resource::kScoringRules: return "scoring rules";
+    case Resource::kForm: return "form";
   }
   return "record";
 }
@@ -95,6 +96,9 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource, std::op
     case Resource::kScoringRules:
       if (verb == Verb::kRead || p.role == Role::kMarketing) return {};
       return Deny("only marketing and admins change personas and scoring rules");
+    case Resource::kForm:
+      if (verb == Verb::kRead || p.role == Role::kMarketing) return {};
+      return Deny("only marketing and admins change forms and tracker sites");
     default: break;
   }
   if (verb == Verb::kRead) return {};

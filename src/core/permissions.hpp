@@ -13,6 +13,7 @@
 //    by themselves); edits, deletes and moves only records they own.
 //  * personas and scoring rules: everyone reads; marketing and admins change them (marketing
 //    owns the definition of a qualified lead; sales signs personas off, see app/scoring.hpp).
+//  * forms and tracker sites (web capture): everyone reads; marketing and admins change them.
 // Scopes narrow an API key: `read` (GET), `write` (implies read), `ingest` (event and form
 // capture only), `admin` (user and key management, with the admin role).
 #pragma once
@@ -44,6 +45,7 @@ enum class Resource : std::uint8_t {
   kEvent,
   kPersona,       // personas and their versions
   kScoringRules,  // the scoring rule set and the MQL rule
+  kForm,          // web capture: form definitions and tracker site keys
 };
 std::string_view ToString(Resource r);
 

@@ -27,10 +27,11 @@
 
 #include "core/audit.hpp"
 #include "core/auth.hpp"
-#include "core/contract.hpp"
 #include "core/contact_import.hpp"
+#include "core/contract.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/form.hpp"
 #include "core/funnel.hpp"
 #include "core/goal.hpp"
 #include "core/lifecycle.hpp"
@@ -347,6 +348,34 @@ class GoalRepo {
   virtual Result<std::vector<core::Goal>> List() = 0;
 };
 
+// Web capture (docs/capture.md): form definitions with their fields, the submissions they
+// received (with the consent given), and the tracker's site keys. Forms and sites are never
+// deleted: archiving is an update.
+class FormRepo {
+ public:
+  virtual ~FormRepo() = default;
+  // kAlreadyExists (field "public_id") when the public id is taken.
+  virtual Result<Id> Insert(const core::Form& f) = 0;
+  // Replaces every column and the fields (the public id included). kNotFound for an unknown id.
+  virtual Result<void> Update(const core::Form& f) = 0;
+  virtual Result<std::optional<core::Form>> Get(Id id) = 0;
+  virtual Result<std::optional<core::Form>> FindByPublicId(std::string_view public_id) = 0;
+  // By id; archived forms only when asked.
+  virtual Result<std::vector<core::Form>> List(bool include_archived) = 0;
+  // kInvalidArgument (field "form_id" or "contact_id") when either does not exist.
+  virtual Result<Id> InsertSubmission(const core::FormSubmission& s) = 0;
+  // A form's submissions, newest first, at most `limit`.
+  virtual Result<std::vector<core::FormSubmission>> ListSubmissions(Id form_id, int limit) = 0;
+  // kAlreadyExists (field "public_key") when the key is taken.
+  virtual Result<Id> InsertSite(const core::TrackerSite& s) = 0;
+  // kNotFound for an unknown id.
+  virtual Result<void> UpdateSite(const core::TrackerSite& s) = 0;
+  virtual Result<std::optional<core::TrackerSite>> GetSite(Id id) = 0;
+  virtual Result<std::optional<core::TrackerSite>> FindSiteByKey(std::string_view public_key) = 0;
+  // By id; archived sites only when asked.
+  virtual Result<std::vector<core::TrackerSite>> ListSites(bool include_archived) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -369,6 +398,7 @@ class Tx {
   virtual AnalyticsRepo& analytics() = 0;
   virtual GoalRepo& goals() = 0;
   virtual HandoffRepo& handoff() = 0;
+  virtual FormRepo& forms() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

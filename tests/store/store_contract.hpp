@@ -2781,6 +2781,179 @@ TEST_P(StoreContractTest, HandoffEscalationsRoundTripAndPendingOnesAreWalked) {
   auto pending = R([&](Tx& tx) { return tx.handoff().PendingEscalationsAfter(start, 10); });
   ASSERT_TRUE(pending);
   EXPECT_EQ(*pending, (std::vector<DueItem>{{At(100), *s0}, {At(800), *s2}}));
+// Web capture: forms, submissions, tracker sites.
+
+inline core::Form NewForm(const std::string& public_id) {
+  core::Form f;
+  f.public_id = public_id;
+  f.name = kTricky;
+  f.fields = {{"email", "email", true}, {"first", "first_name", false}, {"sz", "custom.size", true}};
+  f.consent_text = "I agree.\nReally.";
+  f.consent_required = true;
+  f.utm_source = "web";
+  f.utm_medium = "form";
+  f.utm_campaign = "spring";
+  f.allowed_origins = {"https://www.example.com", "http://localhost:8080"};
+  f.redirect_url = "https://www.example.com/thanks";
+  f.created_at = f.updated_at = kT0;
+  return f;
+}
+
+TEST_P(StoreContractTest, FormsRoundTripWithFieldsInOrder) {
+  auto id = W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_aaaaaaaaaaaaaaaaaaaaaa")); });
+  ASSERT_TRUE(id) << id.error().message;
+  auto got = R([&](Tx& tx) { return tx.forms().Get(*id); });
+  ASSERT_TRUE(got && *got);
+  const core::Form& f = **got;
+  EXPECT_EQ(f.id, *id);
+  EXPECT_EQ(f.name, kTricky);
+  ASSERT_EQ(f.fields.size(), 3u);
+  EXPECT_EQ(f.fields[2].name, "sz");
+  EXPECT_EQ(f.fields[2].property, "custom.size");
+  EXPECT_TRUE(f.fields[2].required);
+  EXPECT_FALSE(f.fields[1].required);
+  EXPECT_EQ(f.consent_text, "I agree.\nReally.");
+  EXPECT_TRUE(f.consent_required);
+  EXPECT_EQ(f.utm_campaign, "spring");
+  EXPECT_EQ(f.allowed_origins,
+            (std::vector<std::string>{"https://www.example.com", "http://localhost:8080"}));
+  EXPECT_EQ(f.redirect_url, "https://www.example.com/thanks");
+  EXPECT_EQ(f.created_at, kT0);
+  auto by_key = R([&](Tx& tx) { return tx.forms().FindByPublicId("f_aaaaaaaaaaaaaaaaaaaaaa"); });
+  ASSERT_TRUE(by_key && *by_key);
+  EXPECT_EQ((*by_key)->id, *id);
+  auto none = R([&](Tx& tx) { return tx.forms().FindByPublicId("f_bbbbbbbbbbbbbbbbbbbbbb"); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_aaaaaaaaaaaaaaaaaaaaaa")); }),
+               ErrorCode::kAlreadyExists, "public_id");
+}
+
+TEST_P(StoreContractTest, FormUpdateReplacesFieldsAndArchivedFormsListOnlyWhenAsked) {
+  auto a = W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_aaaaaaaaaaaaaaaaaaaaaa")); });
+  auto b = W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_bbbbbbbbbbbbbbbbbbbbbb")); });
+  ASSERT_TRUE(a && b);
+  core::Form f = NewForm("f_aaaaaaaaaaaaaaaaaaaaaa");
+  f.id = *a;
+  f.fields = {{"mail", "email", true}};
+  f.allowed_origins = {"*"};
+  f.archived = true;
+  f.updated_at = At(5);
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<bool> {
+    TANDEM_TRY(tx.forms().Update(f));
+    return true;
+  }));
+  auto got = R([&](Tx& tx) { return tx.forms().Get(*a); });
+  ASSERT_TRUE(got && *got);
+  ASSERT_EQ((*got)->fields.size(), 1u);
+  EXPECT_EQ((*got)->fields[0].name, "mail");
+  EXPECT_EQ((*got)->allowed_origins, (std::vector<std::string>{"*"}));
+  EXPECT_TRUE((*got)->archived);
+  EXPECT_EQ((*got)->updated_at, At(5));
+  auto active = R([&](Tx& tx) { return tx.forms().List(false); });
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].id, *b);
+  EXPECT_EQ((*active)[0].fields.size(), 3u);
+  auto all = R([&](Tx& tx) { return tx.forms().List(true); });
+  ASSERT_TRUE(all);
+  EXPECT_EQ(IdsOf(*all), (std::vector<Id>{*a, *b}));
+  f.id = *b + 100;
+  EXPECT_ERROR(W([&](Tx& tx) -> Result<bool> {
+                 TANDEM_TRY(tx.forms().Update(f));
+                 return true;
+               }),
+               ErrorCode::kNotFound, "");
+}
+
+TEST_P(StoreContractTest, FormSubmissionsKeepConsentNewestFirstAndFollowMerges) {
+  auto form = W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_aaaaaaaaaaaaaaaaaaaaaa")); });
+  ASSERT_TRUE(form);
+  const Id keep = AddContact(NewContact("keep@example.com"));
+  const Id other = AddContact(NewContact("other@example.com"));
+  core::FormSubmission s;
+  s.form_id = *form;
+  s.contact_id = other;
+  s.event_id = "form:1";
+  s.submitted_at = At(1);
+  s.consent_given = true;
+  s.consent_text = "I agree.";
+  s.values = {{"email", "other@example.com"}, {"custom.size", kTricky}};
+  auto first = W([&](Tx& tx) { return tx.forms().InsertSubmission(s); });
+  ASSERT_TRUE(first) << first.error().message;
+  s.event_id = "form:2";
+  s.consent_given = false;
+  s.consent_text.clear();
+  s.submitted_at = At(2);
+  auto second = W([&](Tx& tx) { return tx.forms().InsertSubmission(s); });
+  ASSERT_TRUE(second);
+  auto list = R([&](Tx& tx) { return tx.forms().ListSubmissions(*form, 10); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, *second);
+  EXPECT_EQ((*list)[1].event_id, "form:1");
+  EXPECT_TRUE((*list)[1].consent_given);
+  EXPECT_EQ((*list)[1].consent_text, "I agree.");
+  EXPECT_EQ((*list)[1].values.at("custom.size"), kTricky);
+  EXPECT_EQ((*list)[1].submitted_at, At(1));
+  auto one = R([&](Tx& tx) { return tx.forms().ListSubmissions(*form, 1); });
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->size(), 1u);
+
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<bool> {
+    TANDEM_TRY(tx.identities().MoveRecords(other, keep));
+    TANDEM_TRY(tx.contacts().Delete(other));
+    return true;
+  }));
+  auto moved = R([&](Tx& tx) { return tx.forms().ListSubmissions(*form, 10); });
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->size(), 2u);
+  EXPECT_EQ((*moved)[0].contact_id, keep);
+
+  s.contact_id = other;  // deleted
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.forms().InsertSubmission(s); }),
+               ErrorCode::kInvalidArgument, "contact_id");
+  s.contact_id = keep;
+  s.form_id = *form + 100;
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.forms().InsertSubmission(s); }),
+               ErrorCode::kInvalidArgument, "form_id");
+}
+
+TEST_P(StoreContractTest, TrackerSitesRoundTripByKeyAndArchive) {
+  core::TrackerSite s;
+  s.public_key = "site_aaaaaaaaaaaaaaaaaaaaaa";
+  s.name = "www";
+  s.allowed_origins = {"https://www.example.com"};
+  s.created_at = s.updated_at = kT0;
+  auto id = W([&](Tx& tx) { return tx.forms().InsertSite(s); });
+  ASSERT_TRUE(id);
+  auto got = R([&](Tx& tx) { return tx.forms().FindSiteByKey("site_aaaaaaaaaaaaaaaaaaaaaa"); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->id, *id);
+  EXPECT_EQ((*got)->allowed_origins, s.allowed_origins);
+  EXPECT_ERROR(W([&](Tx& tx) { return tx.forms().InsertSite(s); }), ErrorCode::kAlreadyExists,
+               "public_key");
+  s.id = *id;
+  s.archived = true;
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<bool> {
+    TANDEM_TRY(tx.forms().UpdateSite(s));
+    return true;
+  }));
+  auto active = R([&](Tx& tx) { return tx.forms().ListSites(false); });
+  ASSERT_TRUE(active);
+  EXPECT_TRUE(active->empty());
+  auto all = R([&](Tx& tx) { return tx.forms().ListSites(true); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_TRUE((*all)[0].archived);
+  auto by_id = R([&](Tx& tx) { return tx.forms().GetSite(*id); });
+  ASSERT_TRUE(by_id && *by_id);
+  s.id = *id + 1;
+  EXPECT_ERROR(W([&](Tx& tx) -> Result<bool> {
+                 TANDEM_TRY(tx.forms().UpdateSite(s));
+                 return true;
+               }),
+               ErrorCode::kNotFound, "");
 }
 
 #undef EXPECT_ERROR

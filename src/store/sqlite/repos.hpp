@@ -324,6 +324,27 @@ class SqliteHandoffRepo final : public HandoffRepo {
   Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) override;
 
  private:
+class SqliteFormRepo final : public FormRepo {
+ public:
+  explicit SqliteFormRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Form& f) override;
+  Result<void> Update(const core::Form& f) override;
+  Result<std::optional<core::Form>> Get(Id id) override;
+  Result<std::optional<core::Form>> FindByPublicId(std::string_view public_id) override;
+  Result<std::vector<core::Form>> List(bool include_archived) override;
+  Result<Id> InsertSubmission(const core::FormSubmission& s) override;
+  Result<std::vector<core::FormSubmission>> ListSubmissions(Id form_id, int limit) override;
+  Result<Id> InsertSite(const core::TrackerSite& s) override;
+  Result<void> UpdateSite(const core::TrackerSite& s) override;
+  Result<std::optional<core::TrackerSite>> GetSite(Id id) override;
+  Result<std::optional<core::TrackerSite>> FindSiteByKey(std::string_view public_key) override;
+  Result<std::vector<core::TrackerSite>> ListSites(bool include_archived) override;
+
+ private:
+  Result<void> WriteFields(const core::Form& f);
+  Result<std::vector<core::Form>> Query(const std::string& sql, const std::string* text, Id id);
+  Result<std::vector<core::TrackerSite>> QuerySites(const std::string& sql, const std::string* text,
+                                                    Id id);
   TxContext ctx_;
 };
 
@@ -347,7 +368,8 @@ class SqliteTx final : public Tx {
         imports_(ctx),
         analytics_(ctx),
         goals_(ctx),
-        handoff_(ctx) {}
+        handoff_(ctx),
+        forms_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -366,6 +388,7 @@ class SqliteTx final : public Tx {
   AnalyticsRepo& analytics() override { return analytics_; }
   GoalRepo& goals() override { return goals_; }
   HandoffRepo& handoff() override { return handoff_; }
+  FormRepo& forms() override { return forms_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -386,6 +409,7 @@ class SqliteTx final : public Tx {
   SqliteAnalyticsRepo analytics_;
   SqliteGoalRepo goals_;
   SqliteHandoffRepo handoff_;
+  SqliteFormRepo forms_;
 };
 
 }  // namespace tandem::store::sqlite
