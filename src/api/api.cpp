@@ -89,6 +89,8 @@ struct Api::Impl {
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);
     AddGoalRoutes(table, deps);
+    AddFormRoutes(table, deps);
+    AddCaptureRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 
@@ -177,7 +179,8 @@ struct Api::Impl {
     }
 
     const auto names = PlaceholderNames(route.pattern);
-    for (std::size_t i = 0; i < match.params.size(); ++i) {
+    if (route.text_params) call.params = match.params;
+    for (std::size_t i = 0; i < match.params.size() && !route.text_params; ++i) {
       auto id = ParseId(match.params[i]);
       if (!id) {
         return Fail(req, route.pattern,

@@ -46,6 +46,16 @@ struct ApiSettings {
   // Login attempts per client IP: `login_burst` at once, then `login_per_minute` a minute.
   int login_per_minute = 10;
   int login_burst = 10;
+  // Web capture (docs/capture.md), per client IP and form: `form_burst` posts at once, then
+  // `form_per_minute` a minute; per client IP and tracker site key for /t/e.
+  int form_per_minute = 30;
+  int form_burst = 10;
+  int track_per_minute = 300;
+  int track_burst = 60;
+  // Behind a reverse proxy: the client IP of public capture requests is the last address of
+  // X-Forwarded-For (the one the proxy appended). Off: the header is ignored (a client could
+  // write anything in it and escape its rate limit).
+  bool trust_forwarded_for = false;
   // Where errors are logged (500s, failures below the API); default: spdlog's logger.
   std::function<void(std::string_view)> log_error;
 };

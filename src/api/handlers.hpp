@@ -50,6 +50,8 @@ void AddContractRoutes(RouteTable& table, const Deps& deps);  // contracts.cpp: 
 void AddAnalyticsRoutes(RouteTable& table, const Deps& deps);  // analytics.cpp: plan, funnel
 void AddGoalRoutes(RouteTable& table, const Deps& deps);       // goals.cpp: SMART goals
 void AddHandoffRoutes(RouteTable& table, const Deps& deps);    // handoff.cpp: accept, reject, SLA
+void AddFormRoutes(RouteTable& table, const Deps& deps);       // forms.cpp: forms, tracker sites
+void AddCaptureRoutes(RouteTable& table, const Deps& deps);    // capture.cpp: /f/{id}, /t.js, /t/e
 
 // ----- replies -------------------------------------------------------------------------------
 

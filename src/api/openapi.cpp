@@ -87,7 +87,9 @@ json::object Operation(const Route& r) {
         {"name", name},
         {"in", "path"},
         {"required", true},
-        {"schema", json::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 1}}}});
+        {"schema", r.text_params
+                       ? json::object{{"type", "string"}}
+                       : json::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 1}}}});
   }
   for (const auto& f : r.query) {
     json::object schema = OpenApiField(f);

@@ -43,6 +43,7 @@ struct Call {
   std::string token;                         // the credential presented, if any
   bool cookie = false;                       // the credential came from the session cookie
   std::vector<core::Id> ids;                 // the path's {placeholders}, in order
+  std::vector<std::string> params;           // the same, as text, on routes with text_params
   Query query;
   Body body;
 
@@ -67,6 +68,9 @@ struct Route {
   // The media type of the body. Other than JSON only with raw_body (the contract's TOML);
   // the body is then documented as a string of that type.
   std::string body_type = "application/json";
+  // The {placeholders} are opaque text (public form ids), handed over in Call::params, rather
+  // than positive integer ids.
+  bool text_params = false;
   Reply reply;
   RouteFn fn;
 };

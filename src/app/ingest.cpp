@@ -53,6 +53,7 @@ Result<IngestReport> EventIngest::Ingest(const Principal& p, std::vector<IngestI
   Pending pending;
   pending.events.reserve(items.size());
   pending.index.reserve(items.size());
+  pending.hooks.reserve(items.size());
   const core::Instant now = clock_.Now();
   for (std::size_t i = 0; i < items.size(); ++i) {
     auto& item = items[i];
@@ -66,6 +67,7 @@ Result<IngestReport> EventIngest::Ingest(const Principal& p, std::vector<IngestI
     }
     pending.events.push_back(std::move(item.event));
     pending.index.push_back(i);
+    pending.hooks.push_back(std::move(item.on_stored));
   }
   if (pending.events.empty()) return std::move(pending.report);
 
@@ -153,7 +155,8 @@ void EventIngest::Commit(std::vector<Pending*>& group) {
 }
 
 Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p, core::Instant now) {
-  for (auto& e : p.events) {
+  for (std::size_t k = 0; k < p.events.size(); ++k) {
+    Event& e = p.events[k];
     e.received_at = now;
     e.contact_id.reset();
     // Who: the contact of the email (or of a merged email), else the anonymous id's link.
@@ -212,6 +215,7 @@ Result<void> EventIngest::Apply(store::Tx& tx, GroupState& state, Pending& p, co
           tx.identities().Link(IdentityKind::kAnonymous, e.anonymous_id, *e.contact_id, now));
       TANDEM_ASSIGN(attached, tx.events().AttachAnonymous(e.anonymous_id, *e.contact_id));
     }
+    if (p.hooks[k] && e.contact_id) TANDEM_TRY(p.hooks[k](tx, e, create, now));
     if (sink_ != nullptr) {
       for (const auto& old : attached) TANDEM_TRY(sink_->OnContactEvent(tx, old, now));
       if (e.contact_id) TANDEM_TRY(sink_->OnContactEvent(tx, e, now));

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -68,6 +69,14 @@ struct IngestSettings {
 struct IngestItem {
   core::Event event;
   std::optional<core::Error> error;
+  // Runs in the ingest transaction once the event is stored and has its contact (after the
+  // contact's creation and the visitor's identification, before scoring), with whether ingest
+  // created the contact for it. Not run for a duplicate or an event without a contact. An error
+  // fails the transaction: nothing of the batch is stored. Web capture writes the contact's
+  // form fields and the consent record here, so a form post commits as one.
+  using StoredHook = std::function<Result<void>(store::Tx& tx, const core::Event& e, bool created,
+                                                core::Instant now)>;
+  StoredHook on_stored;
 };
 
 struct Rejection {
@@ -107,8 +116,9 @@ class EventIngest {
 
  private:
   struct Pending {
-    std::vector<core::Event> events;  // the valid ones
-    std::vector<std::size_t> index;   // their positions in the request
+    std::vector<core::Event> events;            // the valid ones
+    std::vector<std::size_t> index;             // their positions in the request
+    std::vector<IngestItem::StoredHook> hooks;  // parallel to events; mostly empty
     IngestReport report;
     std::promise<Result<IngestReport>> done;
   };

@@ -7,6 +7,7 @@
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
+#include "app/forms.hpp"
 #include "app/goals.hpp"
 #include "app/handoff.hpp"
 #include "app/import_jobs.hpp"
@@ -40,7 +41,8 @@ struct Services {
         imports(store, clock),
         analytics(store, clock),
         goals(store, clock),
-        handoff(store, clock) {
+        handoff(store, clock),
+        forms(store, clock, ingest) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -48,6 +50,7 @@ struct Services {
     contacts.SetHandoff(&handoff);
     scoring.SetHandoff(&handoff);
     activities.SetHandoff(&handoff);
+    forms.SetObserver(&scoring);
   }
 
   store::Store& store;
@@ -70,6 +73,7 @@ struct Services {
   AnalyticsService analytics;
   GoalService goals;
   HandoffService handoff;
+  FormService forms;  // web capture: forms, tracker sites, public posts
 };
 
 }  // namespace tandem::app

@@ -16,11 +16,8 @@
 #include "app/analytics.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
-<<<<<<< HEAD
-#include "app/goals.hpp"
-=======
 #include "app/demo_setup.hpp"
->>>>>>> ede9729 (Demo company agrees on its personas, scoring rules and contract (signed off and acknowledged through the services); MQL rejections carry the contract's reason codes; scoring an event of a scored contact reads only its score row and updates it in place)
+#include "app/goals.hpp"
 #include "app/importer.hpp"
 #include "cli/progress.hpp"
 #include "core/funnel.hpp"
@@ -39,6 +36,7 @@ struct Options {
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
   bool secure_cookies = false;
+  bool behind_proxy = false;
   std::string web_root;
   // user
   std::string email, name, role = "sales";
@@ -68,7 +66,17 @@ struct Options {
   // lead
   std::int64_t lead_id = 0;
   std::string reason, note, as;
+  // form, site
+  std::vector<std::string> form_fields, origins;
+  std::string consent_text, utm_source, utm_medium, utm_campaign, redirect_url, form_ref;
+  bool consent_required = false, all = false;
 };
+
+// The command line manages forms as an operator: the audit log records "system:cli".
+const core::Principal& Operator() {
+  static const core::Principal p{0, "cli", core::Role::kAdmin, std::nullopt};
+  return p;
+}
 
 int Fail(std::ostream& err, const core::Error& e) {
   err << "error: " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
@@ -560,6 +568,84 @@ int GoalList(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// "NAME:PROPERTY" or "NAME:PROPERTY:required".
+core::Result<core::FormField> ParseFormField(const std::string& spec) {
+  core::FormField f;
+  const auto a = spec.find(':');
+  if (a == std::string::npos) {
+    return core::Fail(core::Error::Invalid(
+        "--field", "'" + spec + "' must be NAME:PROPERTY or NAME:PROPERTY:required"));
+  }
+  f.name = spec.substr(0, a);
+  std::string rest = spec.substr(a + 1);
+  if (const auto b = rest.find(':'); b != std::string::npos) {
+    if (rest.substr(b + 1) != "required") {
+      return core::Fail(core::Error::Invalid(
+          "--field", "'" + spec + "': only ':required' may follow the property"));
+    }
+    f.required = true;
+    rest = rest.substr(0, b);
+  }
+  f.property = rest;
+  return f;
+}
+
+void PrintForm(const core::Form& f, std::ostream& out) {
+  out << fmt::format("form {} \"{}\"{}\n", f.id, f.name, f.archived ? " (archived)" : "");
+  out << fmt::format("  public id   {}  (POST /f/{})\n", f.public_id, f.public_id);
+  for (const auto& x : f.fields) {
+    out << fmt::format("  field       {} -> {}{}\n", x.name, x.property,
+                       x.required ? " (required)" : "");
+  }
+  if (!f.consent_text.empty()) {
+    out << fmt::format("  consent     {}{}\n",
+                       f.consent_required ? "required: " : "optional: ", f.consent_text);
+  }
+  out << fmt::format("  campaign    source={} medium={} campaign={}\n", f.utm_source, f.utm_medium,
+                     f.utm_campaign);
+  std::string origins;
+  for (const auto& x : f.allowed_origins) origins += (origins.empty() ? "" : " ") + x;
+  out << fmt::format("  origins     {}\n",
+                     origins.empty() ? "(none: posts with an Origin are refused)" : origins);
+  if (!f.redirect_url.empty()) out << fmt::format("  redirect    {}\n", f.redirect_url);
+}
+
+int FormAdd(const Options& o, std::ostream& out, std::ostream& err) {
+  core::Form f;
+  f.name = o.name;
+  for (const auto& spec : o.form_fields) {
+    auto field = ParseFormField(spec);
+    if (!field) return Fail(err, field.error());
+    f.fields.push_back(std::move(*field));
+  }
+  f.consent_text = o.consent_text;
+  f.consent_required = o.consent_required;
+  f.utm_source = o.utm_source;
+  f.utm_medium = o.utm_medium;
+  f.utm_campaign = o.utm_campaign;
+  f.allowed_origins = o.origins;
+  f.redirect_url = o.redirect_url;
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto form = (*rt)->services().forms.Create(Operator(), std::move(f));
+  if (!form) return Fail(err, form.error());
+  PrintForm(*form, out);
+  return 0;
+}
+
+int FormList(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto forms = (*rt)->services().forms.List(Operator(), o.all);
+  if (!forms) return Fail(err, forms.error());
+  out << fmt::format("{:>6}  {:<30}  {:<8}  {}\n", "id", "public id", "archived", "name");
+  for (const auto& f : *forms) {
+    out << fmt::format("{:>6}  {:<30}  {:<8}  {}\n", f.id, f.public_id, f.archived ? "yes" : "no",
+                       f.name);
+  }
+  return 0;
+}
+
 int GoalShow(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -600,6 +686,40 @@ int Lead(const Options& o, bool accept, std::ostream& out, std::ostream& err) {
   out << fmt::format("contact {} is now {}{}\n", c->id, core::ToString(c->stage),
                      c->owner_id ? fmt::format(", owned by user {}", *c->owner_id)
                                  : std::string(", without an owner"));
+int FormShow(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  app::FormService& forms = (*rt)->services().forms;
+  core::Result<core::Form> form = core::Fail(core::Error::NotFound("no form " + o.form_ref));
+  if (!o.form_ref.empty() && o.form_ref.find_first_not_of("0123456789") == std::string::npos) {
+    form = forms.Get(Operator(), std::stoll(o.form_ref));
+  } else {
+    auto found = forms.FindPublic(o.form_ref);
+    if (!found) return Fail(err, found.error());
+    if (*found) form = std::move(**found);
+  }
+  if (!form) return Fail(err, form.error());
+  PrintForm(*form, out);
+  auto subs = forms.Submissions(Operator(), form->id, 10);
+  if (!subs) return Fail(err, subs.error());
+  out << fmt::format("  latest {} submission(s):\n", subs->size());
+  for (const auto& x : *subs) {
+    out << fmt::format("    {}  contact {}  consent {}\n", core::FormatInstant(x.submitted_at),
+                       x.contact_id, x.consent_given ? "given" : "-");
+  }
+  return 0;
+}
+
+int SiteAdd(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  core::TrackerSite s;
+  s.name = o.name;
+  s.allowed_origins = o.origins;
+  auto site = (*rt)->services().forms.CreateSite(Operator(), std::move(s));
+  if (!site) return Fail(err, site.error());
+  out << fmt::format("tracker site {} \"{}\": data-key {}\n", site->id, site->name,
+                     site->public_key);
   return 0;
 }
 
@@ -611,6 +731,7 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.threads = o.threads;
   ss.secure_cookies = o.secure_cookies;
   ss.web_root = o.web_root;
+  ss.behind_proxy = o.behind_proxy;
   auto r = server::Serve(**rt, ss, [&](const std::string& url) {
     out << "Tandem is serving " << o.db << " at " << url << "\n" << std::flush;
   });
@@ -637,6 +758,8 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");
+  serve->add_flag("--behind-proxy", o.behind_proxy,
+                  "trust the last X-Forwarded-For address as the client (web capture limits)");
 
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   add_db(migrate);
@@ -767,6 +890,38 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   lead_reject->add_option("--reason", o.reason, "a rejection reason code of the contract")
       ->required();
   lead_reject->add_option("--note", o.note, "a note for marketing");
+  auto* form = app.add_subcommand("form", "manage web capture forms (docs/capture.md)");
+  form->require_subcommand(1);
+  auto* form_add = form->add_subcommand("add", "create a form; prints its public id");
+  add_db(form_add);
+  form_add->add_option("--name", o.name, "what marketing calls the form")->required();
+  form_add
+      ->add_option("--field", o.form_fields,
+                   "NAME:PROPERTY[:required], repeatable; PROPERTY is email, first_name, "
+                   "last_name, company, title, phone, country or custom.KEY")
+      ->required();
+  form_add->add_option("--origin", o.origins,
+                       "website origin allowed to post (https://www.example.com or *), "
+                       "repeatable");
+  form_add->add_option("--consent-text", o.consent_text, "consent text shown with the form");
+  form_add->add_flag("--consent-required", o.consent_required, "refuse posts without consent");
+  form_add->add_option("--utm-source", o.utm_source, "stamped on the form_submit event");
+  form_add->add_option("--utm-medium", o.utm_medium, "stamped on the form_submit event");
+  form_add->add_option("--utm-campaign", o.utm_campaign, "stamped on the form_submit event");
+  form_add->add_option("--redirect", o.redirect_url, "where browsers go after a post");
+  auto* form_list = form->add_subcommand("list", "list forms");
+  add_db(form_list);
+  form_list->add_flag("--all", o.all, "include archived forms");
+  auto* form_show = form->add_subcommand("show", "show a form and its latest submissions");
+  add_db(form_show);
+  form_show->add_option("FORM", o.form_ref, "the form's id or public id")->required();
+
+  auto* site = app.add_subcommand("site", "manage tracker site keys (/t.js data-key)");
+  site->require_subcommand(1);
+  auto* site_add = site->add_subcommand("add", "create a site key; prints it");
+  add_db(site_add);
+  site_add->add_option("--name", o.name, "the website")->required();
+  site_add->add_option("--origin", o.origins, "the site's origin, repeatable")->required();
 
   try {
     app.parse(argc, argv);
@@ -790,6 +945,10 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*import_contacts) return ImportContacts(o, out, err);
   if (*lead_accept) return Lead(o, true, out, err);
   if (*lead_reject) return Lead(o, false, out, err);
+  if (*form_add) return FormAdd(o, out, err);
+  if (*form_list) return FormList(o, out, err);
+  if (*form_show) return FormShow(o, out, err);
+  if (*site_add) return SiteAdd(o, out, err);
   return 2;
 }
 

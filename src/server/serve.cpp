@@ -100,6 +100,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   api::ApiSettings api_settings;
   api_settings.secure_cookies = settings.secure_cookies;
   api_settings.web_root = settings.web_root;
+  api_settings.trust_forwarded_for = settings.behind_proxy;
   api::Api api(rt.services(), rt.metrics(), rt.clock(), api_settings);
 
   api::HttpServerSettings http_settings;

@@ -23,6 +23,7 @@ struct ServeSettings {
   std::size_t max_upload_bytes = 64 << 20;
   bool secure_cookies = false;  // behind TLS: mark the session cookie Secure
   std::string web_root;         // built dashboard to serve as static files, if any
+  bool behind_proxy = false;    // trust X-Forwarded-For for web capture's rate limits
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.
