@@ -88,12 +88,13 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A results
 order=()
 measure() {  # measure NAME SCRIPT PATH
-  local name=$1 script=$2 path=$3 i
-  : >"$out/$name"
+  local name=$1 script=$2 path=$3 i file
+  file="$out/measure-${#order[@]}"
+  : >"$file"
   for ((i = 1; i <= runs; i++)); do
-    TANDEM_RUN="$i-$$" wrk_run "$script" "$path" >>"$out/$name"
+    TANDEM_RUN="$i-$$" wrk_run "$script" "$path" >>"$file"
   done
-  results[$name]="$(cut -d' ' -f1 "$out/$name" | median) $(cut -d' ' -f2 "$out/$name" | median) $(cut -d' ' -f3 "$out/$name" | median) $(cut -d' ' -f4 "$out/$name" | median)"
+  results[$name]="$(cut -d' ' -f1 "$file" | median) $(cut -d' ' -f2 "$file" | median) $(cut -d' ' -f3 "$file" | median) $(cut -d' ' -f4 "$file" | median)"
   order+=("$name")
   echo "$name: ${results[$name]}" >&2
 }
