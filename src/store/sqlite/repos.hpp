@@ -324,6 +324,9 @@ class SqliteHandoffRepo final : public HandoffRepo {
   Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) override;
 
  private:
+  TxContext ctx_;
+};
+
 class SqliteFormRepo final : public FormRepo {
  public:
   explicit SqliteFormRepo(TxContext ctx) : ctx_(ctx) {}
