@@ -686,6 +686,9 @@ int Lead(const Options& o, bool accept, std::ostream& out, std::ostream& err) {
   out << fmt::format("contact {} is now {}{}\n", c->id, core::ToString(c->stage),
                      c->owner_id ? fmt::format(", owned by user {}", *c->owner_id)
                                  : std::string(", without an owner"));
+  return 0;
+}
+
 int FormShow(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());

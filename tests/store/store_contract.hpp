@@ -2781,13 +2781,17 @@ TEST_P(StoreContractTest, HandoffEscalationsRoundTripAndPendingOnesAreWalked) {
   auto pending = R([&](Tx& tx) { return tx.handoff().PendingEscalationsAfter(start, 10); });
   ASSERT_TRUE(pending);
   EXPECT_EQ(*pending, (std::vector<DueItem>{{At(100), *s0}, {At(800), *s2}}));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Web capture: forms, submissions, tracker sites.
 
 inline core::Form NewForm(const std::string& public_id) {
   core::Form f;
   f.public_id = public_id;
   f.name = kTricky;
-  f.fields = {{"email", "email", true}, {"first", "first_name", false}, {"sz", "custom.size", true}};
+  f.fields = {
+      {"email", "email", true}, {"first", "first_name", false}, {"sz", "custom.size", true}};
   f.consent_text = "I agree.\nReally.";
   f.consent_required = true;
   f.utm_source = "web";
