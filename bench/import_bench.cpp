@@ -41,17 +41,17 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const char* kFirst[] = {"James", "Mary",  "John",   "Patricia", "Robert", "Jennifer", "Michael",
-                        "Linda", "David", "Zoë",    "Carlos",   "Ana",    "Noah",     "Sofia",
-                        "Liam",  "Emma",  "Yuki",   "Li",       "Fatima", "Omar",     "Ingrid"};
+const char* kFirst[] = {"James", "Mary",  "John", "Patricia", "Robert", "Jennifer", "Michael",
+                        "Linda", "David", "Zoë",  "Carlos",   "Ana",    "Noah",     "Sofia",
+                        "Liam",  "Emma",  "Yuki", "Li",       "Fatima", "Omar",     "Ingrid"};
 const char* kSyllables[] = {"ka",  "lo",  "mi",  "ren", "sto", "vel", "an",  "dor", "ber", "tin",
                             "gar", "son", "ley", "mor", "qu",  "zel", "fen", "ri",  "wal", "ton"};
-const char* kStages[] = {"subscriber", "lead", "lead", "lead", "marketingqualifiedlead",
-                         "salesqualifiedlead", "opportunity", "customer", "Lead",
-                         "Marketing Qualified Lead"};
+const char* kStages[] = {
+    "subscriber",         "lead",        "lead",     "lead", "marketingqualifiedlead",
+    "salesqualifiedlead", "opportunity", "customer", "Lead", "Marketing Qualified Lead"};
 const char* kStatus[] = {"NEW", "OPEN", "IN_PROGRESS", "ATTEMPTED_TO_CONTACT", "CONNECTED", ""};
-const char* kSources[] = {"Organic Search", "Paid Search", "Paid Social", "Email Marketing",
-                          "Referrals", "Direct Traffic", "Offline Sources", "Social Media"};
+const char* kSources[] = {"Organic Search", "Paid Search",    "Paid Social",     "Email Marketing",
+                          "Referrals",      "Direct Traffic", "Offline Sources", "Social Media"};
 const char* kCountries[] = {"US", "GB", "DE", "FR", "SE", "United States", "Germany", ""};
 constexpr int kUsers = 20;
 
@@ -74,9 +74,10 @@ void WriteCsv(const std::string& path, std::int64_t rows) {
   std::ofstream f(path, std::ios::binary);
   std::string buf;
   buf.reserve(1 << 22);
-  buf += "Record ID,First Name,Last Name,Email,Phone Number,Contact owner,Lifecycle Stage,"
-         "Lead Status,Create Date,Became a Lead Date,Became a Marketing Qualified Lead Date,"
-         "Associated Company,Original Source,Country/Region,Marketing contact status\r\n";
+  buf +=
+      "Record ID,First Name,Last Name,Email,Phone Number,Contact owner,Lifecycle Stage,"
+      "Lead Status,Create Date,Became a Lead Date,Became a Marketing Qualified Lead Date,"
+      "Associated Company,Original Source,Country/Region,Marketing contact status\r\n";
   const std::int64_t base = 1'650'000'000;  // spring 2022
   for (std::int64_t i = 0; i < rows; ++i) {
     std::string last;
@@ -149,8 +150,7 @@ double TimeImport(const std::string& csv, const std::string& db, bool dry_run) {
     std::exit(1);
   }
   base::SystemClock clock;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(csv.c_str(), "rb"),
-                                                       &std::fclose);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(csv.c_str(), "rb"), &std::fclose);
   std::vector<char> buffer(1 << 20);
   app::ChunkSource source = [&]() -> core::Result<std::string_view> {
     return std::string_view(buffer.data(), std::fread(buffer.data(), 1, buffer.size(), file.get()));
@@ -212,8 +212,8 @@ int main() {
   std::cout << std::unitbuf;  // progress shows while a long run goes
   const std::int64_t rows = EnvInt("TANDEM_BENCH_ROWS", 1'000'000);
   const std::int64_t runs = EnvInt("TANDEM_BENCH_RUNS", 3);
-  const fs::path dir = fs::temp_directory_path() / ("tandem-import-bench-" +
-                                                    std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("tandem-import-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string csv = (dir / "hubspot-crm-exports-all-contacts-2026-11-27.csv").string();
   auto t0 = Clock::now();
@@ -248,8 +248,8 @@ int main() {
   auto line = [&](const char* what, const std::vector<double>& wall,
                   const std::vector<double>& cpu) {
     const double w = Median(wall), c = Median(cpu);
-    std::printf("  %-26s wall %7.2f s %9lld rows/s   cpu %7.2f s %9lld rows/s\n", what, w,
-                per_s(w), c, per_s(c));
+    std::printf("  %-26s wall %7.2f s %9lld rows/s   cpu %7.2f s %9lld rows/s\n", what, w, per_s(w),
+                c, per_s(c));
   };
   std::printf("median of %lld runs, %lld rows:\n", static_cast<long long>(runs),
               static_cast<long long>(rows));

@@ -134,8 +134,7 @@ json::object Operation(const Route& r) {
   responses[std::to_string(r.reply.status)] = std::move(ok);
 
   std::vector<int> errors;
-  if (r.body || !r.query.empty() ||
-      !PlaceholderNames(r.pattern).empty()) {
+  if (r.body || !r.query.empty() || !PlaceholderNames(r.pattern).empty()) {
     errors.push_back(400);
   }
   if (r.access == Access::kSignedIn) {

@@ -5,7 +5,8 @@
 namespace tandem::api {
 
 std::string_view TrackerScript() {
-  static constexpr std::string_view kScript = R"JS(/* Tandem tracker. Paste: <script src="https://TANDEM/t.js" data-key="SITE_KEY" async></script> */
+  static constexpr std::string_view kScript =
+      R"JS(/* Tandem tracker. Paste: <script src="https://TANDEM/t.js" data-key="SITE_KEY" async></script> */
 (function (d, w, nav) {
   var s = d.currentScript;
   if (!s) return;

@@ -48,7 +48,8 @@ struct PlanResult {
 
 struct FunnelRequest {
   core::FunnelQuery query;
-  std::map<core::FunnelStep, double> planned;   // for the broken step; none: no verdict. Errors name "plan_<step>".
+  std::map<core::FunnelStep, double>
+      planned;  // for the broken step; none: no verdict. Errors name "plan_<step>".
   std::optional<std::int64_t> deal_size_minor;  // measured over the trailing window if empty
   std::string currency = "EUR";
 };
