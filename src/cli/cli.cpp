@@ -147,20 +147,29 @@ int UserList(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// The user with this email (normalized first; kInvalidArgument when it is not an email), or
+// nothing when nobody has it. Shared by the commands that name a user.
+core::Result<std::optional<core::User>> FindUser(store::Store& store, std::string_view raw,
+                                                 std::string& email) {
+  TANDEM_ASSIGN(email, core::NormalizeEmail(raw));
+  std::optional<core::User> user;
+  TANDEM_TRY(store.Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(user, tx.users().FindByEmail(email));
+    return {};
+  }));
+  return user;
+}
+
 int ApiKeyCreate(const Options& o, std::ostream& out, std::ostream& err) {
   auto scopes = core::ParseScopes(o.scopes);
   if (!scopes) return Fail(err, scopes.error());
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
-  auto email = core::NormalizeEmail(o.key_user);
-  if (!email) return Fail(err, email.error());
-  std::optional<core::User> user;
-  auto r = (*rt)->store().Read([&](store::Tx& tx) -> core::Result<void> {
-    TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
-    return {};
-  });
-  if (!r) return Fail(err, r.error());
-  if (!user) return Fail(err, core::Error::Invalid("user", "no user has the email " + *email));
+  std::string email;
+  auto found = FindUser((*rt)->store(), o.key_user, email);
+  if (!found) return Fail(err, found.error());
+  const auto& user = *found;
+  if (!user) return Fail(err, core::Error::Invalid("user", "no user has the email " + email));
   auto key =
       (*rt)->services().auth.IssueApiKey(core::Actor::System("cli"), user->id, o.key_name, *scopes);
   if (!key) return Fail(err, key.error());
@@ -314,16 +323,12 @@ int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
   // The operator at the command line acts as an admin; --as names the user recorded instead.
   core::Principal who{0, "cli", core::Role::kAdmin, std::nullopt};
   if (!o.import_as.empty()) {
-    auto email = core::NormalizeEmail(o.import_as);
-    if (!email) return Fail(err, email.error());
-    std::optional<core::User> user;
-    auto r = (*rt)->store().Read([&](store::Tx& tx) -> core::Result<void> {
-      TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
-      return {};
-    });
-    if (!r) return Fail(err, r.error());
+    std::string email;
+    auto found = FindUser((*rt)->store(), o.import_as, email);
+    if (!found) return Fail(err, found.error());
+    const auto& user = *found;
     if (!user) {
-      err << "error: --as: no user " << *email << "\n";
+      err << "error: --as: no user " << email << "\n";
       return 1;
     }
     who = core::Principal{user->id, user->email, user->role, std::nullopt};
@@ -667,16 +672,12 @@ int Lead(const Options& o, bool accept, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
   auto& services = (*rt)->services();
-  auto email = core::NormalizeEmail(o.as);
-  if (!email) return Fail(err, email.error());
-  std::optional<core::User> user;
-  auto found = services.store.Read([&](store::Tx& tx) -> core::Result<void> {
-    TANDEM_ASSIGN(user, tx.users().FindByEmail(*email));
-    return {};
-  });
+  std::string email;
+  auto found = FindUser(services.store, o.as, email);
   if (!found) return Fail(err, found.error());
+  const auto& user = *found;
   if (!user || !user->active) {
-    err << "error: as: no active user " << *email << "\n";
+    err << "error: as: no active user " << email << "\n";
     return 1;
   }
   core::Principal p{user->id, user->email, user->role, std::nullopt};
