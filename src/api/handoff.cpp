@@ -51,7 +51,7 @@ json::object AssignmentJson(const core::Assignment& a) {
   return o;
 }
 
-json::object ClockJson(const core::SlaClock& c) {
+json::object ClockJson(const core::SlaClock& c, const app::ClockTiming* timing) {
   json::object o;
   o["id"] = c.id;
   o["contact_id"] = c.contact_id;
@@ -67,6 +67,11 @@ json::object ClockJson(const core::SlaClock& c) {
   o["met_at"] = OptInstant(c.met_at);
   o["breached_at"] = OptInstant(c.breached_at);
   o["cancelled_at"] = OptInstant(c.cancelled_at);
+  o["remaining_business_seconds"] =
+      timing ? json::value(std::chrono::floor<std::chrono::seconds>(timing->remaining).count())
+             : json::value(nullptr);
+  o["counting"] = timing ? json::value(timing->counting) : json::value(nullptr);
+  o["counting_changes_at"] = timing ? OptInstant(timing->changes_at) : json::value(nullptr);
   return o;
 }
 
@@ -152,7 +157,20 @@ void AddHandoffSchemas(RouteTable& t) {
         Out(IntField("target", 1, INT32_MAX, "")), Out(IntField("progress", 0, INT32_MAX, "")),
         Out(InstantField("met_at", "").Nullable()),
         Out(InstantField("breached_at", "Always the due time.").Nullable()),
-        Out(InstantField("cancelled_at", "").Nullable())}});
+        Out(InstantField("cancelled_at", "").Nullable()),
+        Out(IntField("remaining_business_seconds", 0, 0,
+                     "Open clocks: business time from the view's as_of to the due time on the "
+                     "owner's calendar, negative once overdue; null otherwise.")
+                .Nullable()),
+        Out(BoolField("counting",
+                      "Open clocks: whether business time passes at as_of (the calendar is "
+                      "open); null otherwise.")
+                .Nullable()),
+        Out(InstantField("counting_changes_at",
+                         "Open clocks: when counting flips next (the close of the current "
+                         "business hours, or the next opening); null when not before the due "
+                         "time or within 7 days.")
+                .Nullable())}});
   t.AddSchema({"SlaEscalation",
                "A step of the contract's escalation chain run for a breached clock.",
                {Out(IdField("id", "")), Out(IdField("clock_id", "")),
@@ -164,7 +182,10 @@ void AddHandoffSchemas(RouteTable& t) {
       {"ContactHandoff",
        "A contact's assignments (newest first), SLA clocks and escalation steps.",
        {Out(ListField("assignments", "Assignment", "")), Out(ListField("clocks", "SlaClock", "")),
-        Out(ListField("escalations", "SlaEscalation", ""))}});
+        Out(ListField("escalations", "SlaEscalation", "")),
+        Out(InstantField("as_of",
+                         "The server's time of the answer: the clocks' timing is as "
+                         "of it."))}});
   t.AddSchema({"RepDistribution",
                "",
                {Out(IdField("user_id", "")), Out(TextField("email", "")),
@@ -232,11 +253,15 @@ void AddHandoffRoutes(RouteTable& t, const Deps& d) {
            json::object o;
            json::array assignments, clocks, escalations;
            for (const auto& a : view.assignments) assignments.emplace_back(AssignmentJson(a));
-           for (const auto& k : view.clocks) clocks.emplace_back(ClockJson(k));
+           for (const auto& k : view.clocks) {
+             auto it = view.timings.find(k.id);
+             clocks.emplace_back(ClockJson(k, it == view.timings.end() ? nullptr : &it->second));
+           }
            for (const auto& e : view.escalations) escalations.emplace_back(EscalationJson(e));
            o["assignments"] = std::move(assignments);
            o["clocks"] = std::move(clocks);
            o["escalations"] = std::move(escalations);
+           o["as_of"] = core::FormatInstant(view.as_of);
            return JsonReply(200, o);
          }});
   t.Add({.method = "GET",

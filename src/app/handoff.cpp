@@ -42,6 +42,14 @@ Result<Contact> LoadContact(store::Tx& tx, Id id) {
   return *found;
 }
 
+// The name of the team of `user_id` ("" without one): its calendar times the user's clocks.
+Result<std::string> TeamOf(store::Tx& tx, Id user_id) {
+  TANDEM_ASSIGN(auto owner, tx.users().Get(user_id));
+  if (!owner || !owner->team_id) return std::string();
+  TANDEM_ASSIGN(auto t, tx.teams().Get(*owner->team_id));
+  return t ? t->name : std::string();
+}
+
 core::Date LocalDay(const date::time_zone* zone, Instant now) {
   auto local = date::make_zoned(zone, now).get_local_time();
   return core::Date(date::floor<date::days>(local).time_since_epoch());
@@ -239,12 +247,7 @@ Result<Assignment> HandoffService::Record(store::Tx& tx, const Terms* terms, Con
   TANDEM_TRY(SaveOwner(tx, c, a.owner_id, now, core::Actor::System("routing")));
 
   // The clocks run on the calendar of the owner's team.
-  std::string team;
-  TANDEM_ASSIGN(auto owner, tx.users().Get(*a.owner_id));
-  if (owner && owner->team_id) {
-    TANDEM_ASSIGN(auto t, tx.teams().Get(*owner->team_id));
-    if (t) team = t->name;
-  }
+  TANDEM_ASSIGN(std::string team, TeamOf(tx, *a.owner_id));
   for (auto clock : core::PlanSlaClocks(terms->contract.sales, terms->CalendarFor(team), now)) {
     clock.contact_id = c.id;
     clock.assignment_id = a.id;
@@ -461,6 +464,33 @@ Result<Contact> HandoffService::Dispose(const Principal& p, Id contact_id,
 
 // ----- reads ---------------------------------------------------------------------------------
 
+ClockTiming TimeClock(const core::BusinessCalendar& calendar, Instant due, Instant now) {
+  ClockTiming t;
+  t.remaining = calendar.Between(now, due);
+  t.counting = calendar.IsOpen(now);
+  const Instant horizon = std::min(due, now + std::chrono::days(7));
+  if (!t.counting) {
+    const Instant open = calendar.NextOpen(now);
+    if (open < horizon) t.changes_at = open;
+    return t;
+  }
+  // Open now: the close is the first instant after which business time stops keeping pace
+  // with the wall clock. Between(now, x) == x - now holds exactly up to it (bisection, ms).
+  if (calendar.Between(now, horizon) == horizon - now) return t;  // open until the horizon
+  Instant lo = now;                                               // open throughout [now, lo)
+  Instant hi = horizon;                                           // closed somewhere in [lo, hi)
+  while (hi - lo > std::chrono::milliseconds(1)) {
+    const Instant mid = lo + (hi - lo) / 2;
+    if (calendar.Between(now, mid) == mid - now) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  t.changes_at = lo;
+  return t;
+}
+
 Result<HandoffView> HandoffService::View(const Principal& p, Id contact_id) {
   TANDEM_TRY(core::Authorize(p, core::Verb::kRead, core::Resource::kContact));
   HandoffView out;
@@ -471,6 +501,13 @@ Result<HandoffView> HandoffService::View(const Principal& p, Id contact_id) {
     for (const auto& clock : out.clocks) {
       TANDEM_ASSIGN(auto steps, tx.handoff().EscalationsForClock(clock.id));
       for (auto& s : steps) out.escalations.push_back(std::move(s));
+    }
+    out.as_of = clock_.Now();
+    for (const auto& clock : out.clocks) {
+      if (clock.state() != core::SlaState::kOpen) continue;
+      TANDEM_ASSIGN(auto terms, TermsOf(tx, clock.contract_version_id));
+      TANDEM_ASSIGN(std::string team, TeamOf(tx, clock.owner_id));
+      out.timings[clock.id] = TimeClock(terms->CalendarFor(team), clock.due_at, out.as_of);
     }
     return {};
   }));
@@ -591,12 +628,7 @@ Result<bool> HandoffService::Breach(store::Tx& tx, Id clock_id, Instant now) {
   clock.breached_at = clock.due_at;  // the breach happened at the due time, whenever we run
   TANDEM_TRY(tx.handoff().UpdateClock(clock));
   TANDEM_ASSIGN(auto terms, TermsOf(tx, clock.contract_version_id));
-  std::string team;
-  TANDEM_ASSIGN(auto owner, tx.users().Get(clock.owner_id));
-  if (owner && owner->team_id) {
-    TANDEM_ASSIGN(auto t, tx.teams().Get(*owner->team_id));
-    if (t) team = t->name;
-  }
+  TANDEM_ASSIGN(std::string team, TeamOf(tx, clock.owner_id));
   for (auto step : core::PlanEscalations(terms->contract.escalation, terms->CalendarFor(team),
                                          *clock.breached_at)) {
     step.clock_id = clock.id;

@@ -68,12 +68,28 @@ class HandoffNotifier {
   virtual Result<void> Publish(store::Tx& tx, const HandoffEvent& e) = 0;
 };
 
+// Where an open clock stands at `as_of` on its owner's business calendar: what a live
+// countdown needs without the calendar. `remaining` is business time from `as_of` to the due
+// time (negative once overdue); `counting` says whether business time is passing now (the
+// calendar is open); `changes_at` is when that flips (the close of the current interval, or
+// the next opening), empty when it does not flip before the due time or within a week.
+struct ClockTiming {
+  core::BusinessDuration remaining{0};
+  bool counting = false;
+  std::optional<core::Instant> changes_at;
+};
+
 // A contact's handoff: every assignment (newest first), its clocks and their escalations.
 struct HandoffView {
   std::vector<core::Assignment> assignments;
   std::vector<core::SlaClock> clocks;  // by id
   std::vector<core::SlaEscalation> escalations;
+  core::Instant as_of{};
+  std::map<Id, ClockTiming> timings;  // of the open clocks, by clock id
 };
+
+// The timing of a clock due at `due` on `calendar`, at `now`.
+ClockTiming TimeClock(const core::BusinessCalendar& calendar, core::Instant due, core::Instant now);
 
 struct DistributionView {
   core::RoutingDistribution report;

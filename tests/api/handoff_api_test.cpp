@@ -53,6 +53,56 @@ TEST_F(HandoffApiTest, NewMqlIsAssignedWithItsRuleAndClocks) {
   EXPECT_TRUE(found) << h;
 }
 
+// The countdown a dashboard shows: business time left on the owner's calendar, whether it is
+// passing, and when that flips. Friday 17:30 in Paris, first touch due Monday 12:30: four
+// business hours left, counting until Friday's close at 18:00, then paused until Monday 09:00.
+TEST_F(HandoffApiTest, OpenClocksCarryTheirRemainingBusinessTime) {
+  const auto id = Mql("ana@client.example");
+  auto first_touch = [&](const Reply& h) -> const json::value* {
+    for (const auto& c : h.body.at("clocks").as_array()) {
+      if (S(c.at("obligation")) == "first_touch") return &c;
+    }
+    return nullptr;
+  };
+  auto h = As(rep1_, "GET", Path(id, "handoff"));
+  ASSERT_EQ(h.status(), 200) << h;
+  EXPECT_EQ(S(h.body.at("as_of")), "2026-11-27T16:30:00.000Z");
+  const json::value* c = first_touch(h);
+  ASSERT_NE(c, nullptr) << h;
+  EXPECT_EQ(c->at("remaining_business_seconds").as_int64(), 4 * 3600);
+  EXPECT_TRUE(c->at("counting").as_bool());
+  EXPECT_EQ(S(c->at("counting_changes_at")), "2026-11-27T17:00:00.000Z");  // 18:00 Paris
+
+  // Saturday noon: paused, 3.5 hours left, counting again on Monday at 09:00 Paris.
+  clock_.Set(*core::ParseInstant("2026-11-28T11:00:00Z"));
+  rep1_ = Login("rep1@acme.example");
+  h = As(rep1_, "GET", Path(id, "handoff"));
+  c = first_touch(h);
+  ASSERT_NE(c, nullptr) << h;
+  EXPECT_EQ(c->at("remaining_business_seconds").as_int64(), 3 * 3600 + 1800);
+  EXPECT_FALSE(c->at("counting").as_bool());
+  EXPECT_EQ(S(c->at("counting_changes_at")), "2026-11-30T08:00:00.000Z");
+
+  // Monday 10:00: counting, 2.5 hours left, due before the close: nothing flips before it.
+  clock_.Set(*core::ParseInstant("2026-11-30T09:00:00Z"));
+  rep1_ = Login("rep1@acme.example");
+  h = As(rep1_, "GET", Path(id, "handoff"));
+  c = first_touch(h);
+  ASSERT_NE(c, nullptr) << h;
+  EXPECT_EQ(c->at("remaining_business_seconds").as_int64(), 2 * 3600 + 1800);
+  EXPECT_TRUE(c->at("counting").as_bool());
+  EXPECT_TRUE(c->at("counting_changes_at").is_null());
+
+  // A met clock has no timing.
+  ASSERT_EQ(As(rep1_, "POST", Path(id, "accept")).status(), 200);
+  h = As(rep1_, "GET", Path(id, "handoff"));
+  for (const auto& k : h.body.at("clocks").as_array()) {
+    if (S(k.at("state")) == "open") continue;
+    EXPECT_TRUE(k.at("remaining_business_seconds").is_null()) << k;
+    EXPECT_TRUE(k.at("counting").is_null()) << k;
+  }
+}
+
 TEST_F(HandoffApiTest, AcceptIsForTheOwnerAndOnlyForAnMql) {
   const auto id = Mql("ana@client.example");
   auto denied = As(rep2_, "POST", Path(id, "accept"));

@@ -108,8 +108,21 @@ const NAV = {
   admin: ['Home', 'Leads', 'SLA contract', 'Personas', 'Import'],
   manager: ['Home', 'Leads', 'SLA contract', 'Personas'],
   marketing: ['Home', 'Leads', 'SLA contract', 'Personas', 'Import'],
-  sales: ['Home', 'Leads', 'SLA contract', 'Personas'],
+  sales: ['Home', 'My inbox', 'Leads', 'SLA contract', 'Personas'],
 };
+// Page titles that differ from their navigation label.
+const TITLES = { Import: 'Import contacts' };
+
+// Today's period funnel through the API: moves forward and rejections at MQL -> SAL, and SALs.
+async function todaysFunnel(page) {
+  return page.evaluate(async (day) => {
+    const next = new Date(Date.parse(day) + 86400000).toISOString().slice(0, 10);
+    const r = await (await fetch(`/api/v1/funnel?from=${day}&to=${next}&view=period`)).json();
+    const step = r.total.steps.find((s) => s.step === 'mql_sal');
+    return { forward: step.passed, dropped: step.dropped, sal: r.total.stages.find((s) => s.stage === 'sal').reached };
+  }, today);
+}
+const today = new Date().toISOString().slice(0, 10);
 
 const work = mkdtempSync(join(tmpdir(), 'tandem-dashboard-e2e-'));
 mkdirSync(artifacts, { recursive: true });
@@ -126,7 +139,14 @@ try {
   // The demo has its contract in force and two personas signed off; a new contract version
   // (waiting for the heads) and a draft persona give the pages something to acknowledge and sign.
   const admin = await apiLogin(url, USERS.admin, PASSWORD);
-  await admin('POST', '/api/v1/contract/versions', readFileSync(join(repo, 'docs/examples/contract.toml'), 'utf8'), 'application/toml');
+  // The new version also routes EMEA leads to the sales rep signing in below (the example
+  // file lists only Tom Hughes), so the rep's inbox gets new MQLs.
+  const contract = readFileSync(join(repo, 'docs/examples/contract.toml'), 'utf8').replace(
+    '[[routing.reps]]\nemail = "tom.hughes',
+    `[[routing.reps]]\nemail = "${USERS.sales}"\nweight = 1\n\n[[routing.reps]]\nemail = "tom.hughes`,
+  );
+  if (!contract.includes(USERS.sales)) throw new Error('the example contract no longer lists its reps as expected');
+  await admin('POST', '/api/v1/contract/versions', contract, 'application/toml');
   const marketingApi = await apiLogin(url, USERS.marketing, PASSWORD);
   await marketingApi('POST', '/api/v1/personas', {
     key: 'head_of_data_saas_pilot',
@@ -138,6 +158,26 @@ try {
       { property: 'company.employees', op: 'range', min: 50, max: 2000 },
     ],
   });
+
+  // New MQLs until two are routed to the sales rep (least loaded among the EMEA reps).
+  async function newMqlsForTheRep() {
+    const rep = (await admin('GET', '/api/v1/users?limit=500')).items.find((u) => u.email === USERS.sales);
+    const inboxLeads = [];
+    for (let i = 0; inboxLeads.length < 2 && i < 30; i++) {
+      const c = await admin('POST', '/api/v1/contacts', {
+        email: `inbox.lead${i}@mittelstand-${i}.example`,
+        first_name: ['Greta', 'Moritz', 'Ida', 'Karl', 'Lotte', 'Emil'][i % 6],
+        last_name: `Inbox${i}`,
+        title: 'Head of Data',
+        country: 'DE',
+        source: 'webinar',
+      });
+      const moved = await admin('POST', `/api/v1/contacts/${c.id}/stage`, { stage: 'mql' });
+      if (moved.owner_id === rep.id) inboxLeads.push(moved);
+    }
+    if (inboxLeads.length < 2) throw new Error(`routing gave the rep ${inboxLeads.length} of the new MQLs`);
+    return inboxLeads;
+  }
 
   browser = await launchBrowser();
 
@@ -175,7 +215,7 @@ try {
         await page.waitForLoadState('networkidle');
         check((await page.locator('.note.error').count()) === 0, `no error note on ${label}`);
         const title = (await page.locator('#page-title').textContent())?.trim();
-        check(title === label || (label === 'Import' && title === 'Import contacts'), `${label} shows its title`);
+        check(title === (TITLES[label] ?? label), `${label} shows its title`);
         await shot(page, `${role}-${label.toLowerCase().replace(/\s+/g, '-')}`);
       }
       // Home's stage counts add up to the demo's 3,000 contacts.
@@ -286,6 +326,62 @@ try {
     await ctx.close();
   });
 
+  await step('sales rep: inbox countdown, log a call, accept one lead, reject another; the funnel follows', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'inbox');
+    const inboxLeads = await newMqlsForTheRep();
+    await resume(page, USERS.sales);
+    const before = await todaysFunnel(page);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My inbox' }).click();
+    const names = inboxLeads.map((c) => `${c.first_name} ${c.last_name}`);
+    const card = (name) => page.locator('li.inbox-item', { has: page.getByRole('heading', { name }) });
+    await card(names[0]).waitFor();
+    await card(names[1]).waitFor();
+    // Each lead has its clocks; the first touch counts down in business time (or says it is
+    // paused outside business hours).
+    const first = card(names[0]).locator('li.clock', { hasText: 'First touch' });
+    await first.waitFor();
+    const paused = (await first.locator('.badge.paused').count()) > 0;
+    const t0 = await first.locator('.countdown').textContent();
+    await page.waitForTimeout(1100);
+    const t1 = await first.locator('.countdown').textContent();
+    check(paused ? t0 === t1 : t0 !== t1, `the first-touch countdown ${paused ? 'stands still while paused' : 'ticks'} (${t0} then ${t1})`);
+    check(/^\d+h \d\dm \d\ds$|^\d+m \d\ds$/.test(t1.trim()), `the countdown reads as business time (${t1})`);
+    await shot(page, 'sales-inbox');
+
+    // Two clicks log a call; the first touch is met and its clock leaves the card.
+    await card(names[0]).getByRole('button', { name: 'Call', exact: true }).click();
+    await card(names[0]).getByRole('button', { name: 'Log call' }).click();
+    await card(names[0]).getByText('Call logged.').waitFor();
+    await card(names[0]).locator('li.clock', { hasText: 'First touch' }).waitFor({ state: 'detached' });
+
+    await card(names[0]).getByRole('button', { name: 'Accept' }).click();
+    await page.getByText(`Accepted ${names[0]}: now SAL.`).waitFor();
+    check((await card(names[0]).count()) === 0, 'the accepted lead leaves the inbox');
+
+    // Rejecting asks for a reason first.
+    await card(names[1]).getByRole('button', { name: 'Reject…' }).click();
+    await card(names[1]).getByRole('button', { name: 'Reject lead' }).click();
+    await card(names[1]).getByText('Choose a reason for rejecting this lead.').waitFor();
+    await card(names[1]).getByLabel('Reason').selectOption('bad_timing');
+    await card(names[1]).getByLabel('Note for marketing (optional)').fill('Budget opens in Q3');
+    await shot(page, 'sales-inbox-reject');
+    await card(names[1]).getByRole('button', { name: 'Reject lead' }).click();
+    await page.getByText(`Rejected ${names[1]} (Bad timing: no project in the next 6 months): now Recycled, back with marketing.`).waitFor();
+
+    // The funnel counts the acceptance and the rejection.
+    const after = await todaysFunnel(page);
+    check(after.forward === before.forward + 1, `MQL -> SAL forward ${before.forward} -> ${after.forward}`);
+    check(after.dropped === before.dropped + 1, `MQL -> SAL rejections ${before.dropped} -> ${after.dropped}`);
+    check(after.sal === before.sal + 1, `SALs reached today ${before.sal} -> ${after.sal}`);
+    // The rejection is on the contact's history with its reason.
+    const history = await page.evaluate(async (id) => (await (await fetch(`/api/v1/contacts/${id}/history`)).json()).items, inboxLeads[1].id);
+    check(history.at(-1)?.reason === 'bad_timing', `the rejection's reason is recorded (${JSON.stringify(history.at(-1))})`);
+    await ctx.close();
+  });
+
   await step('missing contacts and pages are explained', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -319,6 +415,15 @@ try {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.locator('.score-lines li').first().waitFor();
     await shot(page, 'phone-contact');
+    for (const [label, ready, name] of [
+      ['My inbox', '#page-title', 'phone-inbox'],
+    ]) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+      await page.locator(ready).first().waitFor();
+      await shot(page, name);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 392, `${label} does not scroll sideways on a phone (${w}px)`);
+    }
     await ctx.close();
   });
 

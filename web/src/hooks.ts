@@ -65,3 +65,15 @@ export function useReadyMark(page: string, ready: boolean): void {
     if (typeof performance !== 'undefined' && performance.mark) performance.mark(`tandem:ready:${page}`);
   }, [ready, page]);
 }
+
+// A monotonic clock reading (performance.now(), ms) that changes every `ms` while `active`:
+// one timer drives every countdown of a page.
+export function useNow(ms: number, active = true): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(performance.now()), ms);
+    return () => clearInterval(t);
+  }, [ms, active]);
+  return now;
+}

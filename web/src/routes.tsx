@@ -9,6 +9,7 @@ import { ContactPage } from './pages/Contact';
 import { ContractPage } from './pages/Contract';
 import { Personas } from './pages/Personas';
 import { ImportPage } from './pages/Import';
+import { Inbox } from './pages/Inbox';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -26,6 +27,7 @@ const EVERYONE: readonly Role[] = ['admin', 'manager', 'marketing', 'sales'];
 
 export const PAGES: readonly PageDef[] = [
   { path: '/', nav: 'Home', roles: EVERYONE, component: Home },
+  { path: '/inbox', nav: 'My inbox', roles: ['sales'], component: Inbox },
   { path: '/leads', nav: 'Leads', roles: EVERYONE, component: Leads },
   { path: '/contacts/:id', roles: EVERYONE, component: ContactPage },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },

@@ -217,7 +217,9 @@ function ScoreView({ score }: { score: ContactScore }) {
   );
 }
 
-function QuickLog({ contact, onLogged }: { contact: Contact; onLogged: () => void }) {
+// Also used by the inbox, once per lead: `idPrefix` keeps the labels' ids apart, `inline`
+// drops the card and its heading.
+export function QuickLog({ contact, onLogged, idPrefix = 'log', inline = false }: { contact: Contact; onLogged: () => void; idPrefix?: string; inline?: boolean }) {
   const { user } = useSession();
   const [kind, setKind] = useState<(typeof QUICK_LOGS)[number] | null>(null);
   const [outcome, setOutcome] = useState('');
@@ -250,10 +252,9 @@ function QuickLog({ contact, onLogged }: { contact: Contact; onLogged: () => voi
     }
   };
 
-  return (
-    <section class="card quicklog" aria-labelledby="log-title">
-      <h2 id="log-title">Log an activity</h2>
-      <div class="button-row" role="group" aria-label="Kind of activity">
+  const body = (
+    <>
+      <div class="button-row" role="group" aria-label={inline ? `Log an activity for ${personName(contact)}` : 'Kind of activity'}>
         {QUICK_LOGS.map((k) => (
           <button key={k.type} type="button" class={kind?.type === k.type ? '' : 'secondary'} aria-pressed={kind?.type === k.type} onClick={() => open(k)}>
             {k.label}
@@ -263,12 +264,12 @@ function QuickLog({ contact, onLogged }: { contact: Contact; onLogged: () => voi
       {kind && (
         <form class="quicklog-form" onSubmit={submit}>
           <div class="field grow">
-            <label for="log-subject">Subject</label>
-            <input id="log-subject" value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+            <label for={`${idPrefix}-subject`}>Subject</label>
+            <input id={`${idPrefix}-subject`} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
           </div>
           <div class="field">
-            <label for="log-outcome">Outcome</label>
-            <select id="log-outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
+            <label for={`${idPrefix}-outcome`}>Outcome</label>
+            <select id={`${idPrefix}-outcome`} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
               {kind.outcomes.map((o) => (
                 <option key={o} value={o}>
                   {outcomeLabel(o)}
@@ -291,6 +292,13 @@ function QuickLog({ contact, onLogged }: { contact: Contact; onLogged: () => voi
           {message.text}
         </p>
       )}
+    </>
+  );
+  if (inline) return <div class="quicklog inline">{body}</div>;
+  return (
+    <section class="card quicklog" aria-labelledby={`${idPrefix}-title`}>
+      <h2 id={`${idPrefix}-title`}>Log an activity</h2>
+      {body}
     </section>
   );
 }

@@ -23,7 +23,7 @@ function shortcuts(role: Role): Shortcut[] {
   switch (role) {
     case 'sales':
       return [
-        { label: 'My MQLs', href: '/leads?owner=me&stage=mql', hint: 'Qualified leads waiting for you to accept or reject' },
+        { label: 'My inbox', href: '/inbox', hint: 'New MQLs with their SLA clocks: accept, reject or log a call' },
         { label: 'My accepted leads', href: '/leads?owner=me&stage=sal', hint: 'Work them to a sales-qualified lead' },
         { label: 'All my contacts', href: '/leads?owner=me', hint: 'Everyone you own, newest first' },
       ];
