@@ -105,13 +105,13 @@ async function shot(page, name) {
 }
 
 const NAV = {
-  admin: ['Home', 'Leads', 'SLA contract', 'Personas', 'Import'],
-  manager: ['Home', 'Leads', 'SLA contract', 'Personas'],
-  marketing: ['Home', 'Leads', 'SLA contract', 'Personas', 'Import'],
-  sales: ['Home', 'My inbox', 'Leads', 'SLA contract', 'Personas'],
+  admin: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas', 'Import'],
+  manager: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas'],
+  marketing: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas', 'Import'],
+  sales: ['Home', 'My inbox', 'Leads', 'Goals', 'SLA contract', 'Personas'],
 };
 // Page titles that differ from their navigation label.
-const TITLES = { Import: 'Import contacts' };
+const TITLES = { Import: 'Import contacts', Goals: 'Goals and planner' };
 
 // Today's period funnel through the API: moves forward and rejections at MQL -> SAL, and SALs.
 async function todaysFunnel(page) {
@@ -157,6 +157,19 @@ try {
       { property: 'company.industry', op: 'equals', values: ['Software'], weight: 2 },
       { property: 'company.employees', op: 'range', min: 50, max: 2000 },
     ],
+  });
+
+  // A goal with planned rates (the funnel explorer's plan; mql -> sal planned well above what
+  // the demo converts, so that step is broken).
+  const quarterEnd = new Date(Date.UTC(new Date().getUTCFullYear(), Math.floor(new Date().getUTCMonth() / 3) * 3 + 3, 0)).toISOString().slice(0, 10);
+  await admin('POST', '/api/v1/goals', {
+    name: 'MQLs this quarter',
+    metric: 'mqls',
+    target: 400,
+    from: new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10),
+    to: quarterEnd,
+    owners: [USERS.marketing],
+    rates: { mql_sal: 0.95 },
   });
 
   // New MQLs until two are routed to the sales rep (least loaded among the EMEA reps).
@@ -382,6 +395,52 @@ try {
     await ctx.close();
   });
 
+  await step('planner: the reverse funnel follows the target; a goal against its plan', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'planner');
+    await resume(page, USERS.manager);
+    let plans = 0;
+    page.on('request', (r) => r.url().endsWith('/api/v1/plan') && plans++);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Goals' }).click();
+    const deals = page.locator('table.plan-table tr[data-stage="customer"] td.needed');
+    await deals.waitFor();
+    const result = page.locator('.plan-result');
+    const key0 = await result.getAttribute('data-plan');
+    const deals0 = Number((await deals.textContent()).replace(/[^0-9]/g, ''));
+    const sentPlans = plans;
+    await page.getByLabel('Revenue target').fill('');
+    await page.getByLabel('Revenue target').pressSequentially('3000000', { delay: 30 });
+    await page.waitForFunction((k) => {
+      const r = document.querySelector('.plan-result');
+      return r && r.getAttribute('data-plan') !== k && r.getAttribute('aria-busy') === 'false';
+    }, key0);
+    const deals1 = Number((await deals.textContent()).replace(/[^0-9]/g, ''));
+    check(deals1 >= 3 * deals0 - 2 && deals1 <= 3 * deals0 + 2, `three times the target, three times the deals (${deals0} -> ${deals1})`);
+    check(plans - sentPlans <= 2, `typing sends the plan once it pauses (${plans - sentPlans} requests for 7 keys)`);
+    // A rate typed in: fewer opportunities needed when more of them close.
+    const opps = page.locator('table.plan-table tr[data-stage="opportunity"] td.needed');
+    const opps0 = Number((await opps.textContent()).replace(/[^0-9]/g, ''));
+    const key1 = await result.getAttribute('data-plan');
+    await page.getByLabel('Opportunity → Customer').fill('90');
+    await page.waitForFunction((k) => {
+      const r = document.querySelector('.plan-result');
+      return r && r.getAttribute('data-plan') !== k && r.getAttribute('aria-busy') === 'false';
+    }, key1);
+    const opps1 = Number((await opps.textContent()).replace(/[^0-9]/g, ''));
+    check(opps1 === Math.ceil(deals1 / 0.9 - 1e-9), `opportunities = ceil(deals / 90%) (${deals1} deals: ${opps0} -> ${opps1})`);
+    await page.getByLabel('Revenue target').fill('-5');
+    await page.getByText('Enter the revenue target, a number above 0.').waitFor();
+    await page.getByLabel('Revenue target').fill('3000000');
+    await page.getByText('Enter the revenue target, a number above 0.').waitFor({ state: 'detached' });
+    // The goal with its plan, actual and pace.
+    await page.locator('.goal-progress dl.kpis').waitFor();
+    check((await page.locator('table.progress-table tbody tr').count()) >= 2, 'the goal lists its stages');
+    check((await page.locator('.goal-progress .chart canvas').count()) === 1, 'plan against actual is charted');
+    await shot(page, 'manager-goals');
+    await ctx.close();
+  });
+
   await step('missing contacts and pages are explained', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -417,6 +476,7 @@ try {
     await shot(page, 'phone-contact');
     for (const [label, ready, name] of [
       ['My inbox', '#page-title', 'phone-inbox'],
+      ['Goals', 'table.plan-table', 'phone-goals'],
     ]) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
       await page.locator(ready).first().waitFor();

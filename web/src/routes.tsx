@@ -10,6 +10,7 @@ import { ContractPage } from './pages/Contract';
 import { Personas } from './pages/Personas';
 import { ImportPage } from './pages/Import';
 import { Inbox } from './pages/Inbox';
+import { Goals } from './pages/Goals';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -30,6 +31,7 @@ export const PAGES: readonly PageDef[] = [
   { path: '/inbox', nav: 'My inbox', roles: ['sales'], component: Inbox },
   { path: '/leads', nav: 'Leads', roles: EVERYONE, component: Leads },
   { path: '/contacts/:id', roles: EVERYONE, component: ContactPage },
+  { path: '/goals', nav: 'Goals', roles: EVERYONE, component: Goals },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },
   { path: '/personas', nav: 'Personas', roles: EVERYONE, component: Personas },
   { path: '/import', nav: 'Import', roles: ['admin', 'marketing'], component: ImportPage },
