@@ -69,6 +69,17 @@ std::vector<Field> ListParams() {
       InstantField("created_from", "Inclusive."),
       InstantField("created_to", "Exclusive."),
       TextField("q", "Words matched as prefixes of name, email and company name."),
+      EnumField("reached", MainPathStages(),
+                "Only contacts that first reached this stage (or a later main-path stage) "
+                "in [reached_from, reached_to): the contacts behind a funnel count "
+                "(docs/analytics.md). Needs reached_from and reached_to."),
+      InstantField("reached_from", "Inclusive; with reached."),
+      InstantField("reached_to", "Exclusive; with reached."),
+      BoolField("converted",
+                "With reached: only those that reached the next stage within window_days "
+                "after it (true: the cohort step's passed count) or not (false: its "
+                "drop-off)."),
+      IntField("window_days", 1, 3650, "With converted; default 90, as the funnel's."),
       EnumField("sort", SortValues({"created_at", "updated_at", "email", "last_name"}),
                 "A leading '-' sorts descending; default -created_at.")};
   for (auto& p : PageParams()) f.push_back(std::move(p));
@@ -128,6 +139,24 @@ core::Result<ListRequest> QueryFrom(const Query& q) {
   cq.created_from = q.Time("created_from");
   cq.created_to = q.Time("created_to");
   cq.text = q.Text("q");
+  if (auto stage = q.OptText("reached")) {
+    auto from = q.Time("reached_from");
+    auto to = q.Time("reached_to");
+    if (!from) return core::Fail(core::Error::Invalid("reached_from", "is needed with reached"));
+    if (!to) return core::Fail(core::Error::Invalid("reached_to", "is needed with reached"));
+    core::ReachFilter f;
+    f.stage = *core::StageFromString(*stage);
+    f.from = *from;
+    f.to = *to;
+    f.converted = q.Bool("converted");
+    f.window = std::chrono::days(q.Int("window_days").value_or(90));
+    cq.reached = f;
+  } else {
+    for (const char* name : {"reached_from", "reached_to", "converted", "window_days"}) {
+      if (q.Has(name))
+        return core::Fail(core::Error::Invalid(name, "is only allowed with reached"));
+    }
+  }
   const std::string sort = q.OptText("sort").value_or("-created_at");
   auto [name, dir] = SplitSort(sort);
   cq.sort = *core::ContactSortFromString(name);

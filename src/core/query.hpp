@@ -41,6 +41,19 @@ enum class ContactSort : std::uint8_t { kCreatedAt, kUpdatedAt, kEmail, kLastNam
 std::string_view ToString(ContactSort s);
 std::optional<ContactSort> ContactSortFromString(std::string_view text);
 
+// Contacts that first reached `stage` (a main-path stage, or a later one) in [from, to): the
+// contacts behind a funnel's "reached" count (docs/analytics.md, by the contact_reach rule).
+// With `converted`, only those that also reached the next main-path stage within `window`
+// after reaching `stage` (true: the cohort step's "passed") or did not (false: its drop-off).
+struct ReachFilter {
+  Stage stage = Stage::kLead;
+  Instant from{};
+  Instant to{};
+  std::optional<bool> converted;
+  std::chrono::milliseconds window{0};
+  bool operator==(const ReachFilter&) const = default;
+};
+
 struct ContactQuery {
   std::optional<Stage> stage;
   std::optional<Id> owner_id;
@@ -51,6 +64,7 @@ struct ContactQuery {
   std::optional<Instant> created_from;  // inclusive
   std::optional<Instant> created_to;    // exclusive
   std::string text;  // words matched as prefixes against name, email and company name
+  std::optional<ReachFilter> reached;
   ContactSort sort = ContactSort::kCreatedAt;
   SortDir dir = SortDir::kDesc;
   PageRequest page;
@@ -91,8 +105,8 @@ struct ActivityQuery {
   std::optional<Id> deal_id;
   std::optional<Id> owner_id;
   std::optional<ActivityType> type;
-  std::optional<Instant> from;  // occurred_at, inclusive
-  std::optional<Instant> to;    // exclusive
+  std::optional<Instant> from;   // occurred_at, inclusive
+  std::optional<Instant> to;     // exclusive
   SortDir dir = SortDir::kDesc;  // always by occurred_at, then id
   PageRequest page;
 };

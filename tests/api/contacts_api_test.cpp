@@ -277,6 +277,65 @@ TEST_F(ContactsApiTest, FiltersSelectTheRightContacts) {
   ExpectError(As(rep1_, "GET", "/api/v1/contacts?sort=age"), 400, "invalid_argument", "sort");
 }
 
+// The funnel's click-through: the contacts that reached a stage in a period, and of those the
+// ones that reached the next stage within the window or not.
+TEST_F(ContactsApiTest, ReachFilterListsTheContactsBehindAFunnelCount) {
+  const auto a = NewContact("a@x.example");  // lead at kT0
+  clock_.Advance(1h);
+  const auto b = NewContact("b@x.example", {{"stage", "mql"}});  // lead and mql at kT0 + 1h
+  clock_.Advance(72h);
+  manager_ = Login("manager@acme.example");  // the first sessions have expired by then
+  rep1_ = Login("rep1@acme.example");
+  auto moved = As(manager_, "POST", "/api/v1/contacts/" + std::to_string(a) + "/stage",
+                  R"({"stage":"mql"})");  // a: mql at kT0 + 73h
+  ASSERT_EQ(moved.status(), 200) << moved;
+  auto ids = [&](const std::string& query) {
+    auto r = As(rep1_, "GET", "/api/v1/contacts" + query);
+    EXPECT_EQ(r.status(), 200) << query << " " << r;
+    std::vector<core::Id> out;
+    if (r.status() == 200) {
+      for (const auto& item : r.items()) out.push_back(item.at("id").as_int64());
+    }
+    return out;
+  };
+  auto range = [](std::chrono::hours from, std::chrono::hours to) {
+    return "&reached_from=" + core::FormatInstant(kT0 + from) +
+           "&reached_to=" + core::FormatInstant(kT0 + to);
+  };
+  using V = std::vector<core::Id>;
+  EXPECT_EQ(ids("?reached=lead" + range(0h, 1h)), V{a});
+  EXPECT_EQ(ids("?reached=lead" + range(0h, 100h)), (V{b, a}));
+  EXPECT_EQ(ids("?reached=visitor" + range(0h, 100h)), (V{b, a}));  // a lead is past visitor
+  EXPECT_EQ(ids("?reached=mql" + range(0h, 2h)), V{b});
+  EXPECT_EQ(ids("?reached=mql" + range(2h, 100h)), V{a});
+  EXPECT_EQ(ids("?reached=sal" + range(0h, 100h)), V{});
+  // lead -> mql: b at once, a after 73 hours.
+  EXPECT_EQ(ids("?reached=lead&converted=true&window_days=1" + range(0h, 100h)), V{b});
+  EXPECT_EQ(ids("?reached=lead&converted=false&window_days=1" + range(0h, 100h)), V{a});
+  EXPECT_EQ(ids("?reached=lead&converted=true&window_days=4" + range(0h, 100h)), (V{b, a}));
+  EXPECT_EQ(ids("?reached=lead&converted=true" + range(0h, 100h)), (V{b, a}));  // 90 days
+  EXPECT_EQ(ids("?reached=lead&stage=mql&owner=none" + range(0h, 100h)), (V{b, a}));
+  EXPECT_EQ(ids("?reached=lead&q=b" + range(0h, 100h)), V{b});
+
+  const std::string c = "/api/v1/contacts";
+  ExpectError(As(rep1_, "GET", c + "?reached=lead"), 400, "invalid_argument", "reached_from");
+  ExpectError(As(rep1_, "GET", c + "?reached=lead&reached_from=2026-01-01"), 400,
+              "invalid_argument", "reached_to");
+  ExpectError(As(rep1_, "GET", c + "?reached_from=2026-01-01"), 400, "invalid_argument",
+              "reached_from");
+  ExpectError(As(rep1_, "GET", c + "?converted=true"), 400, "invalid_argument", "converted");
+  ExpectError(As(rep1_, "GET", c + "?reached=recycled" + range(0h, 1h)), 400, "invalid_argument",
+              "reached");
+  ExpectError(As(rep1_, "GET", c + "?reached=customer&converted=true" + range(0h, 1h)), 400,
+              "invalid_argument", "converted");
+  ExpectError(As(rep1_, "GET", c + "?reached=lead&converted=maybe" + range(0h, 1h)), 400,
+              "invalid_argument", "converted");
+  ExpectError(As(rep1_, "GET", c + "?reached=lead&window_days=0" + range(0h, 1h)), 400,
+              "invalid_argument", "window_days");
+  ExpectError(As(rep1_, "GET", c + "?reached=lead" + range(1h, 1h)), 400, "invalid_argument",
+              "reached_to");
+}
+
 TEST_F(ContactsApiTest, SortsByEveryKeyBothWays) {
   NewContact("b@x.example", {{"last_name", "Curie"}});
   clock_.Advance(1s);

@@ -105,22 +105,25 @@ async function shot(page, name) {
 }
 
 const NAV = {
-  admin: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas', 'Import'],
-  manager: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas'],
-  marketing: ['Home', 'Leads', 'Goals', 'SLA contract', 'Personas', 'Import'],
-  sales: ['Home', 'My inbox', 'Leads', 'Goals', 'SLA contract', 'Personas'],
+  admin: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas', 'Import'],
+  manager: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas'],
+  marketing: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas', 'Import'],
+  sales: ['Home', 'My inbox', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas'],
 };
 // Page titles that differ from their navigation label.
-const TITLES = { Import: 'Import contacts', Goals: 'Goals and planner' };
+const TITLES = { Import: 'Import contacts', Funnel: 'Funnel explorer', Goals: 'Goals and planner' };
 
-// Today's period funnel through the API: moves forward and rejections at MQL -> SAL, and SALs.
-async function todaysFunnel(page) {
-  return page.evaluate(async (day) => {
-    const next = new Date(Date.parse(day) + 86400000).toISOString().slice(0, 10);
-    const r = await (await fetch(`/api/v1/funnel?from=${day}&to=${next}&view=period`)).json();
-    const step = r.total.steps.find((s) => s.step === 'mql_sal');
-    return { forward: step.passed, dropped: step.dropped, sal: r.total.stages.find((s) => s.stage === 'sal').reached };
-  }, today);
+// Numbers of the funnel explorer's table: the row of `stage`, cell `cls` (reached, passed,
+// dropped), once the page shows the answer to its current request.
+async function funnelReady(page, fragment = '') {
+  await page.waitForFunction((f) => {
+    const r = document.querySelector('.funnel-result');
+    return Boolean(r) && r.getAttribute('aria-busy') === 'false' && (r.getAttribute('data-loaded') ?? '').includes(f);
+  }, fragment);
+}
+async function funnelCount(page, stage, cls) {
+  const text = await page.locator(`table.funnel-table tr[data-stage="${stage}"] td.${cls} > :first-child`).textContent();
+  return Number(text.replace(/[^0-9]/g, ''));
 }
 const today = new Date().toISOString().slice(0, 10);
 
@@ -345,7 +348,11 @@ try {
     watch(page, 'inbox');
     const inboxLeads = await newMqlsForTheRep();
     await resume(page, USERS.sales);
-    const before = await todaysFunnel(page);
+    // The period view of today: decisions taken at MQL -> SAL.
+    await page.goto(url + `/funnel?from=${today}&to=${today}&view=period&goal=none`);
+    await page.locator('table.funnel-table').waitFor();
+    await funnelReady(page);
+    const before = { forward: await funnelCount(page, 'mql', 'passed'), dropped: await funnelCount(page, 'mql', 'dropped'), sal: await funnelCount(page, 'sal', 'reached') };
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My inbox' }).click();
     const names = inboxLeads.map((c) => `${c.first_name} ${c.last_name}`);
@@ -385,7 +392,10 @@ try {
     await page.getByText(`Rejected ${names[1]} (Bad timing: no project in the next 6 months): now Recycled, back with marketing.`).waitFor();
 
     // The funnel counts the acceptance and the rejection.
-    const after = await todaysFunnel(page);
+    await page.goto(url + `/funnel?from=${today}&to=${today}&view=period&goal=none`);
+    await page.locator('table.funnel-table').waitFor();
+    await funnelReady(page);
+    const after = { forward: await funnelCount(page, 'mql', 'passed'), dropped: await funnelCount(page, 'mql', 'dropped'), sal: await funnelCount(page, 'sal', 'reached') };
     check(after.forward === before.forward + 1, `MQL -> SAL forward ${before.forward} -> ${after.forward}`);
     check(after.dropped === before.dropped + 1, `MQL -> SAL rejections ${before.dropped} -> ${after.dropped}`);
     check(after.sal === before.sal + 1, `SALs reached today ${before.sal} -> ${after.sal}`);
@@ -441,6 +451,60 @@ try {
     await ctx.close();
   });
 
+  await step('funnel explorer: the broken step, a breakdown, and the contacts behind a number', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'funnel');
+    await resume(page, USERS.marketing);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Funnel' }).click();
+    await page.locator('table.funnel-table').waitFor();
+    await funnelReady(page);
+    // The goal's plan asks 95% of MQLs to be accepted: that step is broken.
+    check((await page.getByLabel('Compare with').inputValue()).startsWith('goal:'), 'the goal is the plan');
+    check((await page.locator('tr.broken[data-stage="mql"] .broken-badge').textContent()) === 'Broken step', 'MQL -> SAL is highlighted as the broken step');
+    check((await page.locator('.funnel-summary').textContent()).includes('MQL'), 'the summary names the broken step');
+    check((await page.locator('table.funnel-table .ci-band').count()) >= 4, 'rates carry their intervals');
+    await shot(page, 'marketing-funnel');
+
+    // A count of at most one page: the leads list shows exactly those contacts.
+    const links = page.locator('table.funnel-table a.count-link');
+    const n = await links.count();
+    let target = null;
+    for (let i = 0; i < n && !target; i++) {
+      const v = Number((await links.nth(i).textContent()).replace(/[^0-9]/g, ''));
+      if (v >= 2 && v <= 50) target = { i, v };
+    }
+    check(target !== null, 'some count is small enough to check on one page');
+    if (target) {
+      await links.nth(target.i).click();
+      await page.waitForURL(/\/leads\?.*reached=/);
+      await page.locator('.reach-chip').waitFor();
+      await settled(page, 'reached=');
+      const rows = await page.locator('table.leads tbody tr').count();
+      check(rows === target.v, `the list holds the ${target.v} contacts behind the number (${rows})`);
+      check(await page.getByRole('button', { name: 'Next' }).isDisabled(), 'and no more');
+      await shot(page, 'marketing-funnel-contacts');
+      await page.goBack();
+      await page.locator('table.funnel-table').waitFor();
+    }
+
+    // Breakdown by source; a number in it lists that source's contacts.
+    await page.getByLabel('Break down by').selectOption('source');
+    await funnelReady(page, 'by=source');
+    check((await page.locator('table.breakdown-table tbody tr').count()) >= 2, 'several sources');
+    await page.getByRole('radio', { name: 'Period' }).check();
+    await funnelReady(page, 'view=period&by=source');
+    await shot(page, 'marketing-funnel-by-source');
+    const cell = page.locator('table.breakdown-table tbody tr', { has: page.locator('a.count-link') }).first();
+    const source = await cell.getAttribute('data-key');
+    await cell.locator('a.count-link').first().click();
+    await page.waitForURL(/\/leads\?.*reached=/);
+    await settled(page, 'reached=');
+    check(new URL(page.url()).searchParams.get('source') === source, `the list keeps the source ${source}`);
+    check((await page.locator('table.leads tbody tr').count()) > 0, 'and shows its contacts');
+    await ctx.close();
+  });
+
   await step('missing contacts and pages are explained', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -477,6 +541,7 @@ try {
     for (const [label, ready, name] of [
       ['My inbox', '#page-title', 'phone-inbox'],
       ['Goals', 'table.plan-table', 'phone-goals'],
+      ['Funnel', 'table.funnel-table', 'phone-funnel'],
     ]) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
       await page.locator(ready).first().waitFor();

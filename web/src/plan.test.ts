@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contactsLink, funnelPath, funnelState, statePath } from './funnel';
 import { parseAmount, percent, planBody, type PlanInput } from './plan';
 
 const base: PlanInput = { revenue: '1,000,000', from: '2027-01-01', to: '2027-03-31', dealSize: '', per: 'month', rates: {} };
@@ -25,5 +26,42 @@ describe('planner input', () => {
     expect(parseAmount('12.345')).toBeNaN();
     expect(percent(0.3512)).toBe('35.1%');
     expect(percent(null)).toBe('—');
+  });
+});
+
+describe('funnel explorer address and links', () => {
+  it('reads the address with the last 90 days by default, and writes it back', () => {
+    const s = funnelState(new URLSearchParams(''), '2026-11-27');
+    expect(s).toMatchObject({ from: '2026-08-30', to: '2026-11-27', view: 'cohort', by: '' });
+    const t = funnelState(new URLSearchParams('from=2026-10-01&to=2026-10-31&view=period&by=week&plan_mql_sal=0.4&plan_lead_mql=7&goal=none'));
+    expect(t).toMatchObject({ view: 'period', by: 'week', plan: { mql_sal: 0.4 }, goal: 'none' });
+    expect(funnelState(new URL('http://x' + statePath(t)).searchParams)).toEqual(t);
+  });
+  it('asks the API for the period with the end day included and the plan', () => {
+    const s = funnelState(new URLSearchParams('from=2026-10-01&to=2026-10-31&by=source&window=30'));
+    const u = new URL('http://x' + funnelPath(s, { mql_sal: 0.35 }));
+    expect(u.searchParams.get('from')).toBe('2026-10-01T00:00:00Z');
+    expect(u.searchParams.get('to')).toBe('2026-11-01T00:00:00Z');
+    expect(u.searchParams.get('window_days')).toBe('30');
+    expect(u.searchParams.get('by')).toBe('source');
+    expect(u.searchParams.get('plan_mql_sal')).toBe('0.35');
+  });
+  it('links each number to the contacts behind it', () => {
+    const s = funnelState(new URLSearchParams('from=2026-10-01&to=2026-10-31&by=week&source=webinar'));
+    const week = new URL('http://x' + contactsLink(s, { window_days: 90 }, 'mql', '2026-09-28', true));
+    expect(week.pathname).toBe('/leads');
+    expect(week.searchParams.get('reached')).toBe('mql');
+    expect(week.searchParams.get('reached_from')).toBe('2026-10-01T00:00:00Z'); // the week, inside the period
+    expect(week.searchParams.get('reached_to')).toBe('2026-10-05T00:00:00Z');
+    expect(week.searchParams.get('converted')).toBe('true');
+    expect(week.searchParams.get('window_days')).toBe('90');
+    expect(week.searchParams.get('source')).toBe('webinar');
+    const owners = { ...s, by: 'owner' as const };
+    expect(new URL('http://x' + contactsLink(owners, { window_days: 90 }, 'sal', '')).searchParams.get('owner')).toBe('none');
+    expect(new URL('http://x' + contactsLink(owners, { window_days: 90 }, 'sal', '12')).searchParams.get('owner')).toBe('12');
+    expect(contactsLink({ ...s, by: 'campaign' }, { window_days: 90 }, 'sal', '')).toBeNull();
+    const total = new URL('http://x' + contactsLink(s, { window_days: 90 }, 'lead', null));
+    expect(total.searchParams.get('reached_to')).toBe('2026-11-01T00:00:00Z');
+    expect(total.searchParams.get('converted')).toBeNull();
   });
 });

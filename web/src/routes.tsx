@@ -11,6 +11,7 @@ import { Personas } from './pages/Personas';
 import { ImportPage } from './pages/Import';
 import { Inbox } from './pages/Inbox';
 import { Goals } from './pages/Goals';
+import { FunnelPage } from './pages/Funnel';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -31,6 +32,7 @@ export const PAGES: readonly PageDef[] = [
   { path: '/inbox', nav: 'My inbox', roles: ['sales'], component: Inbox },
   { path: '/leads', nav: 'Leads', roles: EVERYONE, component: Leads },
   { path: '/contacts/:id', roles: EVERYONE, component: ContactPage },
+  { path: '/funnel', nav: 'Funnel', roles: EVERYONE, component: FunnelPage },
   { path: '/goals', nav: 'Goals', roles: EVERYONE, component: Goals },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },
   { path: '/personas', nav: 'Personas', roles: EVERYONE, component: Personas },

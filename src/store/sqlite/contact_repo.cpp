@@ -1,7 +1,10 @@
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/plan.hpp"
 #include "store/sqlite/list_plan.hpp"
 #include "store/sqlite/list_sql.hpp"
 #include "store/sqlite/repos.hpp"
@@ -102,6 +105,49 @@ std::string KeyOf(ContactSort sort, const Contact& c) {
     case ContactSort::kLastName: return c.last_name;
   }
   return {};
+}
+
+// The reach filter as a condition over contact_reach (columns r0 visitor .. r6 customer).
+struct ReachCondition {
+  std::string sql;
+  std::vector<SqlValue> values;
+};
+
+Result<ReachCondition> ReachSql(const core::ReachFilter& f) {
+  const auto* at = std::find(core::kMainStages.begin(), core::kMainStages.end(), f.stage);
+  if (at == core::kMainStages.end()) {
+    return Fail(Error::Invalid("reached", "must be a main-path stage (visitor .. customer)"));
+  }
+  const auto k = static_cast<std::size_t>(at - core::kMainStages.begin());
+  if (f.to <= f.from) return Fail(Error::Invalid("reached_to", "must be after reached_from"));
+  const std::string r = "r" + std::to_string(k);
+  ReachCondition c;
+  c.sql = r + " >= ? AND " + r + " < ?";
+  c.values = {ToMillis(f.from), ToMillis(f.to)};
+  if (f.converted) {
+    if (k + 1 >= core::kMainStageCount) {
+      return Fail(Error::Invalid("converted", "customer is the last stage: nothing follows it"));
+    }
+    const std::string next = "r" + std::to_string(k + 1);
+    // As the funnel counts a pass: the next stage reached at most `window` after this one.
+    c.sql += *f.converted ? " AND " + next + " IS NOT NULL AND " + next + " - " + r + " <= ?"
+                          : " AND (" + next + " IS NULL OR " + next + " - " + r + " > ?)";
+    c.values.emplace_back(static_cast<std::int64_t>(f.window.count()));
+  }
+  return c;
+}
+
+// Whether few enough contacts pass the reach condition for their ids to drive the list (the
+// same break-even as PlanList: sqrt((limit + 1) * rows) candidates).
+Result<bool> FewReached(Connection& conn, const ReachCondition& reach, int limit,
+                        std::int64_t rows) {
+  const auto cap = static_cast<std::int64_t>(
+      std::ceil(std::sqrt(static_cast<double>(limit + 1) * static_cast<double>(rows))));
+  ListSql probe;
+  probe.Where(reach.sql, reach.values);
+  TANDEM_ASSIGN(auto stmt, probe.PrepareCountUpTo(conn, "contact_reach", cap + 1));
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  return row && stmt.Int(0) <= cap;
 }
 
 }  // namespace
@@ -255,7 +301,21 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
     sql.Where("created_at < ?", {ToMillis(*q.created_to)});
     if (plan.driver_index) plan.driver.Where("created_at < ?", {ToMillis(*q.created_to)});
   }
-  TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
+  // The funnel's click-through: the reach condition filters whatever walks the rows; when no
+  // other filter or search drives the plan and few contacts qualify, their ids drive it.
+  std::optional<ReachCondition> reach;
+  if (q.reached) {
+    TANDEM_ASSIGN(reach, ReachSql(*q.reached));
+    sql.Where("id IN (SELECT contact_id FROM contact_reach WHERE " + reach->sql + ")",
+              reach->values);
+  }
+  const auto words = ctx_.words.SearchWords(q.text);
+  const bool reach_may_drive = reach && words.empty() && !plan.driver_index;
+  TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, words, plan, sql));
+  if (reach_may_drive) {
+    TANDEM_ASSIGN(bool few, FewReached(ctx_.conn, *reach, limit, plan.rows));
+    if (few) from = "contacts NOT INDEXED";
+  }
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, sort.key, q.dir, limit));
   return ReadPage<Contact>(stmt, limit, ReadContact,
                            [&](const Contact& c) { return KeyOf(q.sort, c); });

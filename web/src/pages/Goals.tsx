@@ -2,7 +2,7 @@
 // rates change (POST /api/v1/plan, 350 ms after typing stops), and each goal's plan against
 // actual per stage with its pace, forecast and probability (GET /api/v1/goals/{id}/progress).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, request } from '../api';
+import { ApiError, get, query, request } from '../api';
 import { PairChart } from '../components/PairChart';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, stageLabel } from '../format';
@@ -104,6 +104,7 @@ function Planner() {
   for (const st of p?.stages ?? []) measured.set(st.stage, st.rate_to_next);
   const stale = settled !== input || plan.loading || !checked.ok || p?.key !== key;
   const fieldError = !checked.ok ? checked : plan.error instanceof ApiError && plan.error.field ? { field: plan.error.field, message: plan.error.message } : null;
+  const funnelLink = p ? '/funnel' + query({ ...Object.fromEntries(STEPS.map((s, i) => [`plan_${s}`, p.stages[i]?.rate_to_next ?? ''])) }) : '';
 
   return (
     <section class="card" aria-labelledby="planner-title">
@@ -206,7 +207,7 @@ function Planner() {
             </table>
           </div>
           <p class="muted small">
-            Bars on a logarithmic scale. Measured figures: {formatDateTime(p.measured_from)} to {formatDateTime(p.measured_to)}.
+            Bars on a logarithmic scale. Measured figures: {formatDateTime(p.measured_from)} to {formatDateTime(p.measured_to)}. <a href={funnelLink}>Where does today's funnel fall short of these rates?</a>
           </p>
         </div>
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFrom, filtersPath, listPath } from './Leads';
+import { filtersFrom, filtersPath, listPath, reachSentence } from './Leads';
 
 describe('leads filters', () => {
   it('read the address and drop values the API would refuse', () => {
@@ -30,5 +30,25 @@ describe('leads filters', () => {
     expect(none.searchParams.get('owner')).toBe('none');
     expect(none.searchParams.get('owner_id')).toBeNull();
     expect(none.searchParams.get('cursor')).toBeNull();
+  });
+
+  it('carry the funnel\'s reach filter whole, or not at all', () => {
+    const q = 'reached=mql&reached_from=2026-10-01T00:00:00.000Z&reached_to=2026-11-01T00:00:00.000Z&converted=true&window_days=30&source=webinar';
+    const f = filtersFrom(new URLSearchParams(q));
+    const url = new URL('http://x' + listPath(f, 7, null));
+    expect(url.searchParams.get('reached')).toBe('mql');
+    expect(url.searchParams.get('reached_from')).toBe('2026-10-01T00:00:00.000Z');
+    expect(url.searchParams.get('reached_to')).toBe('2026-11-01T00:00:00.000Z');
+    expect(url.searchParams.get('converted')).toBe('true');
+    expect(url.searchParams.get('window_days')).toBe('30');
+    expect(url.searchParams.get('source')).toBe('webinar');
+    expect(reachSentence(f)).toBe('Contacts that reached MQL from 1 Oct 2026 to 31 Oct 2026, then SAL within 30 days');
+    expect(filtersFrom(new URL('http://x' + filtersPath(f)).searchParams)).toEqual(f);
+    // Half a filter is no filter: the list would otherwise show more than the number clicked.
+    const half = filtersFrom(new URLSearchParams('reached=mql&reached_from=2026-10-01T00:00:00Z&converted=true'));
+    expect(half.reached).toBe('');
+    expect(half.converted).toBe('');
+    expect(new URL('http://x' + listPath(half, 7, null)).searchParams.get('reached')).toBeNull();
+    expect(filtersFrom(new URLSearchParams('reached=recycled&reached_from=2026-10-01&reached_to=2026-11-01')).reached).toBe('');
   });
 });

@@ -32,15 +32,32 @@ export interface LeadFilters {
   from: string; // YYYY-MM-DD
   to: string; // YYYY-MM-DD, inclusive
   sort: string;
+  // The contacts behind a funnel number (the funnel explorer links here): those that reached
+  // a stage in [reached_from, reached_to), and with `converted` those that moved on to the next
+  // stage within `window_days` ('true') or not ('false').
+  reached: string;
+  reached_from: string; // ISO instants, as the API takes them
+  reached_to: string;
+  converted: string;
+  window_days: string;
 }
 
-const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort'];
+const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
+const REACH_KEYS: (keyof LeadFilters)[] = ['reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
+const MAIN_PATH = ['visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'];
 
 export function filtersFrom(params: URLSearchParams): LeadFilters {
   const f = {} as LeadFilters;
   for (const k of FILTER_KEYS) f[k] = params.get(k) ?? '';
   if (!SORTS.some((s) => s.value === f.sort)) f.sort = '';
   if (f.stage && !(STAGES as readonly string[]).includes(f.stage)) f.stage = '';
+  // A reach filter needs its stage and both ends; anything less is dropped whole.
+  const instant = (v: string) => !Number.isNaN(Date.parse(v));
+  if (!MAIN_PATH.includes(f.reached) || !instant(f.reached_from) || !instant(f.reached_to)) {
+    for (const k of REACH_KEYS) f[k] = '';
+  }
+  if (f.converted !== 'true' && f.converted !== 'false') f.converted = '';
+  if (!/^\d{1,4}$/.test(f.window_days) || !f.converted) f.window_days = '';
   return f;
 }
 
@@ -71,10 +88,28 @@ export function listPath(f: LeadFilters, me: number, cursor: string | null): str
       created_from: f.from ? dayStart(f.from) : '',
       created_to: f.to ? dayStart(nextDay(f.to)) : '',
       sort: f.sort,
+      reached: f.reached,
+      reached_from: f.reached ? f.reached_from : '',
+      reached_to: f.reached ? f.reached_to : '',
+      converted: f.reached ? f.converted : '',
+      window_days: f.reached && f.converted ? f.window_days : '',
       limit: PAGE_SIZE,
       cursor,
     })
   );
+}
+
+// "Reached MQL from 1 Oct 2026 to 31 Oct 2026, then SAL within 90 days": the funnel number
+// these contacts make up.
+export function reachSentence(f: LeadFilters): string {
+  const end = new Date(Date.parse(f.reached_to) - 1).toISOString();
+  let s = `Contacts that reached ${stageLabel(f.reached)} from ${formatDate(f.reached_from)} to ${formatDate(end)}`;
+  const next = MAIN_PATH[MAIN_PATH.indexOf(f.reached) + 1];
+  if (f.converted && next) {
+    const days = f.window_days || '90';
+    s += f.converted === 'true' ? `, then ${stageLabel(next)} within ${days} days` : `, and not ${stageLabel(next)} within ${days} days`;
+  }
+  return s;
 }
 
 export function Leads({ query: params }: PageProps) {
@@ -185,6 +220,14 @@ export function Leads({ query: params }: PageProps) {
             </div>
           </div>
         </details>
+        {filters.reached && (
+          <p class="reach-chip" role="note">
+            <span>{reachSentence(filters)}</span>
+            <button type="button" class="secondary small" onClick={() => set({ reached: '', reached_from: '', reached_to: '', converted: '', window_days: '' })}>
+              Remove this filter
+            </button>
+          </p>
+        )}
         {anyFilter && (
           <button type="button" class="secondary small clear" onClick={() => navigate(filters.sort ? `/leads?sort=${filters.sort}` : '/leads', { replace: true })}>
             Clear filters
