@@ -540,7 +540,7 @@ try {
     await shot(page, 'phone-contact');
     for (const [label, ready, name] of [
       ['My inbox', '#page-title', 'phone-inbox'],
-      ['Goals', 'table.plan-table', 'phone-goals'],
+      ['Goals', '.goal-progress dl.kpis', 'phone-goals'],
       ['Funnel', 'table.funnel-table', 'phone-funnel'],
     ]) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();

@@ -137,12 +137,18 @@ Result<ReachCondition> ReachSql(const core::ReachFilter& f) {
   return c;
 }
 
-// Whether few enough contacts pass the reach condition for their ids to drive the list (the
-// same break-even as PlanList: sqrt((limit + 1) * rows) candidates).
+// Whether few enough contacts pass the reach condition for their ids to be collected and drive
+// the list: the break-even of PlanList (sqrt((limit + 1) * rows) candidates), but never below
+// kFewReached.
 Result<bool> FewReached(Connection& conn, const ReachCondition& reach, int limit,
                         std::int64_t rows) {
-  const auto cap = static_cast<std::int64_t>(
-      std::ceil(std::sqrt(static_cast<double>(limit + 1) * static_cast<double>(rows))));
+  // At least kFewReached: reach sets are skewed in time (the customers of a period are old
+  // contacts, far down a newest-first walk), and collecting that many ids costs less than
+  // walking a million rows to find them.
+  constexpr std::int64_t kFewReached = 50'000;
+  const auto cap = std::max<std::int64_t>(
+      kFewReached, static_cast<std::int64_t>(std::ceil(
+                       std::sqrt(static_cast<double>(limit + 1) * static_cast<double>(rows)))));
   ListSql probe;
   probe.Where(reach.sql, reach.values);
   TANDEM_ASSIGN(auto stmt, probe.PrepareCountUpTo(conn, "contact_reach", cap + 1));
@@ -301,21 +307,25 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
     sql.Where("created_at < ?", {ToMillis(*q.created_to)});
     if (plan.driver_index) plan.driver.Where("created_at < ?", {ToMillis(*q.created_to)});
   }
-  // The funnel's click-through: the reach condition filters whatever walks the rows; when no
-  // other filter or search drives the plan and few contacts qualify, their ids drive it.
+  // The funnel's click-through. Few contacts reaching the stage (the list planner's
+  // break-even): their ids are collected once, and drive the list when no other filter or
+  // search does. Many: each row walked is looked up in contact_reach by its key, so a page
+  // stops after about limit matches instead of collecting hundreds of thousands of ids.
   std::optional<ReachCondition> reach;
+  bool few_reached = false;
   if (q.reached) {
     TANDEM_ASSIGN(reach, ReachSql(*q.reached));
-    sql.Where("id IN (SELECT contact_id FROM contact_reach WHERE " + reach->sql + ")",
+    TANDEM_ASSIGN(few_reached, FewReached(ctx_.conn, *reach, limit, plan.rows));
+    sql.Where(few_reached ? "id IN (SELECT contact_id FROM contact_reach WHERE " + reach->sql + ")"
+                          : "EXISTS (SELECT 1 FROM contact_reach WHERE contact_id = contacts.id "
+                            "AND " +
+                                reach->sql + ")",
               reach->values);
   }
   const auto words = ctx_.words.SearchWords(q.text);
-  const bool reach_may_drive = reach && words.empty() && !plan.driver_index;
+  const bool reach_drives = few_reached && words.empty() && !plan.driver_index;
   TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, words, plan, sql));
-  if (reach_may_drive) {
-    TANDEM_ASSIGN(bool few, FewReached(ctx_.conn, *reach, limit, plan.rows));
-    if (few) from = "contacts NOT INDEXED";
-  }
+  if (reach_drives) from = "contacts NOT INDEXED";
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, sort.key, q.dir, limit));
   return ReadPage<Contact>(stmt, limit, ReadContact,
                            [&](const Contact& c) { return KeyOf(q.sort, c); });

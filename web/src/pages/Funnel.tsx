@@ -251,9 +251,11 @@ function FunnelTable({ state, report, funnel, plan, broken }: { state: FunnelSta
           <tr>
             <th scope="col">Stage</th>
             <th scope="col" class="num">Reached</th>
-            <th scope="col">Step to the next stage</th>
+            <th scope="col" class="hide-sm">
+              Step to the next stage
+            </th>
             <th scope="col" class="num">{cohort ? 'Moved on' : 'Forward'}</th>
-            <th scope="col" class="num">{cohort ? 'Did not' : 'Dropped'}</th>
+            <th scope="col" class="num hide-sm">{cohort ? 'Did not' : 'Dropped'}</th>
             <th scope="col">Rate (95% interval)</th>
             <th scope="col" class="num hide-sm">Plan</th>
             <th scope="col" class="num hide-md">Time p50 / p90</th>
@@ -266,21 +268,21 @@ function FunnelTable({ state, report, funnel, plan, broken }: { state: FunnelSta
             const isBroken = step ? broken.has(step.step) : false;
             return (
               <tr key={stage} class={isBroken ? 'broken' : ''} data-stage={stage}>
-                <th scope="row">{stageLabel(stage)}</th>
+                <th scope="row">
+                  {stageLabel(stage)}
+                  {isBroken && <span class="badge bad broken-badge">{[...broken][0] === step?.step ? 'Broken step' : 'Below plan'}</span>}
+                </th>
                 <td class="num reached">
                   <Count n={reached} href={contactsLink(state, report, stage, null)} label={`contacts reached ${stageLabel(stage)}`} />
                 </td>
                 {step ? (
                   <>
-                    <td>
-                      {step.label}
-                      {isBroken && <span class="badge bad broken-badge">{[...broken][0] === step.step ? 'Broken step' : 'Below plan'}</span>}
-                    </td>
+                    <td class="hide-sm">{step.label}</td>
                     <td class="num passed">
                       <Count n={step.passed} href={cohort ? contactsLink(state, report, stage, null, true) : null} label={`moved on from ${stageLabel(stage)}`} />
-                      <span class="muted small"> of {formatNumber(step.base)}</span>
+                      <span class="muted small hide-sm"> of {formatNumber(step.base)}</span>
                     </td>
-                    <td class="num dropped">
+                    <td class="num dropped hide-sm">
                       <Count n={step.dropped} href={cohort ? contactsLink(state, report, stage, null, false) : null} label={`did not move on from ${stageLabel(stage)}`} />
                     </td>
                     <td>
@@ -292,7 +294,7 @@ function FunnelTable({ state, report, funnel, plan, broken }: { state: FunnelSta
                     </td>
                   </>
                 ) : (
-                  <td colSpan={6} class="muted small">
+                  <td colSpan={6} class="muted small won">
                     Won
                   </td>
                 )}

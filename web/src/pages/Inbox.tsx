@@ -286,7 +286,7 @@ function InboxItem({
         <form class="reject-form" onSubmit={reject} aria-label={`Reject ${name}`}>
           <div class="field grow">
             <label for={`reason-${c.id}`}>Reason</label>
-            <select id={`reason-${c.id}`} ref={reasonRef} value={reason} onChange={(e) => setReason(e.currentTarget.value)} aria-required="true">
+            <select id={`reason-${c.id}`} ref={reasonRef} value={reason} onChange={(e) => { setReason(e.currentTarget.value); setError(null); }} aria-required="true">
               <option value="">Choose a reason…</option>
               {reasons.map((r) => (
                 <option key={r.code} value={r.code}>
