@@ -232,6 +232,13 @@ try {
         check((await page.locator('.note.error').count()) === 0, `no error note on ${label}`);
         const title = (await page.locator('#page-title').textContent())?.trim();
         check(title === (TITLES[label] ?? label), `${label} shows its title`);
+        // Every control is labelled (a <label>, aria-label or aria-labelledby; buttons by text).
+        const unlabelled = await page.$$eval('input:not([type=hidden]), select, textarea, button', (els) =>
+          els
+            .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+            .map((e) => e.outerHTML.slice(0, 80)),
+        );
+        check(unlabelled.length === 0, `every control on ${label} has a label (${unlabelled.join(', ')})`);
         await shot(page, `${role}-${label.toLowerCase().replace(/\s+/g, '-')}`);
       }
       // Home's stage counts add up to the demo's 3,000 contacts.
@@ -383,6 +390,7 @@ try {
 
     // Rejecting asks for a reason first.
     await card(names[1]).getByRole('button', { name: 'Reject…' }).click();
+    check((await page.evaluate(() => document.activeElement?.tagName)) === 'SELECT', 'the reason list has the focus once Reject… opens it');
     await card(names[1]).getByRole('button', { name: 'Reject lead' }).click();
     await card(names[1]).getByText('Choose a reason for rejecting this lead.').waitFor();
     await card(names[1]).getByLabel('Reason').selectOption('bad_timing');
