@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/outbox.hpp"
+
 namespace tandem::app {
 
 using core::AuditAction;
@@ -42,6 +44,9 @@ Result<core::StageChange> ApplyTransition(store::Tx& tx, Contact& contact, core:
                                         before, contact);
   if (!change.reason.empty()) entry.changes.push_back({"reason", "", change.reason});
   TANDEM_TRY(tx.audit().Append(entry));
+  if (to == core::Stage::kMql) {
+    TANDEM_TRY(AnnounceMql(tx, contact, before->stage, change.cause, change.reason, now));
+  }
   return change;
 }
 
@@ -68,6 +73,9 @@ Result<Contact> ContactService::Create(const Principal& p, Contact draft) {
     TANDEM_TRY(tx.stages().Append(first));
     TANDEM_TRY(tx.audit().Append(core::MakeAudit<Contact>(
         now, p.AsActor(), "contact", draft.id, AuditAction::kCreate, std::nullopt, draft)));
+    if (draft.stage == core::Stage::kMql) {
+      TANDEM_TRY(AnnounceMql(tx, draft, std::nullopt, "created", "", now));
+    }
     if (observer_) TANDEM_TRY(observer_->OnContactSaved(tx, draft, now));
     return {};
   }));

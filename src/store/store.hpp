@@ -36,6 +36,7 @@
 #include "core/goal.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
+#include "core/notification.hpp"
 #include "core/query.hpp"
 #include "core/scoring.hpp"
 #include "store/handoff_repo.hpp"
@@ -376,6 +377,22 @@ class FormRepo {
   virtual Result<std::vector<core::TrackerSite>> ListSites(bool include_archived) = 0;
 };
 
+// The outbox (docs/notifications.md): services append a message in the transaction of the
+// change it announces, so a rolled-back change leaves no message and a committed one always
+// has its message. Consumers read in id order and keep their position as a named cursor.
+class OutboxRepo {
+ public:
+  virtual ~OutboxRepo() = default;
+  // Stores `m` (its id is ignored) and returns the new id. kInvalidArgument (field
+  // "event_type") for an empty or over-long type, (field "payload") when it is not JSON.
+  virtual Result<Id> Append(const core::OutboxMessage& m) = 0;
+  // Messages with an id greater than `after`, oldest first, at most `limit`.
+  virtual Result<std::vector<core::OutboxMessage>> ListAfter(Id after, int limit) = 0;
+  // The last id `consumer` handled; 0 when it never recorded one.
+  virtual Result<Id> GetCursor(std::string_view consumer) = 0;
+  virtual Result<void> SetCursor(std::string_view consumer, Id last_id) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -399,6 +416,7 @@ class Tx {
   virtual GoalRepo& goals() = 0;
   virtual HandoffRepo& handoff() = 0;
   virtual FormRepo& forms() = 0;
+  virtual OutboxRepo& outbox() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

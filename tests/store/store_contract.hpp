@@ -2960,6 +2960,8 @@ TEST_P(StoreContractTest, TrackerSitesRoundTripByKeyAndArchive) {
                ErrorCode::kNotFound, "");
 }
 
+#include "store/notification_contract.hpp"  // NOLINT(build/include): part of this suite
+
 #undef EXPECT_ERROR
 
 }  // namespace tandem::store::contract

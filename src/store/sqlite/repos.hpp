@@ -327,6 +327,18 @@ class SqliteHandoffRepo final : public HandoffRepo {
   TxContext ctx_;
 };
 
+class SqliteOutboxRepo final : public OutboxRepo {
+ public:
+  explicit SqliteOutboxRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Append(const core::OutboxMessage& m) override;
+  Result<std::vector<core::OutboxMessage>> ListAfter(Id after, int limit) override;
+  Result<Id> GetCursor(std::string_view consumer) override;
+  Result<void> SetCursor(std::string_view consumer, Id last_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteFormRepo final : public FormRepo {
  public:
   explicit SqliteFormRepo(TxContext ctx) : ctx_(ctx) {}
@@ -372,7 +384,8 @@ class SqliteTx final : public Tx {
         analytics_(ctx),
         goals_(ctx),
         handoff_(ctx),
-        forms_(ctx) {}
+        forms_(ctx),
+        outbox_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -392,6 +405,7 @@ class SqliteTx final : public Tx {
   GoalRepo& goals() override { return goals_; }
   HandoffRepo& handoff() override { return handoff_; }
   FormRepo& forms() override { return forms_; }
+  OutboxRepo& outbox() override { return outbox_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -413,6 +427,7 @@ class SqliteTx final : public Tx {
   SqliteGoalRepo goals_;
   SqliteHandoffRepo handoff_;
   SqliteFormRepo forms_;
+  SqliteOutboxRepo outbox_;
 };
 
 }  // namespace tandem::store::sqlite

@@ -1,0 +1,60 @@
+// The outbox and its consumers' cursors.
+#include "store/sqlite/repos.hpp"
+
+namespace tandem::store::sqlite {
+
+using core::FromMillis;
+using core::OutboxMessage;
+using core::ToMillis;
+
+Result<Id> SqliteOutboxRepo::Append(const OutboxMessage& m) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("INSERT INTO outbox (event_type, contact_id, "
+                                  "user_id, payload, created_at) VALUES (?, ?, ?, ?, ?)"));
+  stmt.Bind(m.event_type)
+      .Bind(m.contact_id)
+      .Bind(m.user_id)
+      .Bind(m.payload)
+      .Bind(ToMillis(m.created_at));
+  TANDEM_TRY(stmt.Run());
+  return ctx_.conn.LastInsertId();
+}
+
+Result<std::vector<OutboxMessage>> SqliteOutboxRepo::ListAfter(Id after, int limit) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("SELECT id, event_type, contact_id, user_id, payload, "
+                                             "created_at FROM outbox WHERE id > ? "
+                                             "ORDER BY id LIMIT ?"));
+  stmt.Bind(after).Bind(limit);
+  std::vector<OutboxMessage> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    OutboxMessage m;
+    m.id = stmt.Int(0);
+    m.event_type = stmt.Text(1);
+    m.contact_id = stmt.OptInt(2);
+    m.user_id = stmt.OptInt(3);
+    m.payload = stmt.Text(4);
+    m.created_at = FromMillis(stmt.Int(5));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<Id> SqliteOutboxRepo::GetCursor(std::string_view consumer) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT last_id FROM outbox_cursors WHERE consumer = ?"));
+  stmt.Bind(consumer);
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : Id{0};
+}
+
+Result<void> SqliteOutboxRepo::SetCursor(std::string_view consumer, Id last_id) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("INSERT INTO outbox_cursors (consumer, last_id) "
+                                             "VALUES (?, ?) ON CONFLICT (consumer) "
+                                             "DO UPDATE SET last_id = excluded.last_id"));
+  stmt.Bind(consumer).Bind(last_id);
+  return stmt.Run();
+}
+
+}  // namespace tandem::store::sqlite
