@@ -91,6 +91,7 @@ struct Api::Impl {
     AddGoalRoutes(table, deps);
     AddFormRoutes(table, deps);
     AddCaptureRoutes(table, deps);
+    AddNotificationRoutes(table, deps);
     AddMetaRoutes(table, deps);
   }
 

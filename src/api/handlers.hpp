@@ -52,6 +52,7 @@ void AddGoalRoutes(RouteTable& table, const Deps& deps);       // goals.cpp: SMA
 void AddHandoffRoutes(RouteTable& table, const Deps& deps);    // handoff.cpp: accept, reject, SLA
 void AddFormRoutes(RouteTable& table, const Deps& deps);       // forms.cpp: forms, tracker sites
 void AddCaptureRoutes(RouteTable& table, const Deps& deps);    // capture.cpp: /f/{id}, /t.js, /t/e
+void AddNotificationRoutes(RouteTable& table, const Deps& deps);  // webhooks, notifications
 
 // ----- replies -------------------------------------------------------------------------------
 

@@ -13,9 +13,11 @@
 #include "app/import_jobs.hpp"
 #include "app/ingest.hpp"
 #include "app/merge.hpp"
+#include "app/notifications.hpp"
 #include "app/passwords.hpp"
 #include "app/records.hpp"
 #include "app/scoring.hpp"
+#include "app/webhooks.hpp"
 
 namespace tandem::app {
 
@@ -42,7 +44,10 @@ struct Services {
         analytics(store, clock),
         goals(store, clock),
         handoff(store, clock),
-        forms(store, clock, ingest) {
+        forms(store, clock, ingest),
+        webhooks(store, clock, resolver),
+        notifications(store, clock),
+        dispatcher(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -74,6 +79,11 @@ struct Services {
   GoalService goals;
   HandoffService handoff;
   FormService forms;  // web capture: forms, tracker sites, public posts
+  // Notifications (docs/notifications.md); the composition root sets their settings.
+  SystemHostResolver resolver;
+  WebhookService webhooks;
+  NotificationService notifications;
+  NotificationDispatcher dispatcher;
 };
 
 }  // namespace tandem::app

@@ -70,6 +70,15 @@ struct Options {
   std::vector<std::string> form_fields, origins;
   std::string consent_text, utm_source, utm_medium, utm_campaign, redirect_url, form_ref;
   bool consent_required = false, all = false;
+  // serve: notifications
+  bool allow_private_webhooks = false;
+  std::string smtp_url, smtp_user, smtp_from;
+  bool smtp_starttls = false;
+  // webhook
+  std::string hook_url, hook_events, hook_description;
+  bool hook_allow_private = false;
+  std::int64_t hook_id = 0;
+  int hook_limit = 20;
 };
 
 // The command line manages forms as an operator: the audit log records "system:cli".
@@ -573,6 +582,40 @@ int GoalList(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int WebhookAdd(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  std::vector<std::string> types;
+  std::stringstream list(o.hook_events);
+  for (std::string t; std::getline(list, t, ',');) {
+    if (!t.empty()) types.push_back(t);
+  }
+  auto& hooks = (*rt)->services().webhooks;
+  hooks.SetSettings({.allow_private_targets = o.hook_allow_private});
+  auto s = hooks.Create(kCliAdmin, o.hook_url, types, o.hook_description);
+  if (!s) return Fail(err, s.error());
+  std::string joined;
+  for (const auto& t : s->event_types) joined += (joined.empty() ? "" : ",") + t;
+  err << fmt::format("webhook {} -> {} for {}; its signing secret (shown once; keep it):\n", s->id,
+                     s->url, joined);
+  out << s->secret << "\n";
+  return 0;
+}
+
+int WebhookList(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto list = (*rt)->services().webhooks.List(kCliAdmin);
+  if (!list) return Fail(err, list.error());
+  out << fmt::format("{:>6}  {:<48}  {}\n", "id", "url", "event types");
+  for (const auto& s : *list) {
+    std::string joined;
+    for (const auto& t : s.event_types) joined += (joined.empty() ? "" : ",") + t;
+    out << fmt::format("{:>6}  {:<48}  {}\n", s.id, s.url, joined);
+  }
+  return 0;
+}
+
 // "NAME:PROPERTY" or "NAME:PROPERTY:required".
 core::Result<core::FormField> ParseFormField(const std::string& spec) {
   core::FormField f;
@@ -647,6 +690,32 @@ int FormList(const Options& o, std::ostream& out, std::ostream& err) {
   for (const auto& f : *forms) {
     out << fmt::format("{:>6}  {:<30}  {:<8}  {}\n", f.id, f.public_id, f.archived ? "yes" : "no",
                        f.name);
+  }
+  return 0;
+}
+
+int WebhookRemove(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto r = (*rt)->services().webhooks.Remove(kCliAdmin, o.hook_id);
+  if (!r) return Fail(err, r.error());
+  out << fmt::format("removed webhook {}\n", o.hook_id);
+  return 0;
+}
+
+int WebhookDeliveries(const Options& o, std::ostream& out, std::ostream& err) {
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto page = (*rt)->services().webhooks.Deliveries(kCliAdmin, o.hook_id, 0, o.hook_limit);
+  if (!page) return Fail(err, page.error());
+  out << fmt::format("{:>6}  {:<14}  {:<9}  {:>8}  {:<24}  {}\n", "id", "event", "status",
+                     "attempts", "next attempt", "last error");
+  for (const auto& d : page->items) {
+    out << fmt::format(
+        "{:>6}  {:<14}  {:<9}  {:>8}  {:<24}  {}\n", d.id, d.event_type, core::ToString(d.status),
+        d.attempts,
+        d.status == core::DeliveryStatus::kPending ? core::FormatInstant(d.next_attempt_at) : "-",
+        d.last_error);
   }
   return 0;
 }
@@ -736,6 +805,12 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.secure_cookies = o.secure_cookies;
   ss.web_root = o.web_root;
   ss.behind_proxy = o.behind_proxy;
+  ss.allow_private_webhooks = o.allow_private_webhooks;
+  ss.smtp.url = o.smtp_url;
+  ss.smtp.user = o.smtp_user;
+  if (const char* pw = std::getenv("TANDEM_SMTP_PASSWORD")) ss.smtp.password = pw;
+  ss.smtp.from = o.smtp_from;
+  ss.smtp.starttls = o.smtp_starttls;
   auto r = server::Serve(**rt, ss, [&](const std::string& url) {
     out << "Tandem is serving " << o.db << " at " << url << "\n" << std::flush;
   });
@@ -764,6 +839,15 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");
   serve->add_flag("--behind-proxy", o.behind_proxy,
                   "trust the last X-Forwarded-For address as the client (web capture limits)");
+  serve->add_flag(
+      "--allow-private-webhooks", o.allow_private_webhooks,
+      "let webhooks reach private, loopback and link-local addresses (local receivers)");
+  serve->add_option("--smtp-url", o.smtp_url,
+                    "smtp://HOST:PORT or smtps://HOST:PORT for notification emails (password in "
+                    "TANDEM_SMTP_PASSWORD)");
+  serve->add_option("--smtp-user", o.smtp_user, "SMTP user name");
+  serve->add_option("--smtp-from", o.smtp_from, "the From address of notification emails");
+  serve->add_flag("--smtp-starttls", o.smtp_starttls, "require STARTTLS on smtp://");
 
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   add_db(migrate);
@@ -927,6 +1011,29 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   site_add->add_option("--name", o.name, "the website")->required();
   site_add->add_option("--origin", o.origins, "the site's origin, repeatable")->required();
 
+  auto* webhook = app.add_subcommand("webhook", "manage webhook subscriptions");
+  webhook->require_subcommand(1);
+  auto* hook_add = webhook->add_subcommand("add", "subscribe a URL; prints its signing secret");
+  add_db(hook_add);
+  hook_add->add_option("--url", o.hook_url, "http(s) URL to POST to")->required();
+  hook_add->add_option("--events", o.hook_events, "comma-separated event types, e.g. contact.mql")
+      ->required();
+  hook_add->add_option("--description", o.hook_description, "what it is for");
+  hook_add->add_flag("--allow-private", o.hook_allow_private,
+                     "accept a private or loopback address (the server must allow it too)");
+  auto* hook_list = webhook->add_subcommand("list", "list webhook subscriptions");
+  add_db(hook_list);
+  auto* hook_rm = webhook->add_subcommand("rm", "remove a webhook subscription");
+  add_db(hook_rm);
+  hook_rm->add_option("ID", o.hook_id, "webhook id")->required();
+  auto* hook_deliveries =
+      webhook->add_subcommand("deliveries", "a webhook's latest deliveries, newest first");
+  add_db(hook_deliveries);
+  hook_deliveries->add_option("ID", o.hook_id, "webhook id")->required();
+  hook_deliveries->add_option("--limit", o.hook_limit, "how many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -953,6 +1060,10 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*form_list) return FormList(o, out, err);
   if (*form_show) return FormShow(o, out, err);
   if (*site_add) return SiteAdd(o, out, err);
+  if (*hook_add) return WebhookAdd(o, out, err);
+  if (*hook_list) return WebhookList(o, out, err);
+  if (*hook_rm) return WebhookRemove(o, out, err);
+  if (*hook_deliveries) return WebhookDeliveries(o, out, err);
   return 2;
 }
 

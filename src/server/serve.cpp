@@ -11,6 +11,7 @@
 
 #include "api/api.hpp"
 #include "api/http_server.hpp"
+#include "jobs/notification_worker.hpp"
 #include "jobs/scheduler.hpp"
 #include "jobs/sla_scheduler.hpp"
 
@@ -96,6 +97,21 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   sla.SetWake([scheduler_thread] { pthread_kill(scheduler_thread, SIGUSR1); });
   rt.services().handoff.SetDueListener(&sla);
   TANDEM_ASSIGN(std::size_t pending_sla, sla.Rebuild());
+  // The notification thread: outbox fan-out, webhook and email deliveries.
+  rt.services().webhooks.SetSettings({.allow_private_targets = settings.allow_private_webhooks});
+  rt.services().dispatcher.SetSettings({.email_enabled = !settings.smtp.url.empty()});
+  jobs::CurlHttpSender webhook_sender;
+  std::unique_ptr<jobs::CurlSmtpSender> email_sender;
+  if (!settings.smtp.url.empty()) {
+    email_sender = std::make_unique<jobs::CurlSmtpSender>(settings.smtp);
+  }
+  jobs::DeliverySettings delivery_settings;
+  delivery_settings.allow_private_targets = settings.allow_private_webhooks;
+  if (!settings.smtp.from.empty()) delivery_settings.email_from = settings.smtp.from;
+  jobs::DeliveryWorker deliveries(rt.store(), webhook_sender, email_sender.get(),
+                                  rt.services().resolver, delivery_settings);
+  jobs::NotificationWorker notifier(rt.services().dispatcher, deliveries, rt.clock());
+  notifier.Start();
 
   api::ApiSettings api_settings;
   api_settings.secure_cookies = settings.secure_cookies;
@@ -147,6 +163,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   }
   http.Stop();
   rt.services().handoff.SetDueListener(nullptr);
+  notifier.Stop();
   return {};
 }
 

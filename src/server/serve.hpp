@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "jobs/delivery.hpp"
 #include "server/runtime.hpp"
 
 namespace tandem::server {
@@ -24,6 +25,10 @@ struct ServeSettings {
   bool secure_cookies = false;  // behind TLS: mark the session cookie Secure
   std::string web_root;         // built dashboard to serve as static files, if any
   bool behind_proxy = false;    // trust X-Forwarded-For for web capture's rate limits
+  // Notifications (docs/notifications.md): webhooks may reach private, loopback and link-local
+  // addresses only with this set; email is on when smtp.url is set.
+  bool allow_private_webhooks = false;
+  jobs::SmtpSettings smtp;
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.

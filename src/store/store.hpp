@@ -393,6 +393,65 @@ class OutboxRepo {
   virtual Result<void> SetCursor(std::string_view consumer, Id last_id) = 0;
 };
 
+// Webhook subscriptions and the deliveries (webhook POSTs and emails) made from the outbox.
+class WebhookRepo {
+ public:
+  virtual ~WebhookRepo() = default;
+  // Stores `s` with its event types (its id and deleted_at are ignored) and returns the new id.
+  // `created_by` must name a user when set (kInvalidArgument otherwise).
+  virtual Result<Id> Insert(const core::WebhookSubscription& s) = 0;
+  // Removed subscriptions too (with deleted_at set).
+  virtual Result<std::optional<core::WebhookSubscription>> Get(Id id) = 0;
+  // Subscriptions not removed, by id.
+  virtual Result<std::vector<core::WebhookSubscription>> List() = 0;
+  // Marks the subscription removed at `at`: it receives nothing more, its deliveries stay
+  // readable and pending ones are not attempted. kNotFound for an unknown or removed id.
+  virtual Result<void> Remove(Id id, core::Instant at) = 0;
+  // Active subscriptions not removed that take `event_type`, by id.
+  virtual Result<std::vector<core::WebhookSubscription>> ListFor(std::string_view event_type) = 0;
+
+  // Stores `d` (its id is ignored) and returns the new id. kAlreadyExists (field "uid") when
+  // the uid is taken.
+  virtual Result<Id> InsertDelivery(const core::Delivery& d) = 0;
+  virtual Result<std::optional<core::Delivery>> GetDelivery(Id id) = 0;
+  // Writes the delivery's state: status, attempts, next_attempt_at, last_attempt_at,
+  // last_status, last_error, delivered_at. kNotFound for an unknown id.
+  virtual Result<void> UpdateDelivery(const core::Delivery& d) = 0;
+  // Pending deliveries due at `now` (next_attempt_at <= now) whose subscription (if any) is not
+  // removed, earliest due first (then by id), at most `limit`.
+  virtual Result<std::vector<core::Delivery>> ListDue(core::Instant now, int limit) = 0;
+  // The earliest next_attempt_at of those pending deliveries, if any.
+  virtual Result<std::optional<core::Instant>> NextDue() = 0;
+  // A subscription's deliveries with an id below `before` (0: from the newest), newest first,
+  // at most `limit`.
+  virtual Result<std::vector<core::Delivery>> ListDeliveries(Id subscription_id, Id before,
+                                                             int limit) = 0;
+};
+
+// In-app notifications, per user.
+class NotificationRepo {
+ public:
+  virtual ~NotificationRepo() = default;
+  // Stores `n` (its id and read_at are ignored) and returns the new id. kAlreadyExists (field
+  // "outbox_id") when the user already has a notification for that message.
+  virtual Result<Id> Insert(const core::Notification& n) = 0;
+  // The user's notifications after the position (unread, id) of the last one seen, in the
+  // order unread first, then newest first; at most `limit`. Start with `after` empty.
+  struct Position {
+    bool read = false;
+    Id id = 0;
+  };
+  virtual Result<std::vector<core::Notification>> List(Id user_id,
+                                                       const std::optional<Position>& after,
+                                                       int limit) = 0;
+  // kNotFound when the notification does not exist or is another user's. Marking a read
+  // notification again keeps its first read_at.
+  virtual Result<core::Notification> MarkRead(Id user_id, Id id, core::Instant at) = 0;
+  // Returns how many were unread.
+  virtual Result<std::int64_t> MarkAllRead(Id user_id, core::Instant at) = 0;
+  virtual Result<std::int64_t> CountUnread(Id user_id) = 0;
+};
+
 // The repositories of one transaction.
 class Tx {
  public:
@@ -417,6 +476,8 @@ class Tx {
   virtual HandoffRepo& handoff() = 0;
   virtual FormRepo& forms() = 0;
   virtual OutboxRepo& outbox() = 0;
+  virtual WebhookRepo& webhooks() = 0;
+  virtual NotificationRepo& notifications() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

@@ -363,6 +363,40 @@ class SqliteFormRepo final : public FormRepo {
   TxContext ctx_;
 };
 
+class SqliteWebhookRepo final : public WebhookRepo {
+ public:
+  explicit SqliteWebhookRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::WebhookSubscription& s) override;
+  Result<std::optional<core::WebhookSubscription>> Get(Id id) override;
+  Result<std::vector<core::WebhookSubscription>> List() override;
+  Result<void> Remove(Id id, core::Instant at) override;
+  Result<std::vector<core::WebhookSubscription>> ListFor(std::string_view event_type) override;
+  Result<Id> InsertDelivery(const core::Delivery& d) override;
+  Result<std::optional<core::Delivery>> GetDelivery(Id id) override;
+  Result<void> UpdateDelivery(const core::Delivery& d) override;
+  Result<std::vector<core::Delivery>> ListDue(core::Instant now, int limit) override;
+  Result<std::optional<core::Instant>> NextDue() override;
+  Result<std::vector<core::Delivery>> ListDeliveries(Id subscription_id, Id before,
+                                                     int limit) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteNotificationRepo final : public NotificationRepo {
+ public:
+  explicit SqliteNotificationRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Notification& n) override;
+  Result<std::vector<core::Notification>> List(Id user_id, const std::optional<Position>& after,
+                                               int limit) override;
+  Result<core::Notification> MarkRead(Id user_id, Id id, core::Instant at) override;
+  Result<std::int64_t> MarkAllRead(Id user_id, core::Instant at) override;
+  Result<std::int64_t> CountUnread(Id user_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -385,7 +419,9 @@ class SqliteTx final : public Tx {
         goals_(ctx),
         handoff_(ctx),
         forms_(ctx),
-        outbox_(ctx) {}
+        outbox_(ctx),
+        webhooks_(ctx),
+        notifications_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -406,6 +442,8 @@ class SqliteTx final : public Tx {
   HandoffRepo& handoff() override { return handoff_; }
   FormRepo& forms() override { return forms_; }
   OutboxRepo& outbox() override { return outbox_; }
+  WebhookRepo& webhooks() override { return webhooks_; }
+  NotificationRepo& notifications() override { return notifications_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -428,6 +466,8 @@ class SqliteTx final : public Tx {
   SqliteHandoffRepo handoff_;
   SqliteFormRepo forms_;
   SqliteOutboxRepo outbox_;
+  SqliteWebhookRepo webhooks_;
+  SqliteNotificationRepo notifications_;
 };
 
 }  // namespace tandem::store::sqlite

@@ -1,0 +1,54 @@
+// The server's notification thread: fans the outbox out and sends what is due.
+//
+// One thread, owned by this object (started by Start, joined by Stop or the destructor), loops:
+// dispatch every pending outbox message (app::NotificationDispatcher), send the deliveries due
+// now (DeliveryWorker::RunDue), then wait until the next delivery is due, a Wake() call, or
+// `poll` at most (new outbox messages are found by the next pass; services need not wake it).
+// Tests do not start the thread: they call Pass(now) and move a FakeClock.
+// Thread-safety: Start/Stop from one thread; Wake from any.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "app/notifications.hpp"
+#include "base/clock.hpp"
+#include "jobs/delivery.hpp"
+
+namespace tandem::jobs {
+
+class NotificationWorker {
+ public:
+  NotificationWorker(app::NotificationDispatcher& dispatcher, DeliveryWorker& deliveries,
+                     const base::Clock& clock,
+                     std::chrono::milliseconds poll = std::chrono::milliseconds(200))
+      : dispatcher_(dispatcher), deliveries_(deliveries), clock_(clock), poll_(poll) {}
+  ~NotificationWorker() { Stop(); }
+  NotificationWorker(const NotificationWorker&) = delete;
+  NotificationWorker& operator=(const NotificationWorker&) = delete;
+
+  // One pass at `now`: dispatch everything pending, send what is due. Returns the number of
+  // deliveries attempted; errors are logged by the caller's loop and retried next pass.
+  core::Result<int> Pass(core::Instant now);
+
+  void Start();
+  void Stop();
+  void Wake();
+
+ private:
+  void Loop();
+
+  app::NotificationDispatcher& dispatcher_;
+  DeliveryWorker& deliveries_;
+  const base::Clock& clock_;
+  std::chrono::milliseconds poll_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tandem::jobs
