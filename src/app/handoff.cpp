@@ -152,7 +152,7 @@ Result<std::shared_ptr<const HandoffService::Terms>> HandoffService::TermsAt(sto
 }
 
 Result<void> HandoffService::Publish(store::Tx& tx, HandoffEvent e) {
-  // The outbox (notifications) writes these inside this transaction once it is wired.
+  // Written to the outbox in this transaction (Services wires app::OutboxHandoffNotifier).
   if (!notifier_) return {};
   return notifier_->Publish(tx, e);
 }
@@ -428,7 +428,10 @@ Result<Contact> HandoffService::Dispose(const Principal& p, Id contact_id,
     if (!reason) {
       TANDEM_TRY(ApplyTransition(tx, c, Stage::kSal, now, p.AsActor(), "accepted", ""));
       TANDEM_TRY(EndAssignment(tx, c.id, AssignmentStatus::kAccepted, "accepted", "", false, now));
-      HandoffEvent e{"lead.accepted", c.id, c.owner_id, now, {{"by", p.email}}};
+      // The owner hears of it only when someone else (a manager) accepted on their behalf.
+      std::optional<Id> tell;
+      if (c.owner_id && *c.owner_id != p.user_id) tell = c.owner_id;
+      HandoffEvent e{"lead.accepted", c.id, tell, now, {{"by", p.email}}};
       if (active) e.fields.push_back({"assignment_id", std::to_string(active->id)});
       return Publish(tx, std::move(e));
     }
@@ -449,14 +452,23 @@ Result<Contact> HandoffService::Dispose(const Principal& p, Id contact_id,
     TANDEM_TRY(EndAssignment(tx, c.id, AssignmentStatus::kRejected, r->code, note, true, now));
     // Recycled leads go back to marketing's nurture: nobody in sales owns them any more.
     if (r->next == Stage::kRecycled) TANDEM_TRY(SaveOwner(tx, c, std::nullopt, now, p.AsActor()));
+    // Rejections are marketing's feedback: addressed to the head of marketing who signed the
+    // contract in force (when that person is an active user), not to the rejecting seller.
+    std::optional<Id> head_of_marketing;
+    for (const auto& party : terms->contract.parties) {
+      if (party.side != core::PartySide::kMarketing) continue;
+      TANDEM_ASSIGN(auto head, tx.users().FindByEmail(party.head_email));
+      if (head && head->active) head_of_marketing = head->id;
+    }
     HandoffEvent e{"lead.rejected",
                    c.id,
-                   owner,
+                   head_of_marketing,
                    now,
                    {{"by", p.email},
                     {"reason", r->code},
                     {"next", std::string(core::ToString(r->next))},
                     {"note", note}}};
+    if (owner) e.fields.push_back({"rejected_owner_id", std::to_string(*owner)});
     return Publish(tx, std::move(e));
   }));
   return c;

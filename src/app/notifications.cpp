@@ -20,6 +20,8 @@ std::string NotificationTitle(std::string_view event_type, const core::Contact* 
     what = "New MQL";
   } else if (event_type == core::kEventLeadAssigned) {
     what = "Lead assigned to you";
+  } else if (event_type == core::kEventLeadUnassigned) {
+    what = "MQL left unassigned";
   } else if (event_type == core::kEventLeadAccepted) {
     what = "Lead accepted";
   } else if (event_type == core::kEventLeadRejected) {

@@ -113,4 +113,26 @@ Result<void> AnnounceMql(store::Tx& tx, const core::Contact& c, std::optional<co
   return {};
 }
 
+Result<void> OutboxHandoffNotifier::Publish(store::Tx& tx, const HandoffEvent& e) {
+  TANDEM_ASSIGN(auto contact, tx.contacts().Get(e.contact_id));
+  Payload p;
+  if (contact) {
+    p = ContactPayload(*contact);
+  } else {
+    p.Int("contact_id", e.contact_id);  // erased meanwhile: the message still names it
+  }
+  for (const auto& [key, value] : e.fields) {
+    const bool id = key.size() > 3 && key.ends_with("_id") && !value.empty() &&
+                    value.find_first_not_of("0123456789") == std::string::npos && value.size() < 19;
+    if (id) {
+      p.Int(key, std::stoll(value));
+    } else {
+      p.Str(key, value);
+    }
+  }
+  p.Time("at", e.at);
+  TANDEM_TRY(Announce(tx, e.type, e.contact_id, e.recipient_id, p.Done(), e.at));
+  return {};
+}
+
 }  // namespace tandem::app

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/handoff.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model.hpp"
 #include "core/notification.hpp"
@@ -56,5 +57,14 @@ Result<Id> Announce(store::Tx& tx, std::string_view event_type, std::optional<Id
 // every use case that moves a contact to mql, in the same transaction.
 Result<void> AnnounceMql(store::Tx& tx, const core::Contact& c, std::optional<core::Stage> from,
                          std::string_view cause, std::string_view reason, core::Instant now);
+
+// Writes the handoff's notifications (`lead.assigned`, `lead.unassigned`, `lead.accepted`,
+// `lead.rejected`, `sla.breached`, `sla.escalated`) to the outbox, in the transaction of the
+// change: the contact's members first (as it is after the change), then the event's own fields
+// (members named `*_id` holding a number are written as numbers), then `at`.
+class OutboxHandoffNotifier final : public HandoffNotifier {
+ public:
+  Result<void> Publish(store::Tx& tx, const HandoffEvent& e) override;
+};
 
 }  // namespace tandem::app

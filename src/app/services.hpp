@@ -14,6 +14,7 @@
 #include "app/ingest.hpp"
 #include "app/merge.hpp"
 #include "app/notifications.hpp"
+#include "app/outbox.hpp"
 #include "app/passwords.hpp"
 #include "app/records.hpp"
 #include "app/scoring.hpp"
@@ -55,6 +56,8 @@ struct Services {
     contacts.SetHandoff(&handoff);
     scoring.SetHandoff(&handoff);
     activities.SetHandoff(&handoff);
+    deals.SetHandoff(&handoff);
+    handoff.SetNotifier(&handoff_announcer);
     forms.SetObserver(&scoring);
   }
 
@@ -84,6 +87,7 @@ struct Services {
   WebhookService webhooks;
   NotificationService notifications;
   NotificationDispatcher dispatcher;
+  OutboxHandoffNotifier handoff_announcer;  // the handoff's lead.* and sla.* messages
 };
 
 }  // namespace tandem::app

@@ -9,8 +9,8 @@ namespace tandem::core {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kEventTypes = {
-    kEventContactMql,   kEventLeadAssigned, kEventLeadAccepted,
+constexpr std::array<std::string_view, 7> kEventTypes = {
+    kEventContactMql,   kEventLeadAssigned, kEventLeadUnassigned, kEventLeadAccepted,
     kEventLeadRejected, kEventSlaBreached,  kEventSlaEscalated,
 };
 

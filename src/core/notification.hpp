@@ -22,6 +22,7 @@ namespace tandem::core {
 // The event types Tandem emits. Webhook subscriptions name them; an unknown name is refused.
 inline constexpr std::string_view kEventContactMql = "contact.mql";
 inline constexpr std::string_view kEventLeadAssigned = "lead.assigned";
+inline constexpr std::string_view kEventLeadUnassigned = "lead.unassigned";
 inline constexpr std::string_view kEventLeadAccepted = "lead.accepted";
 inline constexpr std::string_view kEventLeadRejected = "lead.rejected";
 inline constexpr std::string_view kEventSlaBreached = "sla.breached";

@@ -112,6 +112,8 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
                                   rt.services().resolver, delivery_settings);
   jobs::NotificationWorker notifier(rt.services().dispatcher, deliveries, rt.clock());
   notifier.Start();
+  // A committed change that announced something wakes the notification thread at once.
+  rt.store().SetOutboxListener([&notifier] { notifier.Wake(); });
 
   api::ApiSettings api_settings;
   api_settings.secure_cookies = settings.secure_cookies;
@@ -163,6 +165,7 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   }
   http.Stop();
   rt.services().handoff.SetDueListener(nullptr);
+  rt.store().SetOutboxListener({});
   notifier.Stop();
   return {};
 }

@@ -489,6 +489,10 @@ class Store {
   virtual Result<void> Write(const TxFn& fn) = 0;
   // Runs `fn` on a read-only snapshot; any write inside fails with kInternal.
   virtual Result<void> Read(const TxFn& fn) = 0;
+  // Called after every write transaction that appended to the outbox has committed (not while
+  // the writer is held, never for a rollback); the notification worker uses it to wake up at
+  // once instead of at its next poll. One listener; an empty function removes it.
+  virtual void SetOutboxListener(std::function<void()> listener) = 0;
   // "sqlite" or "postgresql".
   virtual std::string_view Backend() const = 0;
   // The highest migration applied.

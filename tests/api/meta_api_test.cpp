@@ -400,6 +400,9 @@ class ThrowingStore final : public store::Store {
     if (armed) throw std::runtime_error("disk on fire");
     return inner_.Read(fn);
   }
+  void SetOutboxListener(std::function<void()> listener) override {
+    inner_.SetOutboxListener(std::move(listener));
+  }
   std::string_view Backend() const override { return inner_.Backend(); }
   int SchemaVersion() const override { return inner_.SchemaVersion(); }
   bool armed = false;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/handoff_fixture.hpp"
+#include "app/outbox.hpp"
 
 namespace tandem::app::apptest {
 namespace {
@@ -205,7 +206,7 @@ TEST_F(HandoffTest, RejectedAsRecycledGoesBackToMarketingWithoutAnOwner) {
   EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->state(), SlaState::kCancelled);
   ASSERT_EQ(notifier_.events.size(), 2u);
   EXPECT_EQ(notifier_.events[1].type, "lead.rejected");
-  EXPECT_EQ(notifier_.events[1].recipient_id, rep1_.id);
+  EXPECT_EQ(notifier_.events[1].recipient_id, marketer_.id);  // the head of marketing
   // Rejected again? It is no longer an mql.
   EXPECT_TRUE(FailsWith(svc().handoff.Reject(manager(), c.id, "bad_timing", ""),
                         ErrorCode::kAlreadyExists, "stage"));
@@ -301,6 +302,26 @@ TEST_F(HandoffTest, ManualMoveToSqlCountsAsTheDisposition) {
   EXPECT_EQ(ClockOf(v, SlaObligation::kDisposition)->state(), SlaState::kMet);
 }
 
+TEST_F(HandoffTest, ADealForTheLeadEndsItsAssignmentAsAccepted) {
+  Activate(HandoffContract());
+  auto c = Mql("ana@client.example");
+  clock_.Advance(30min);
+  core::Deal deal;
+  deal.title = "Pilot";
+  deal.contact_id = c.id;
+  deal.amount_minor = 500000;
+  auto d = svc().deals.Create(rep1(), deal);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(GetContact(c.id).stage, Stage::kOpportunity);
+  auto v = ViewOf(c.id);
+  EXPECT_EQ(v.assignments[0].status, AssignmentStatus::kAccepted);
+  EXPECT_EQ(v.assignments[0].reason, "deal_created");
+  EXPECT_EQ(ClockOf(v, SlaObligation::kDisposition)->state(), SlaState::kMet);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kDisposition)->met_at, clock_.Now());
+  // As with an acceptance, the first touch and the attempts are still owed.
+  EXPECT_EQ(ClockOf(v, SlaObligation::kFirstTouch)->state(), SlaState::kOpen);
+}
+
 TEST_F(HandoffTest, DistributionCountsLeadsPerRepAndRule) {
   Activate(HandoffContract());
   for (int i = 0; i < 5; ++i) Mql("lead" + std::to_string(i) + "@client.example");
@@ -319,6 +340,77 @@ TEST_F(HandoffTest, DistributionCountsLeadsPerRepAndRule) {
   auto empty = svc().handoff.Distribution(manager(), kT0, kFriday1730Paris);
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->report.total, 0);
+}
+
+// Wired as in the server: the handoff's messages go to the outbox in the transaction of the
+// change, and the dispatcher turns the addressed ones into in-app notifications.
+TEST_F(HandoffTest, HandoffMessagesGoToTheOutboxAndReachTheAddressedUserInApp) {
+  svc().handoff.SetNotifier(&svc().handoff_announcer);
+  Activate(HandoffContract());
+  auto outbox = [&] {
+    std::vector<core::OutboxMessage> out;
+    EXPECT_TRUE(store_->Read([&](store::Tx& tx) -> core::Result<void> {
+      TANDEM_ASSIGN(out, tx.outbox().ListAfter(0, 1000));
+      return {};
+    }));
+    return out;
+  };
+  auto ana = Mql("ana@client.example");
+  auto out = outbox();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].event_type, "contact.mql");
+  EXPECT_EQ(out[1].event_type, "lead.assigned");
+  EXPECT_EQ(out[1].contact_id, std::optional<core::Id>(ana.id));
+  EXPECT_EQ(out[1].user_id, std::optional<core::Id>(rep1_.id));
+  const std::string& body = out[1].payload;
+  EXPECT_NE(body.find("\"email\":\"ana@client.example\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"owner_id\":" + std::to_string(rep1_.id)), std::string::npos) << body;
+  EXPECT_NE(body.find("\"rule\":\"round_robin\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"contract_version_id\":" + std::to_string(version_)), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("\"at\":\"2026-11-27T16:30:00.000Z\""), std::string::npos) << body;
+
+  auto dispatched = svc().dispatcher.DispatchPending();
+  ASSERT_TRUE(dispatched) << dispatched.error().message;
+  EXPECT_EQ(*dispatched, 2);
+  auto inbox = svc().notifications.List(rep1(), std::nullopt, 50);
+  ASSERT_TRUE(inbox) << inbox.error().message;
+  ASSERT_EQ(inbox->items.size(), 1u);
+  EXPECT_EQ(inbox->items[0].event_type, "lead.assigned");
+  EXPECT_EQ(inbox->items[0].title, "Lead assigned to you: First Last <ana@client.example>");
+  EXPECT_EQ(inbox->unread, 1);
+
+  // A rejection is marketing's feedback: it goes to the head of marketing of the contract.
+  ASSERT_TRUE(svc().handoff.Reject(rep1(), ana.id, "bad_timing", "call again in Q2"));
+  // A manager accepting on a rep's behalf tells the rep; the rep accepting tells nobody.
+  auto bo = Mql("bo@client.example");  // rep2
+  auto cy = Mql("cy@client.example");  // rep1
+  ASSERT_TRUE(svc().handoff.Accept(manager(), bo.id));
+  ASSERT_TRUE(svc().handoff.Accept(rep1(), cy.id));
+  out = outbox();
+  std::vector<std::pair<std::string, std::optional<core::Id>>> tail;
+  for (std::size_t i = 2; i < out.size(); ++i) tail.emplace_back(out[i].event_type, out[i].user_id);
+  using Addressed = std::pair<std::string, std::optional<core::Id>>;
+  EXPECT_EQ(tail, (std::vector<Addressed>{
+                      {"lead.rejected", marketer_.id},
+                      {"contact.mql", std::nullopt},
+                      {"lead.assigned", rep2_.id},
+                      {"contact.mql", std::nullopt},
+                      {"lead.assigned", rep1_.id},
+                      {"lead.accepted", rep2_.id},
+                      {"lead.accepted", std::nullopt},
+                  }));
+  const std::string& rejected = out[2].payload;
+  EXPECT_NE(rejected.find("\"stage\":\"recycled\""), std::string::npos) << rejected;
+  EXPECT_NE(rejected.find("\"reason\":\"bad_timing\""), std::string::npos) << rejected;
+  EXPECT_NE(rejected.find("\"note\":\"call again in Q2\""), std::string::npos) << rejected;
+  EXPECT_NE(rejected.find("\"rejected_owner_id\":" + std::to_string(rep1_.id)), std::string::npos)
+      << rejected;
+  ASSERT_TRUE(svc().dispatcher.DispatchPending());
+  auto marketing = svc().notifications.List(marketer(), std::nullopt, 50);
+  ASSERT_TRUE(marketing);
+  ASSERT_EQ(marketing->items.size(), 1u);
+  EXPECT_EQ(marketing->items[0].title, "Lead rejected: First Last <ana@client.example>");
 }
 
 }  // namespace

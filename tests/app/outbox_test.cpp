@@ -41,7 +41,11 @@ TEST_F(OutboxTest, ManualMoveToMqlAnnouncesContactMqlWithTheContact) {
   clock_.Advance(5s);
   ASSERT_TRUE(svc().contacts.ChangeStage(manager(), c.id, core::Stage::kMql, ""));
   auto out = Outbox();
-  ASSERT_EQ(out.size(), 1u);
+  // Without a contract in force nobody can take the MQL: routing says so in the same
+  // transaction (lead.unassigned, to nobody).
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].event_type, "lead.unassigned");
+  EXPECT_FALSE(out[1].user_id);
   EXPECT_EQ(out[0].event_type, "contact.mql");
   EXPECT_EQ(out[0].contact_id, std::optional<core::Id>(c.id));
   EXPECT_FALSE(out[0].user_id);
@@ -55,7 +59,7 @@ TEST_F(OutboxTest, ManualMoveToMqlAnnouncesContactMqlWithTheContact) {
                 "\"at\":\"2026-09-21T14:13:25.000Z\"}");
   // Other moves announce nothing of this type.
   ASSERT_TRUE(svc().contacts.ChangeStage(manager(), c.id, core::Stage::kSal, ""));
-  EXPECT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Outbox().size(), 2u);
 }
 
 TEST_F(OutboxTest, ContactCreatedAsMqlIsAnnounced) {
@@ -120,9 +124,10 @@ TEST_F(OutboxTest, AutomaticMqlIsAnnouncedInTheEventsTransaction) {
     return {};
   }));
   auto out = Outbox();
-  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].event_type, "contact.mql");
   EXPECT_NE(out[0].payload.find("\"cause\":\"mql_rule\""), std::string::npos);
+  EXPECT_EQ(out[1].event_type, "lead.unassigned");
 }
 
 }  // namespace

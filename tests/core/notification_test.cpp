@@ -8,10 +8,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(EventTypesTest, KnowsTheSixTypesAndNothingElse) {
-  EXPECT_EQ(EventTypes().size(), 6u);
+TEST(EventTypesTest, KnowsTheSevenTypesAndNothingElse) {
+  EXPECT_EQ(EventTypes().size(), 7u);
   EXPECT_TRUE(IsEventType("contact.mql"));
   EXPECT_TRUE(IsEventType("sla.escalated"));
+  EXPECT_TRUE(IsEventType("lead.unassigned"));
   EXPECT_FALSE(IsEventType("contact.MQL"));
   EXPECT_FALSE(IsEventType(""));
 }

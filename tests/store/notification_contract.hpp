@@ -14,6 +14,36 @@ inline core::OutboxMessage Message(std::string type, std::string payload, Instan
   return m;
 }
 
+TEST_P(StoreContractTest, OutboxListenerHearsOnlyCommittedAppends) {
+  int heard = 0;
+  store_->SetOutboxListener([&heard] { ++heard; });
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.outbox().Append(Message("contact.mql", "{}", At(1))); }));
+  EXPECT_EQ(heard, 1);
+  // A write without an outbox message, and a rolled-back one with it, are not heard.
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.outbox().GetCursor("notifications"); }));
+  auto rolled_back = store_->Write([](Tx& tx) -> Result<void> {
+    TANDEM_TRY(tx.outbox().Append(Message("contact.mql", "{}", At(2))));
+    return core::Fail(core::Error::Invalid("x", "roll back"));
+  });
+  EXPECT_FALSE(rolled_back);
+  EXPECT_EQ(heard, 1);
+  // Two messages in one transaction: heard once, after the commit (the listener may write).
+  ASSERT_TRUE(W([&](Tx& tx) -> Result<Id> {
+    TANDEM_TRY(tx.outbox().Append(Message("lead.assigned", "{}", At(3))));
+    return tx.outbox().Append(Message("sla.breached", "{}", At(3)));
+  }));
+  EXPECT_EQ(heard, 2);
+  store_->SetOutboxListener([&] {
+    ++heard;
+    (void)store_->Write([](Tx& tx) { return tx.outbox().SetCursor("notifications", 0); });
+  });
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.outbox().Append(Message("contact.mql", "{}", At(4))); }));
+  EXPECT_EQ(heard, 3);
+  store_->SetOutboxListener({});
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.outbox().Append(Message("contact.mql", "{}", At(5))); }));
+  EXPECT_EQ(heard, 3);
+}
+
 TEST_P(StoreContractTest, OutboxKeepsMessagesInOrderWithEveryField) {
   const std::string tricky_payload = "{\"name\":\"O'Brien \\\"Ünïcödé\\\" 名前\",\"n\":1}";
   auto a = W([&](Tx& tx) {

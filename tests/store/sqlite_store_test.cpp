@@ -53,6 +53,9 @@ class FileStore final : public Store {
       : dir_(std::move(dir)), inner_(std::move(inner)) {}
   Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
   Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
+  void SetOutboxListener(std::function<void()> listener) override {
+    inner_->SetOutboxListener(std::move(listener));
+  }
   std::string_view Backend() const override { return inner_->Backend(); }
   int SchemaVersion() const override { return inner_->SchemaVersion(); }
 

@@ -17,6 +17,7 @@ Result<Id> SqliteOutboxRepo::Append(const OutboxMessage& m) {
       .Bind(m.payload)
       .Bind(ToMillis(m.created_at));
   TANDEM_TRY(stmt.Run());
+  if (ctx_.effects != nullptr) ctx_.effects->outbox_appended = true;
   return ctx_.conn.LastInsertId();
 }
 

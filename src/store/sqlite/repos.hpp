@@ -17,9 +17,15 @@
 namespace tandem::store::sqlite {
 
 // What a repository works with: the transaction's connection and its word tokenizer.
+// What a transaction did that the store acts on after the commit.
+struct TxEffects {
+  bool outbox_appended = false;
+};
+
 struct TxContext {
   Connection& conn;
   const WordTokenizer& words;
+  TxEffects* effects = nullptr;  // the session's; null for a context without one
 };
 
 // kInvalidArgument "<field> does not name a <what>" unless `id` is empty or a row of `table`.

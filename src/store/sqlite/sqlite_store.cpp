@@ -30,6 +30,7 @@ struct Session {
   std::unique_ptr<Connection> conn;
   std::unique_ptr<WordTokenizer> words;
   std::unique_ptr<SqliteTx> tx;
+  TxEffects effects;
 };
 
 Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
@@ -37,7 +38,8 @@ Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(path, options));
   TANDEM_ASSIGN(session->words, WordTokenizer::Install(*session->conn));
-  session->tx = std::make_unique<SqliteTx>(TxContext{*session->conn, *session->words});
+  session->tx =
+      std::make_unique<SqliteTx>(TxContext{*session->conn, *session->words, &session->effects});
   return session;
 }
 
@@ -91,15 +93,35 @@ class SqliteStore final : public Store {
   }
 
   Result<void> Write(const TxFn& fn) override {
-    std::lock_guard lock(write_mu_);
-    std::unique_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
-    if (memory_) {
-      // Holding the turnstile while waiting keeps new readers out, so a stream of reads cannot
-      // starve the writer.
-      std::lock_guard turn(memory_turnstile_);
-      memory_lock.lock();
+    bool announced = false;
+    Result<void> result;
+    {
+      std::lock_guard lock(write_mu_);
+      std::unique_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
+      if (memory_) {
+        // Holding the turnstile while waiting keeps new readers out, so a stream of reads
+        // cannot starve the writer.
+        std::lock_guard turn(memory_turnstile_);
+        memory_lock.lock();
+      }
+      writer_->effects = {};
+      result = RunTx(*writer_, "BEGIN IMMEDIATE", fn, write_timing_);
+      announced = result && writer_->effects.outbox_appended;
     }
-    return RunTx(*writer_, "BEGIN IMMEDIATE", fn, write_timing_);
+    if (announced) {
+      std::function<void()> listener;
+      {
+        std::lock_guard lock(listener_mu_);
+        listener = outbox_listener_;
+      }
+      if (listener) listener();
+    }
+    return result;
+  }
+
+  void SetOutboxListener(std::function<void()> listener) override {
+    std::lock_guard lock(listener_mu_);
+    outbox_listener_ = std::move(listener);
   }
 
   Result<void> Read(const TxFn& fn) override {
@@ -153,6 +175,8 @@ class SqliteStore final : public Store {
   const int version_;
   base::Histogram* read_timing_ = nullptr;
   base::Histogram* write_timing_ = nullptr;
+  std::mutex listener_mu_;
+  std::function<void()> outbox_listener_;
 };
 
 }  // namespace
