@@ -54,15 +54,16 @@ Result<void> CheckOwnerChange(const Principal& p, std::optional<Id> before,
 }  // namespace
 
 Result<void> ApplyDealEvent(store::Tx& tx, const core::Deal& deal, core::DealEvent event,
-                            core::Instant now, const core::Actor& actor) {
+                            core::Instant now, const core::Actor& actor, HandoffObserver* handoff) {
   if (!deal.contact_id) return {};
   TANDEM_ASSIGN(auto contact, tx.contacts().Get(*deal.contact_id));
   if (!contact) return {};
   auto target = core::StageAfterDealEvent(contact->stage, event);
   if (!target) return {};
   const char* cause = event == core::DealEvent::kCreated ? "deal_created" : "deal_won";
-  TANDEM_TRY(
-      ApplyTransition(tx, *contact, *target, now, actor, cause, "deal " + std::to_string(deal.id)));
+  TANDEM_ASSIGN(auto change, ApplyTransition(tx, *contact, *target, now, actor, cause,
+                                             "deal " + std::to_string(deal.id)));
+  if (handoff) TANDEM_TRY(handoff->OnStageChanged(tx, *contact, change, now, now));
   return {};
 }
 
@@ -117,9 +118,9 @@ Result<core::Deal> DealService::Create(const Principal& p, core::Deal draft) {
   StampClose(draft, core::DealStage::kOpen, now);
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_TRY(InsertRecord(tx, p.AsActor(), draft, now));
-    TANDEM_TRY(ApplyDealEvent(tx, draft, core::DealEvent::kCreated, now, p.AsActor()));
+    TANDEM_TRY(ApplyDealEvent(tx, draft, core::DealEvent::kCreated, now, p.AsActor(), handoff_));
     if (draft.stage == core::DealStage::kWon) {
-      TANDEM_TRY(ApplyDealEvent(tx, draft, core::DealEvent::kWon, now, p.AsActor()));
+      TANDEM_TRY(ApplyDealEvent(tx, draft, core::DealEvent::kWon, now, p.AsActor(), handoff_));
     }
     return {};
   }));
@@ -143,10 +144,10 @@ Result<core::Deal> DealService::Update(const Principal& p, Id id, const DealPatc
     TANDEM_TRY(NormalizeDeal(after));
     TANDEM_TRY(UpdateRecord(tx, p.AsActor(), before, after, now));
     if (after.contact_id != before.contact_id) {
-      TANDEM_TRY(ApplyDealEvent(tx, after, core::DealEvent::kCreated, now, p.AsActor()));
+      TANDEM_TRY(ApplyDealEvent(tx, after, core::DealEvent::kCreated, now, p.AsActor(), handoff_));
     }
     if (after.stage == core::DealStage::kWon && before.stage != core::DealStage::kWon) {
-      TANDEM_TRY(ApplyDealEvent(tx, after, core::DealEvent::kWon, now, p.AsActor()));
+      TANDEM_TRY(ApplyDealEvent(tx, after, core::DealEvent::kWon, now, p.AsActor(), handoff_));
     }
     return {};
   }));

@@ -37,6 +37,8 @@ class CompanyService {
 class DealService {
  public:
   DealService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
+  // Told when a deal moves its contact on (to opportunity or customer), in its transaction.
+  void SetHandoff(HandoffObserver* handoff) { handoff_ = handoff; }
   Result<core::Deal> Create(const Principal& p, core::Deal draft);
   Result<core::Deal> Get(const Principal& p, Id id);
   Result<core::Deal> Update(const Principal& p, Id id, const DealPatch& patch);
@@ -46,6 +48,7 @@ class DealService {
  private:
   store::Store& store_;
   const base::Clock& clock_;
+  HandoffObserver* handoff_ = nullptr;
 };
 
 class ActivityService {
@@ -66,8 +69,9 @@ class ActivityService {
   HandoffObserver* handoff_ = nullptr;
 };
 
-// Applies the lifecycle effect of a deal event on the deal's contact, if any (in `tx`).
+// Applies the lifecycle effect of a deal event on the deal's contact, if any (in `tx`), and
+// tells `handoff` (when set) so that a lead a deal moved on ends its assignment.
 Result<void> ApplyDealEvent(store::Tx& tx, const core::Deal& deal, core::DealEvent event,
-                            core::Instant now, const core::Actor& actor);
+                            core::Instant now, const core::Actor& actor, HandoffObserver* handoff);
 
 }  // namespace tandem::app
