@@ -47,142 +47,11 @@
 #include "app/services.hpp"
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
+#include "bench_util.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tandem::bench {
 namespace {
-
-namespace fs = std::filesystem;
-using Steady = std::chrono::steady_clock;
-
-std::int64_t Env(const char* name, std::int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::atoll(v) : fallback;
-}
-
-void Check(bool ok, const std::string& what) {
-  if (!ok) {
-    std::fprintf(stderr, "ingest_bench: %s\n", what.c_str());
-    std::exit(1);
-  }
-}
-
-template <class T>
-T Must(core::Result<T> r, const char* what) {
-  Check(r.has_value(), std::string(what) + ": " + (r ? "" : r.error().message));
-  return std::move(*r);
-}
-
-std::string Uuid(std::mt19937_64& rng) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t a = rng(), b = rng();
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
-    std::uint64_t word = i < 16 ? a : b;
-    int nibble = static_cast<int>((word >> ((i % 16) * 4)) & 0xf);
-    if (i == 12) nibble = 4;  // version 4
-    out.push_back(kHex[nibble]);
-  }
-  return out;
-}
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-double ProcessCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-// CPU seconds (user + system) of this process's thread called `name`, from /proc; 0 if none.
-double NamedThreadCpuSeconds(const std::string& name) {
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
-    std::FILE* f = std::fopen((task.path() / "comm").c_str(), "r");
-    if (!f) continue;
-    char comm[64] = {0};
-    const bool ok = std::fgets(comm, sizeof comm, f) != nullptr;
-    std::fclose(f);
-    if (!ok || std::string(comm) != name + "\n") continue;
-    f = std::fopen((task.path() / "stat").c_str(), "r");
-    if (!f) continue;
-    char buf[1024] = {0};
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    std::string stat(buf, n);
-    // Fields after the closing parenthesis of comm: state is field 3; utime 14, stime 15.
-    std::size_t pos = stat.rfind(')');
-    if (pos == std::string::npos) continue;
-    std::vector<std::string> fields;
-    std::size_t i = pos + 2;
-    while (i < stat.size()) {
-      std::size_t j = stat.find(' ', i);
-      if (j == std::string::npos) j = stat.size();
-      fields.push_back(stat.substr(i, j - i));
-      i = j + 1;
-    }
-    if (fields.size() < 13) continue;
-    return (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / tick;
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-struct Http {
-  CURL* curl = curl_easy_init();
-  curl_slist* headers = nullptr;
-  std::string out;
-  explicit Http(const std::string& key) {
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + key).c_str());
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Expect:");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(
-        curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* u) {
-          static_cast<std::string*>(u)->append(p, s * n);
-          return s * n;
-        });
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
-  }
-  ~Http() {
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-  }
-  long Post(const std::string& url, const std::string& body) {
-    out.clear();
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    return Perform();
-  }
-  long Get(const std::string& url) {
-    out.clear();
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    return Perform();
-  }
-  long Perform() {
-    long status = 0;
-    if (curl_easy_perform(curl) != CURLE_OK) return -1;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    return status;
-  }
-};
 
 const char* kTypes[] = {"page_view",   "page_view",        "page_view", "email_open",
                         "email_click", "content_download", "webinar",   "form_submit"};
@@ -293,17 +162,6 @@ std::vector<Row> ReadBack(const std::string& path) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return rows;
-}
-
-std::string LoadAverage() {
-  std::FILE* f = std::fopen("/proc/loadavg", "r");
-  if (!f) return "?";
-  char buf[128] = {0};
-  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
-  std::fclose(f);
-  std::string s = ok ? buf : "?";
-  if (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
 }
 
 int Main() {

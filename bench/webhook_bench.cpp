@@ -27,90 +27,13 @@
 #include "app/outbox.hpp"
 #include "app/services.hpp"
 #include "base/clock.hpp"
+#include "bench_util.hpp"
 #include "jobs/delivery.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 using namespace tandem;
 
 namespace {
-
-// Answers every request on a connection with 200; one thread per connection.
-class Receiver {
- public:
-  Receiver() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 64);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    accept_ = std::thread([this] {
-      while (true) {
-        int c = ::accept(fd_, nullptr, nullptr);
-        if (c < 0) return;
-        std::thread([this, c] { Serve(c); }).detach();
-      }
-    });
-  }
-  ~Receiver() {
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    accept_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-  long Count() const { return count_; }
-
- private:
-  void Serve(int c) {
-    std::string buf;
-    char chunk[16384];
-    static const std::string kReply = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    while (true) {
-      std::size_t head;
-      while ((head = buf.find("\r\n\r\n")) == std::string::npos) {
-        ssize_t n = ::recv(c, chunk, sizeof chunk, 0);
-        if (n <= 0) {
-          ::close(c);
-          return;
-        }
-        buf.append(chunk, static_cast<std::size_t>(n));
-      }
-      std::size_t length = 0;
-      auto cl = buf.find("Content-Length: ");
-      if (cl == std::string::npos) cl = buf.find("content-length: ");
-      if (cl != std::string::npos && cl < head)
-        length = std::strtoul(buf.c_str() + cl + 16, nullptr, 10);
-      while (buf.size() < head + 4 + length) {
-        ssize_t n = ::recv(c, chunk, sizeof chunk, 0);
-        if (n <= 0) {
-          ::close(c);
-          return;
-        }
-        buf.append(chunk, static_cast<std::size_t>(n));
-      }
-      buf.erase(0, head + 4 + length);
-      ++count_;
-      ::send(c, kReply.data(), kReply.size(), MSG_NOSIGNAL);
-    }
-  }
-
-  int fd_;
-  int port_ = 0;
-  std::thread accept_;
-  std::atomic<long> count_{0};
-};
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 struct Figure {
   double per_second = 0;
@@ -126,7 +49,7 @@ Figure RawCurlLoop(const std::string& url, const std::vector<std::string>& bodie
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
   auto t0 = std::chrono::steady_clock::now();
-  double c0 = CpuSeconds();
+  double c0 = bench::ProcessCpuSeconds();
   for (const auto& b : bodies) {
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, b.data());
@@ -137,7 +60,7 @@ Figure RawCurlLoop(const std::string& url, const std::vector<std::string>& bodie
     if (curl_easy_perform(curl) != CURLE_OK) std::abort();
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  Figure f{bodies.size() / secs, (CpuSeconds() - c0) * 1e6 / bodies.size()};
+  Figure f{bodies.size() / secs, (bench::ProcessCpuSeconds() - c0) * 1e6 / bodies.size()};
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return f;
@@ -186,7 +109,7 @@ Figure WorkerRun(const std::string& url, int n, std::vector<std::string>* bodies
   ds.allow_private_targets = true;
   jobs::DeliveryWorker worker(st, http, nullptr, services.resolver, ds);
   auto t0 = std::chrono::steady_clock::now();
-  double c0 = CpuSeconds();
+  double c0 = bench::ProcessCpuSeconds();
   int sent = 0;
   while (sent < n) {
     auto r = worker.RunDue(clock.Now());
@@ -194,12 +117,7 @@ Figure WorkerRun(const std::string& url, int n, std::vector<std::string>* bodies
     sent += *r;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {n / secs, (CpuSeconds() - c0) * 1e6 / n};
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  return {n / secs, (bench::ProcessCpuSeconds() - c0) * 1e6 / n};
 }
 
 }  // namespace
@@ -208,7 +126,7 @@ int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 5000;
   int runs = argc > 2 ? std::atoi(argv[2]) : 5;
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  Receiver receiver;
+  bench::Receiver receiver;
   std::vector<double> worker_rate, worker_cpu, raw_rate, raw_cpu;
   for (int run = 0; run < runs; ++run) {
     std::vector<std::string> bodies;
@@ -221,13 +139,14 @@ int main(int argc, char** argv) {
     raw_rate.push_back(r.per_second);
     raw_cpu.push_back(r.cpu_us);
   }
-  double wr = Median(worker_rate), rr = Median(raw_rate);
+  double wr = bench::Percentile(worker_rate, 0.5), rr = bench::Percentile(raw_rate, 0.5);
   std::printf(
       "median of %d runs, %d deliveries each:\n"
       "  delivery worker   %8.0f deliveries/s  %6.1f us CPU per delivery (whole process)\n"
       "  raw curl loop     %8.0f POSTs/s       %6.1f us CPU per POST\n"
       "  worker / raw      %8.2f\n"
       "receiver got %ld requests\n",
-      runs, n, wr, Median(worker_cpu), rr, Median(raw_cpu), wr / rr, receiver.Count());
+      runs, n, wr, bench::Percentile(worker_cpu, 0.5), rr, bench::Percentile(raw_cpu, 0.5), wr / rr,
+      receiver.Count());
   return 0;
 }

@@ -1,0 +1,327 @@
+// MQL to assigned-and-notified latency under ingest load (issue 4, docs/performance.md).
+//
+// One process, the server's real composition: a temporary SQLite file with the demo company
+// (TANDEM_BENCH_CONTACTS contacts, default 20,000; its personas, scoring rules with the MQL rule
+// "grade >= B and engagement >= 40" and the example contract with its routing), every contact
+// scored; the Api on a Beast HttpServer on 127.0.0.1; the notification thread (dispatcher and
+// delivery worker) woken by the store after each commit that wrote to the outbox, as in
+// `tandem serve`; a webhook subscription for `lead.assigned` pointing at a local receiver.
+//
+// Load: TANDEM_BENCH_CLIENTS client threads (default 4) POST batches of 500 events (page views,
+// opens, clicks, downloads, webinars; 85% to the demo's contacts, the rest anonymous) to
+// /api/v1/events with an ingest key, without pause, for as long as the probes run. Some of them
+// qualify contacts, which are routed and announced like the probes.
+//
+// Probes: TANDEM_BENCH_PROBES contacts (default 400) of grade A or B that are still leads with
+// no engagement, kept out of the load. One at a time, 20 ms apart, a probe POSTs a single
+// demo_request (40 points: it qualifies the contact at once); the latency is from the start of
+// that POST to the moment the receiver has the `lead.assigned` webhook naming the probe's email.
+// That covers the HTTP request, the group commit that stores the event, scores it, moves the
+// contact to mql and routes it (assignment, SLA clocks, outbox message in the same
+// transaction), the wake-up of the notification thread, the fan-out, the signature and the POST
+// to the receiver.
+//
+// Reference, same run: the same probe with no load (TANDEM_BENCH_IDLE_PROBES, default 100,
+// first), so the figure under load can be read against what the path costs on its own.
+//
+//   TANDEM_BENCH_CONTACTS=20000 ./build-release/bench/mql_latency_bench
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/api.hpp"
+#include "api/http_server.hpp"
+#include "app/demo.hpp"
+#include "app/demo_setup.hpp"
+#include "app/services.hpp"
+#include "base/clock.hpp"
+#include "base/metrics.hpp"
+#include "bench_util.hpp"
+#include "jobs/delivery.hpp"
+#include "jobs/notification_worker.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tandem::bench {
+namespace {
+
+const char* kLoadTypes[] = {"page_view",   "page_view",        "page_view", "email_open",
+                            "email_click", "content_download", "webinar"};
+
+// Who the receiver has been told about: the arrival time of each lead.assigned, by email.
+class Arrivals {
+ public:
+  void Add(std::string_view body) {
+    const auto at = Steady::now();
+    const auto key = body.find("\"email\":\"");
+    if (key == std::string_view::npos) return;
+    const auto from = key + 9;
+    const auto to = body.find('"', from);
+    if (to == std::string_view::npos) return;
+    {
+      std::lock_guard lock(mu_);
+      seen_.emplace(std::string(body.substr(from, to - from)), at);
+      ++count_;
+    }
+    cv_.notify_all();
+  }
+  // When `email`'s webhook arrived, waiting up to `timeout`; nullopt if it did not.
+  std::optional<Steady::time_point> Wait(const std::string& email, std::chrono::seconds timeout) {
+    std::unique_lock lock(mu_);
+    const bool ok = cv_.wait_for(lock, timeout, [&] { return seen_.find(email) != seen_.end(); });
+    if (!ok) return std::nullopt;
+    return seen_[email];
+  }
+  long Count() {
+    std::lock_guard lock(mu_);
+    return count_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Steady::time_point> seen_;
+  long count_ = 0;
+};
+
+// Grade A/B leads with no engagement: each qualifies on one demo_request.
+std::vector<std::string> ProbeEmails(const std::string& path, std::size_t n) {
+  sqlite3* db = nullptr;
+  Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK,
+        "open for probes");
+  sqlite3_stmt* st = nullptr;
+  Check(sqlite3_prepare_v2(db,
+                           "SELECT c.email FROM contacts c JOIN contact_scores s ON "
+                           "s.contact_id = c.id WHERE c.stage = 'lead' AND s.grade IN ('A', 'B') "
+                           "AND s.engagement = 0 ORDER BY c.id LIMIT ?",
+                           -1, &st, nullptr) == SQLITE_OK,
+        "prepare probe query");
+  sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(n));
+  std::vector<std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<std::string> AllEmails(const std::string& path) {
+  sqlite3* db = nullptr;
+  Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK,
+        "open for emails");
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT email FROM contacts ORDER BY id", -1, &st, nullptr);
+  std::vector<std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+struct ProbeFigures {
+  std::vector<double> notified_ms;  // POST start -> webhook received
+  std::vector<double> ack_ms;       // POST start -> 200 answer (the event is durable)
+  int missed = 0;
+};
+
+// Sends one demo_request per email, one at a time, `gap` apart.
+void RunProbes(const std::string& base, const std::string& key, base::Clock& clock,
+               Arrivals& arrivals, std::vector<std::string>::const_iterator first,
+               std::vector<std::string>::const_iterator last, ProbeFigures& out) {
+  Http post(key);
+  int n = 0;
+  for (auto it = first; it != last; ++it, ++n) {
+    const std::string body = "{\"event_id\":\"probe-" + *it +
+                             "\",\"type\":\"demo_request\",\"occurred_at\":\"" +
+                             core::FormatInstant(clock.Now()) + "\",\"email\":\"" + *it + "\"}";
+    const auto t0 = Steady::now();
+    const long status = post.Post(base + "/api/v1/events", body);
+    const auto acked = Steady::now();
+    if (status != 200 || post.out.find("\"accepted\":1") == std::string::npos) {
+      std::fprintf(stderr, "probe %s: %ld %s\n", it->c_str(), status, post.out.c_str());
+      ++out.missed;
+      continue;
+    }
+    auto arrived = arrivals.Wait(*it, std::chrono::seconds(10));
+    if (!arrived) {
+      ++out.missed;
+      continue;
+    }
+    out.ack_ms.push_back(std::chrono::duration<double, std::milli>(acked - t0).count());
+    out.notified_ms.push_back(std::chrono::duration<double, std::milli>(*arrived - t0).count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+int Main() {
+  const std::int64_t contacts = Env("TANDEM_BENCH_CONTACTS", 20'000);
+  const int clients = static_cast<int>(Env("TANDEM_BENCH_CLIENTS", 4));
+  const auto probes = static_cast<std::size_t>(Env("TANDEM_BENCH_PROBES", 400));
+  const auto idle_probes = static_cast<std::size_t>(Env("TANDEM_BENCH_IDLE_PROBES", 100));
+  constexpr std::size_t kBatch = 500;
+
+  const fs::path dir = fs::temp_directory_path() / ("tandem-mql-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "mql.db").string();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  base::SystemClock clock;
+  base::Metrics metrics;
+  auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open store");
+  auto services = std::make_unique<app::Services>(*store, clock, app::PasswordSettings::Fastest());
+
+  // The demo company, configured and scored.
+  app::DemoSettings demo;
+  demo.contacts = contacts;
+  demo.days = 90;
+  demo.now = clock.Now();
+  demo.password = "bench-password";
+  const auto summary =
+      Must(app::GenerateDemo(*store, services->hasher, demo), "generate the demo company");
+  Must(app::ConfigureDemo(*services), "configure the demo company");
+  while (Must(services->scoring.RunJobBatch(), "re-score")) {
+  }
+  const auto& admin_login = summary.logins.at(0);
+  core::Principal admin;
+  Check(store->Read([&](store::Tx& tx) -> core::Result<void> {
+               TANDEM_ASSIGN(auto u, tx.users().FindByEmail(admin_login.email));
+               if (u) admin = core::Principal{u->id, u->email, u->role, std::nullopt};
+               return {};
+             }).has_value() &&
+            admin.user_id != 0,
+        "admin user");
+  const std::string key =
+      Must(services->auth.CreateApiKey(admin, "site", {core::Scope::kIngest}), "api key").secret;
+
+  // The receiver and the subscription.
+  Arrivals arrivals;
+  Receiver receiver([&arrivals](std::string_view body) { arrivals.Add(body); });
+  services->webhooks.SetSettings({.allow_private_targets = true});
+  Must(services->webhooks.Create(admin, receiver.Url(), {"lead.assigned"}, "bench"), "webhook");
+
+  // The notification thread, as `tandem serve` runs it.
+  jobs::CurlHttpSender sender;
+  jobs::DeliverySettings delivery;
+  delivery.allow_private_targets = true;
+  jobs::DeliveryWorker deliveries(*store, sender, nullptr, services->resolver, delivery);
+  jobs::NotificationWorker notifier(services->dispatcher, deliveries, clock);
+  // What the MQLs of the demo's history announced already is not part of the measure.
+  while (Must(services->dispatcher.DispatchPending(), "dispatch") > 0) {
+  }
+  notifier.Start();
+  store->SetOutboxListener([&notifier] { notifier.Wake(); });
+
+  api::Api api(*services, metrics, clock);
+  api::HttpServerSettings http;
+  http.host = "127.0.0.1";
+  http.port = 0;
+  http.threads = 8;
+  http.max_body_bytes = 8u << 20;
+  api::HttpServer server(api, http);
+  const unsigned short port = Must(server.Start(), "start server");
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+
+  const auto probe_emails = ProbeEmails(path, idle_probes + probes);
+  Check(probe_emails.size() == idle_probes + probes,
+        "only " + std::to_string(probe_emails.size()) + " grade A/B leads without engagement");
+  std::vector<std::string> load_emails;
+  {
+    const std::set<std::string> excluded(probe_emails.begin(), probe_emails.end());
+    for (auto& e : AllEmails(path)) {
+      if (!excluded.contains(e)) load_emails.push_back(std::move(e));
+    }
+  }
+
+  // The reference: the probe path alone.
+  ProbeFigures idle;
+  RunProbes(base, key, clock, arrivals, probe_emails.begin(),
+            probe_emails.begin() + static_cast<std::ptrdiff_t>(idle_probes), idle);
+
+  // The load, generated as it goes (cheap next to the server's work).
+  std::atomic<bool> done{false};
+  std::atomic<long> events{0}, errors{0};
+  const long assigned_before = arrivals.Count();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      Http h(key);
+      std::mt19937_64 rng(20261127 + t);
+      while (!done.load()) {
+        std::string body = "{\"events\":[";
+        const std::int64_t now_ms = core::ToMillis(clock.Now());
+        for (std::size_t i = 0; i < kBatch; ++i) {
+          if (i) body += ',';
+          const bool known = rng() % 100 < 85;
+          const std::string who =
+              known ? "\"email\":\"" + load_emails[rng() % load_emails.size()] + "\""
+                    : "\"anonymous_id\":\"v-" + std::to_string(rng() % 50'000) + "\"";
+          body += "{\"event_id\":\"" + Uuid(rng) + "\",\"type\":\"" + kLoadTypes[rng() % 7] +
+                  "\",\"occurred_at\":\"" +
+                  core::FormatInstant(
+                      core::FromMillis(now_ms - static_cast<std::int64_t>(rng() % 60'000))) +
+                  "\"," + who + ",\"utm_source\":\"google\",\"utm_campaign\":\"q4-" +
+                  std::to_string(rng() % 20) + "\"}";
+        }
+        body += "]}";
+        const long status = h.Post(base + "/api/v1/events", body);
+        if (status == 200) {
+          events += static_cast<long>(kBatch);
+        } else {
+          ++errors;
+        }
+      }
+    });
+  }
+  const auto load_start = Steady::now();
+  ProbeFigures loaded;
+  RunProbes(base, key, clock, arrivals,
+            probe_emails.begin() + static_cast<std::ptrdiff_t>(idle_probes), probe_emails.end(),
+            loaded);
+  done = true;
+  for (auto& t : threads) t.join();
+  const double load_seconds = std::chrono::duration<double>(Steady::now() - load_start).count();
+  const long assigned_under_load = arrivals.Count() - assigned_before;
+  store->SetOutboxListener({});
+  server.Stop();
+  notifier.Stop();
+
+  std::printf(
+      "machine: load average %s at the end\n"
+      "demo: %lld contacts; %ld lead.assigned webhooks received during the load\n"
+      "load: %d clients, %.0f events/s accepted over %.1f s, %ld failed requests\n"
+      "no load (reference): MQL -> assigned and notified p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+      "(%zu probes, %d missed); event acknowledged p50 %.1f ms\n"
+      "under load:          MQL -> assigned and notified p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+      "(%zu probes, %d missed); event acknowledged p50 %.1f ms, p99 %.1f ms\n"
+      "p99 under load / p99 without: %.2f\n",
+      LoadAverage().c_str(), static_cast<long long>(contacts), assigned_under_load, clients,
+      static_cast<double>(events.load()) / load_seconds, load_seconds, errors.load(),
+      Percentile(idle.notified_ms, 0.5), Percentile(idle.notified_ms, 0.99),
+      Percentile(idle.notified_ms, 1.0), idle.notified_ms.size(), idle.missed,
+      Percentile(idle.ack_ms, 0.5), Percentile(loaded.notified_ms, 0.5),
+      Percentile(loaded.notified_ms, 0.99), Percentile(loaded.notified_ms, 1.0),
+      loaded.notified_ms.size(), loaded.missed, Percentile(loaded.ack_ms, 0.5),
+      Percentile(loaded.ack_ms, 0.99),
+      Percentile(loaded.notified_ms, 0.99) / std::max(0.001, Percentile(idle.notified_ms, 0.99)));
+  services.reset();
+  store.reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return idle.missed + loaded.missed > 0 ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace tandem::bench
+
+int main() {
+  return tandem::bench::Main();
+}
