@@ -390,7 +390,10 @@ try {
 
     // Rejecting asks for a reason first.
     await card(names[1]).getByRole('button', { name: 'Reject…' }).click();
-    check((await page.evaluate(() => document.activeElement?.tagName)) === 'SELECT', 'the reason list has the focus once Reject… opens it');
+    check(
+      await page.waitForFunction(() => document.activeElement?.tagName === 'SELECT', null, { timeout: 5000 }).then(() => true, () => false),
+      'the reason list has the focus once Reject… opens it',
+    );
     await card(names[1]).getByRole('button', { name: 'Reject lead' }).click();
     await card(names[1]).getByText('Choose a reason for rejecting this lead.').waitFor();
     await card(names[1]).getByLabel('Reason').selectOption('bad_timing');

@@ -204,6 +204,10 @@ function InboxItem({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const reasonRef = useRef<HTMLSelectElement>(null);
+  // The reason list takes the focus when the form opens.
+  useEffect(() => {
+    if (mode === 'rejecting') reasonRef.current?.focus();
+  }, [mode]);
   const assignment = item.handoff.assignments.find((a) => a.status === 'open') ?? item.handoff.assignments[0];
   const open = item.handoff.clocks.filter((k) => k.state === 'open');
 
@@ -266,7 +270,6 @@ function InboxItem({
             onClick={() => {
               setMode(mode === 'rejecting' ? 'idle' : 'rejecting');
               setError(null);
-              setTimeout(() => reasonRef.current?.focus(), 0);
             }}
           >
             Reject…
