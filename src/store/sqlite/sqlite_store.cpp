@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
@@ -70,6 +71,31 @@ Result<void> RunTx(Session& s, const char* begin, const TxFn& fn, base::Histogra
   observe();
   return result;
 }
+
+// The writer's lock, taken in arrival order. A plain mutex lets the thread that just released
+// it take it again before a woken waiter runs: ingest's writer thread, committing group after
+// group, would keep the notification thread (or an API write) waiting for several commits.
+class FifoLock {
+ public:
+  void lock() {
+    std::unique_lock guard(mu_);
+    const std::uint64_t ticket = next_++;
+    turn_.wait(guard, [&] { return serving_ == ticket; });
+  }
+  void unlock() {
+    {
+      std::lock_guard guard(mu_);
+      ++serving_;
+    }
+    turn_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable turn_;
+  std::uint64_t next_ = 0;
+  std::uint64_t serving_ = 0;
+};
 
 class SqliteStore final : public Store {
  public:
@@ -163,7 +189,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Session> writer_;
-  std::mutex write_mu_;
+  FifoLock write_mu_;
   std::vector<std::unique_ptr<Session>> readers_;
   std::vector<Session*> free_;
   std::mutex pool_mu_;
