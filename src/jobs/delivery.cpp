@@ -285,6 +285,10 @@ core::Result<int> DeliveryWorker::RunDue(core::Instant now) {
     TANDEM_ASSIGN(due, tx.webhooks().ListDue(now, settings_.batch));
     return {};
   }));
+  // The outcomes are written together once the batch is sent: one write transaction per batch
+  // instead of one per delivery, so a busy writer (ingest's group commits) delays no POST. A
+  // crash in between sends the batch again: deliveries are at least once, and receivers
+  // recognise a repeat by its Tandem-Delivery id.
   int attempted = 0;
   for (auto& d : due) {
     SendOutcome outcome = Attempt(d, now);
@@ -302,7 +306,12 @@ core::Result<int> DeliveryWorker::RunDue(core::Instant now) {
       d.next_attempt_at =
           now + core::BackoffDelay(settings_.retry, d.attempts, settings_.random_unit());
     }
-    TANDEM_TRY(store_.Write([&](store::Tx& tx) { return tx.webhooks().UpdateDelivery(d); }));
+  }
+  if (!due.empty()) {
+    TANDEM_TRY(store_.Write([&](store::Tx& tx) -> core::Result<void> {
+      for (const auto& d : due) TANDEM_TRY(tx.webhooks().UpdateDelivery(d));
+      return {};
+    }));
   }
   return attempted;
 }
