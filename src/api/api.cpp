@@ -85,6 +85,7 @@ struct Api::Impl {
     AddEventRoutes(table, deps);
     AddContractRoutes(table, deps);
     AddHandoffRoutes(table, deps);
+    AddComplianceRoutes(table, deps);
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);

@@ -54,6 +54,9 @@ void AddFormRoutes(RouteTable& table, const Deps& deps);       // forms.cpp: for
 void AddCaptureRoutes(RouteTable& table, const Deps& deps);    // capture.cpp: /f/{id}, /t.js, /t/e
 void AddNotificationRoutes(RouteTable& table, const Deps& deps);  // webhooks, notifications
 
+// compliance.cpp: GET /api/v1/sla/compliance, both sides' SLA compliance.
+void AddComplianceRoutes(RouteTable& table, const Deps& deps);
+
 // ----- replies -------------------------------------------------------------------------------
 
 Response JsonReply(int status, const boost::json::value& body);

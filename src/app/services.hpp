@@ -4,6 +4,7 @@
 
 #include "app/analytics.hpp"
 #include "app/auth.hpp"
+#include "app/compliance.hpp"
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
@@ -45,6 +46,7 @@ struct Services {
         analytics(store, clock),
         goals(store, clock),
         handoff(store, clock),
+        compliance(store, clock),
         forms(store, clock, ingest),
         webhooks(store, clock, resolver),
         notifications(store, clock),
@@ -81,6 +83,7 @@ struct Services {
   AnalyticsService analytics;
   GoalService goals;
   HandoffService handoff;
+  ComplianceService compliance;
   FormService forms;  // web capture: forms, tracker sites, public posts
   // Notifications (docs/notifications.md); the composition root sets their settings.
   SystemHostResolver resolver;

@@ -137,4 +137,14 @@ Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to,
   return Deny("sales reps move only the contacts they own");
 }
 
+Result<std::optional<Id>> ComplianceRowsOf(const Principal& p, bool per_team) {
+  TANDEM_TRY(CheckScopes(p, Verb::kRead, Resource::kContact));
+  if (p.role != Role::kSales) return std::optional<Id>{};
+  if (per_team) {
+    return Fail(Error::Forbidden(
+        "a sales rep sees only their own compliance; by=team needs a manager or an admin"));
+  }
+  return std::optional<Id>{p.user_id};
+}
+
 }  // namespace tandem::core

@@ -70,4 +70,11 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource,
 // Moving a contact from `from` to `to`, the contact being owned by `owner`.
 Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to, std::optional<Id> owner);
 
+// The SLA compliance report (docs/handoff.md): admins, managers and marketing (the other party
+// of the contract) read every rep's figures: nothing is returned. A sales rep reads only their
+// own: their user id is returned, and a per-team breakdown (which shows colleagues' figures) is
+// kPermissionDenied. An API key needs a read scope. Marketing's side is not personal: everyone
+// allowed here reads it.
+Result<std::optional<Id>> ComplianceRowsOf(const Principal& p, bool per_team);
+
 }  // namespace tandem::core

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/compliance.hpp"
 #include "core/error.hpp"
 #include "core/handoff.hpp"
 #include "core/routing.hpp"
@@ -76,6 +77,19 @@ class HandoffRepo {
   virtual core::Result<std::vector<core::SlaEscalation>> EscalationsForClock(core::Id clock_id) = 0;
   // Steps not done yet, after the key in (due, id) order, at most `limit`.
   virtual core::Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) = 0;
+
+  // --- SLA compliance (core/compliance.hpp), one read each, no query per lead. ---
+  // Assignments with an owner made in [from, to) (only `owner_id`'s when given), oldest first
+  // (assigned_at, id), each with its first touch, attempts and the facts of its three clocks
+  // (absent when the assignment has no clock of that obligation), and the owner's current
+  // team name ("" for none).
+  virtual core::Result<std::vector<core::ComplianceLead>> ComplianceLeads(
+      core::Instant from, core::Instant to, std::optional<core::Id> owner_id) = 0;
+  // Every move into `mql` recorded in [from, to) (a contact qualifying twice counts twice),
+  // oldest first, with the contact's grade (A/B or not) and persona match from its score row
+  // as it is now (neither when it has no score row).
+  virtual core::Result<std::vector<core::MqlFact>> MqlsBetween(core::Instant from,
+                                                               core::Instant to) = 0;
 };
 
 }  // namespace tandem::store

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api_fixture.hpp"
+#include "app/handoff_fixture.hpp"
 
 namespace tandem::api::apitest {
 namespace {
@@ -322,6 +323,32 @@ TEST_F(MetaApiTest, AnalyticsResponsesMatchTheDocument) {
           "/api/v1/funnel");
   Checked(manager_, "GET", "/api/v1/funnel?from=2026-01-01&to=2027-01-01&by=nope",
           "/api/v1/funnel");
+}
+
+TEST_F(MetaApiTest, SlaComplianceMatchesTheDocument) {
+  clock_.Set(app::apptest::kFriday1730Paris);
+  manager_ = Login("manager@acme.example");
+  rep1_ = Login("rep1@acme.example");
+  ASSERT_TRUE(services_->contracts.ActivateAsOperator(app::apptest::HandoffContract(), std::nullopt,
+                                                      std::nullopt));
+  const std::string c = "/api/v1/contacts";
+  for (const char* email : {"s1@x.example", "s2@x.example"}) {
+    auto contact = As(manager_, "POST", c, std::string(R"({"email":")") + email + "\"}");
+    ASSERT_EQ(contact.status(), 201) << contact;
+    ASSERT_EQ(As(manager_, "POST", c + "/" + std::to_string(contact.Int("id")) + "/stage",
+                 R"({"stage":"mql"})")
+                  .status(),
+              200);
+  }
+  const std::string route = "/api/v1/sla/compliance";
+  for (const char* by : {"rep", "team", "week"}) {
+    auto r = Checked(manager_, "GET", route + "?from=2026-11-23&to=2026-11-29&by=" + by, route);
+    EXPECT_EQ(r.status(), 200) << r;
+  }
+  Checked(rep1_, "GET", route + "?from=2026-11-23&to=2026-11-29", route);
+  Checked(rep1_, "GET", route + "?from=2026-11-23&to=2026-11-29&by=team", route);
+  Checked(manager_, "GET", route + "?from=2026-11-29&to=2026-11-23", route);
+  Checked(manager_, "GET", route + "?from=2026-11-02&to=2026-11-08", route);
 }
 
 TEST_F(MetaApiTest, TheConformanceCheckCatchesDrift) {

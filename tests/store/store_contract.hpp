@@ -2803,6 +2803,161 @@ inline core::Form NewForm(const std::string& public_id) {
   return f;
 }
 
+TEST_P(StoreContractTest, ComplianceLeadsReadAssignmentsWithTheirClocksInOneList) {
+  Team t;
+  t.name = "Sales EMEA";
+  t.created_at = t.updated_at = kT0;
+  auto team = W([&](Tx& tx) { return tx.teams().Insert(t); });
+  ASSERT_TRUE(team);
+  const Id ana = AddUser("ana@example.com", core::Role::kSales, *team);
+  const Id ben = AddUser("ben@example.com");
+  const Id c1 = AddContact(NewContact("a@example.com"));
+  const Id c2 = AddContact(NewContact("b@example.com"));
+  const Id c3 = AddContact(NewContact("c@example.com"));
+  auto v = W([&](Tx& tx) { return tx.contracts().InsertVersion(NewVersion("a", kT0)); });
+  ASSERT_TRUE(v);
+  auto assign = [&](Id contact, std::optional<Id> owner, Instant at) {
+    auto id = W([&](Tx& tx) {
+      core::Assignment a = NewAssignment(contact, owner, at);
+      a.contract_version_id = *v;
+      return tx.handoff().InsertAssignment(a);
+    });
+    EXPECT_TRUE(id) << id.error().message;
+    return id.value_or(0);
+  };
+  auto clock = [&](Id assignment, Id contact, Id owner, core::SlaObligation o, Instant due) {
+    core::SlaClock k;
+    k.contact_id = contact;
+    k.assignment_id = assignment;
+    k.owner_id = owner;
+    k.obligation = o;
+    k.contract_version_id = *v;
+    k.started_at = kT0;
+    k.due_at = due;
+    auto id = W([&](Tx& tx) { return tx.handoff().InsertClock(k); });
+    EXPECT_TRUE(id) << id.error().message;
+    k.id = id.value_or(0);
+    return k;
+  };
+  const Id before = assign(c1, ana, At(-1));
+  const Id a1 = assign(c1, ana, At(0));
+  const Id a2 = assign(c2, ben, At(50));
+  const Id none = assign(c3, std::nullopt, At(60));
+  const Id after = assign(c3, ben, At(100));
+  (void)before;
+  (void)none;
+  (void)after;
+  auto touched = R([&](Tx& tx) { return tx.handoff().GetAssignment(a1); });
+  ASSERT_TRUE(touched && *touched);
+  core::Assignment changed = **touched;
+  changed.first_touch_at = At(20);
+  changed.attempts = 3;
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateAssignment(changed); }));
+  auto ft = clock(a1, c1, ana, core::SlaObligation::kFirstTouch, At(30));
+  clock(a1, c1, ana, core::SlaObligation::kAttempts, At(40));
+  auto disp = clock(a1, c1, ana, core::SlaObligation::kDisposition, At(90));
+  ft.met_at = At(20);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateClock(ft); }));
+  disp.breached_at = At(90);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateClock(disp); }));
+  auto ben_ft = clock(a2, c2, ben, core::SlaObligation::kFirstTouch, At(80));
+  ben_ft.cancelled_at = At(70);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.handoff().UpdateClock(ben_ft); }));
+
+  // [At(0), At(100)): a1 and a2, not the unassigned one, not the ones outside.
+  auto leads = R([&](Tx& tx) { return tx.handoff().ComplianceLeads(At(0), At(100), {}); });
+  ASSERT_TRUE(leads) << leads.error().message;
+  ASSERT_EQ(leads->size(), 2u);
+  const auto& l1 = (*leads)[0];
+  EXPECT_EQ(l1.assignment_id, a1);
+  EXPECT_EQ(l1.contact_id, c1);
+  EXPECT_EQ(l1.owner_id, ana);
+  EXPECT_EQ(l1.owner_email, "ana@example.com");
+  EXPECT_EQ(l1.team, "Sales EMEA");
+  EXPECT_EQ(l1.contract_version_id, *v);
+  EXPECT_EQ(l1.assigned_at, At(0));
+  EXPECT_EQ(l1.first_touch_at, At(20));
+  EXPECT_EQ(l1.attempts, 3);
+  ASSERT_TRUE(l1.first_touch);
+  EXPECT_EQ(l1.first_touch->due_at, At(30));
+  EXPECT_EQ(l1.first_touch->met_at, At(20));
+  EXPECT_FALSE(l1.first_touch->breached_at);
+  ASSERT_TRUE(l1.attempts_clock);
+  EXPECT_EQ(l1.attempts_clock->due_at, At(40));
+  EXPECT_FALSE(l1.attempts_clock->met_at);
+  ASSERT_TRUE(l1.disposition);
+  EXPECT_EQ(l1.disposition->breached_at, At(90));
+  const auto& l2 = (*leads)[1];
+  EXPECT_EQ(l2.assignment_id, a2);
+  EXPECT_EQ(l2.team, "");
+  EXPECT_FALSE(l2.first_touch_at);
+  ASSERT_TRUE(l2.first_touch);
+  EXPECT_EQ(l2.first_touch->cancelled_at, At(70));
+  EXPECT_FALSE(l2.attempts_clock);
+  EXPECT_FALSE(l2.disposition);
+
+  auto only_ben = R([&](Tx& tx) { return tx.handoff().ComplianceLeads(At(0), At(101), ben); });
+  ASSERT_TRUE(only_ben);
+  EXPECT_EQ(only_ben->size(), 2u);
+  for (const auto& l : *only_ben) EXPECT_EQ(l.owner_id, ben);
+  auto empty = R([&](Tx& tx) { return tx.handoff().ComplianceLeads(At(200), At(300), {}); });
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithTheScoreOfNow) {
+  const Id graded = AddContact(NewContact("a@example.com"));
+  const Id matched = AddContact(NewContact("b@example.com"));
+  const Id unscored = AddContact(NewContact("c@example.com"));
+  core::Persona p = NewPersona("p");
+  p.id = *W([&](Tx& tx) { return tx.personas().Insert(p, std::nullopt); });
+  auto score = [&](Id contact, core::Grade g, std::optional<Id> persona) {
+    core::ContactScore s;
+    s.contact_id = contact;
+    s.fit = 50;
+    s.grade = g;
+    s.persona_id = persona;
+    s.updated_at = kT0;
+    ASSERT_TRUE(W([&](Tx& tx) { return tx.scoring().PutScore(s); }));
+  };
+  score(graded, core::Grade::kA, std::nullopt);
+  score(matched, core::Grade::kC, p.id);
+  auto move = [&](Id contact, Stage from, Stage to, Instant at) {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.from = from;
+    ch.to = to;
+    ch.at = at;
+    ch.actor = core::Actor::System("test");
+    ch.cause = "manual";
+    ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().Append(ch); }));
+  };
+  move(graded, Stage::kLead, Stage::kMql, At(10));
+  move(matched, Stage::kLead, Stage::kMql, At(20));
+  move(unscored, Stage::kLead, Stage::kMql, At(5));
+  move(graded, Stage::kMql, Stage::kRecycled, At(30));
+  move(graded, Stage::kRecycled, Stage::kMql, At(40));
+  move(matched, Stage::kMql, Stage::kSal, At(45));
+  move(unscored, Stage::kMql, Stage::kSal, At(100));
+  move(unscored, Stage::kLead, Stage::kMql, At(100));  // outside [0, 100)
+
+  auto mqls = R([&](Tx& tx) { return tx.handoff().MqlsBetween(At(0), At(100)); });
+  ASSERT_TRUE(mqls) << mqls.error().message;
+  ASSERT_EQ(mqls->size(), 4u);
+  EXPECT_EQ((*mqls)[0].contact_id, unscored);
+  EXPECT_EQ((*mqls)[0].at, At(5));
+  EXPECT_FALSE((*mqls)[0].grade_ab);
+  EXPECT_FALSE((*mqls)[0].persona_match);
+  EXPECT_EQ((*mqls)[1].contact_id, graded);
+  EXPECT_TRUE((*mqls)[1].grade_ab);
+  EXPECT_FALSE((*mqls)[1].persona_match);
+  EXPECT_EQ((*mqls)[2].contact_id, matched);
+  EXPECT_FALSE((*mqls)[2].grade_ab);
+  EXPECT_TRUE((*mqls)[2].persona_match);
+  EXPECT_EQ((*mqls)[3].contact_id, graded) << "qualifying again counts again";
+  EXPECT_EQ((*mqls)[3].at, At(40));
+}
+
 TEST_P(StoreContractTest, FormsRoundTripWithFieldsInOrder) {
   auto id = W([&](Tx& tx) { return tx.forms().Insert(NewForm("f_aaaaaaaaaaaaaaaaaaaaaa")); });
   ASSERT_TRUE(id) << id.error().message;

@@ -479,4 +479,87 @@ Result<std::vector<DueItem>> SqliteHandoffRepo::PendingEscalationsAfter(DueItem 
   return ReadDue(stmt);
 }
 
+namespace {
+
+// One row per (assignment, clock): the assignment's columns repeat, the clock's are NULL for an
+// assignment without clocks.
+constexpr std::string_view kComplianceSql =
+    "SELECT a.id, a.contact_id, a.owner_id, COALESCE(u.email, a.owner_email), "
+    "COALESCE(t.name, ''), a.contract_version_id, a.assigned_at, a.first_touch_at, a.attempts, "
+    "k.obligation, k.due_at, k.met_at, k.breached_at, k.cancelled_at "
+    "FROM handoff_assignments a "
+    "LEFT JOIN users u ON u.id = a.owner_id "
+    "LEFT JOIN teams t ON t.id = u.team_id "
+    "LEFT JOIN sla_clocks k ON k.assignment_id = a.id "
+    "WHERE a.assigned_at >= ? AND a.assigned_at < ? AND a.owner_id IS NOT NULL";
+
+}  // namespace
+
+Result<std::vector<core::ComplianceLead>> SqliteHandoffRepo::ComplianceLeads(
+    core::Instant from, core::Instant to, std::optional<Id> owner_id) {
+  std::string sql(kComplianceSql);
+  if (owner_id) sql += " AND a.owner_id = ?";
+  sql += " ORDER BY a.assigned_at, a.id, k.id";
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
+  stmt.Bind(ToMillis(from)).Bind(ToMillis(to));
+  if (owner_id) stmt.Bind(*owner_id);
+  std::vector<core::ComplianceLead> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) return out;
+    const Id id = stmt.Int(0);
+    if (out.empty() || out.back().assignment_id != id) {
+      core::ComplianceLead l;
+      l.assignment_id = id;
+      l.contact_id = stmt.Int(1);
+      l.owner_id = stmt.Int(2);
+      l.owner_email = stmt.Text(3);
+      l.team = stmt.Text(4);
+      l.contract_version_id = stmt.OptInt(5);
+      l.assigned_at = FromMillis(stmt.Int(6));
+      l.first_touch_at = OptInstant(stmt, 7);
+      l.attempts = static_cast<int>(stmt.Int(8));
+      out.push_back(std::move(l));
+    }
+    if (stmt.IsNull(9)) continue;
+    auto o = core::SlaObligationFromString(stmt.TextView(9));
+    if (!o) return Fail(Error::Internal("unknown SLA obligation stored"));
+    core::ClockFacts f;
+    f.due_at = FromMillis(stmt.Int(10));
+    f.met_at = OptInstant(stmt, 11);
+    f.breached_at = OptInstant(stmt, 12);
+    f.cancelled_at = OptInstant(stmt, 13);
+    core::ComplianceLead& l = out.back();
+    switch (*o) {
+      case core::SlaObligation::kFirstTouch: l.first_touch = f; break;
+      case core::SlaObligation::kAttempts: l.attempts_clock = f; break;
+      case core::SlaObligation::kDisposition: l.disposition = f; break;
+    }
+  }
+}
+
+Result<std::vector<core::MqlFact>> SqliteHandoffRepo::MqlsBetween(core::Instant from,
+                                                                  core::Instant to) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("SELECT h.contact_id, h.at, "
+                                  "COALESCE(s.grade IN ('A', 'B'), 0), "
+                                  "s.persona_id IS NOT NULL "
+                                  "FROM stage_history h "
+                                  "LEFT JOIN contact_scores s ON s.contact_id = h.contact_id "
+                                  "WHERE h.to_stage = 'mql' AND h.at >= ? AND h.at < ? "
+                                  "ORDER BY h.at, h.id"));
+  stmt.Bind(ToMillis(from)).Bind(ToMillis(to));
+  std::vector<core::MqlFact> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) return out;
+    core::MqlFact m;
+    m.contact_id = stmt.Int(0);
+    m.at = FromMillis(stmt.Int(1));
+    m.grade_ab = stmt.Int(2) != 0;
+    m.persona_match = stmt.Int(3) != 0;
+    out.push_back(m);
+  }
+}
+
 }  // namespace tandem::store::sqlite

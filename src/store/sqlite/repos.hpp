@@ -328,6 +328,9 @@ class SqliteHandoffRepo final : public HandoffRepo {
   Result<std::optional<core::SlaEscalation>> GetEscalation(Id id) override;
   Result<std::vector<core::SlaEscalation>> EscalationsForClock(Id clock_id) override;
   Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) override;
+  Result<std::vector<core::ComplianceLead>> ComplianceLeads(core::Instant from, core::Instant to,
+                                                            std::optional<Id> owner_id) override;
+  Result<std::vector<core::MqlFact>> MqlsBetween(core::Instant from, core::Instant to) override;
 
  private:
   TxContext ctx_;
