@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "api/compliance_json.hpp"
 #include "app/analytics.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo.hpp"
@@ -79,6 +80,9 @@ struct Options {
   bool hook_allow_private = false;
   std::int64_t hook_id = 0;
   int hook_limit = 20;
+  // sla compliance (from and to are shared with plan)
+  std::string sla_by = "rep";
+  bool json = false;
 };
 
 // The command line manages forms as an operator: the audit log records "system:cli".
@@ -796,6 +800,98 @@ int SiteAdd(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+std::string Percent(const std::optional<double>& share) {
+  return share ? fmt::format("{:.1f}%", *share * 100) : std::string("-");
+}
+
+std::string Minutes(const std::optional<double>& m) {
+  return m ? fmt::format("{:.0f}", *m) : std::string("-");
+}
+
+std::string Number(const std::optional<double>& v, int decimals = 1) {
+  return v ? fmt::format("{:.{}f}", *v, decimals) : std::string("-");
+}
+
+std::string ShareCell(const core::ShareFigure& f) {
+  return fmt::format("{} ({}/{})", Percent(f.share), f.on_time, f.on_time + f.missed);
+}
+
+void PrintSalesRow(const core::SalesCompliance& r, std::ostream& out) {
+  out << fmt::format("{:<28} {:>5}  {:<18} {:>7} {:>7}  {:>6}  {:<18} {:<18} {:>7}\n", r.label,
+                     r.leads, ShareCell(r.first_touch), Minutes(r.response_p50_minutes),
+                     Minutes(r.response_p90_minutes), Number(r.attempts_per_lead),
+                     ShareCell(r.attempts), ShareCell(r.disposition),
+                     r.first_touch.pending + r.attempts.pending + r.disposition.pending);
+}
+
+// `tandem sla compliance --from --to [--by rep|team|week] [--json]`: the operator's view of
+// both sides of the contract (every rep), as a table or as the API's JSON.
+int SlaCompliance(const Options& o, std::ostream& out, std::ostream& err) {
+  auto from = core::ParseDate(o.from);
+  if (!from) return Fail(err, core::Error::Invalid("from", "must be a calendar date YYYY-MM-DD"));
+  auto to = core::ParseDate(o.to);
+  if (!to) return Fail(err, core::Error::Invalid("to", "must be a calendar date YYYY-MM-DD"));
+  auto by = core::ComplianceBreakdownFromString(o.sla_by);
+  if (!by) return Fail(err, by.error());
+  auto rt = OpenRuntime(o);
+  if (!rt) return Fail(err, rt.error());
+  auto v = (*rt)->services().compliance.Report(Operator(), *from, *to, *by);
+  if (!v) return Fail(err, v.error());
+  if (o.json) {
+    out << api::ComplianceJsonText(*v) << "\n";
+    return 0;
+  }
+  out << fmt::format("SLA compliance {} to {} ({}), judged at {}\n", core::FormatDate(v->from),
+                     core::FormatDate(v->to), v->time_zone, core::FormatInstant(v->now));
+  if (v->sales_terms) {
+    out << fmt::format(
+        "Sales: first touch within {} business hours, {} attempts within {} business days, "
+        "accept or reject within {} business days.\n",
+        v->sales_terms->first_touch_hours, v->sales_terms->attempts,
+        v->sales_terms->attempts_within_days, v->sales_terms->disposition_days);
+  } else {
+    out << "Sales: no contract in force.\n";
+  }
+  out << fmt::format("{:<28} {:>5}  {:<18} {:>7} {:>7}  {:>6}  {:<18} {:<18} {:>7}\n",
+                     std::string(core::ToString(v->by)), "leads", "first touch on time", "p50 min",
+                     "p90 min", "att/ld", "attempts on time", "disposition on time", "pending");
+  if (v->sales.rows.empty()) out << "  (no leads assigned in this period)\n";
+  for (const auto& r : v->sales.rows) PrintSalesRow(r, out);
+  PrintSalesRow(v->sales.total, out);
+  out << "Open clocks past due count as missed; open clocks not yet due are pending (not "
+         "counted).\n";
+  const core::MarketingCompliance& m = v->marketing;
+  if (v->marketing_terms && m.expected) {
+    out << fmt::format("Marketing: {} MQLs against {:.1f} expected ({} a {}): attainment {}.\n",
+                       m.mqls, *m.expected, v->marketing_terms->mql_quota,
+                       core::ToString(v->marketing_terms->quota_period), Percent(m.attainment));
+  } else {
+    out << fmt::format("Marketing: {} MQLs; no quota in force.\n", m.mqls);
+  }
+  auto quality = [&](const char* what, std::int64_t n, const std::optional<double>& share,
+                     const std::optional<int>& min, const std::optional<bool>& met) {
+    out << fmt::format(
+        "  {}: {} of {} ({}){}\n", what, n, m.mqls, Percent(share),
+        min ? fmt::format(", minimum {}%: {}", *min, met ? (*met ? "met" : "NOT met") : "-")
+            : std::string());
+  };
+  quality("grade A/B", m.grade_ab, m.grade_ab_share, m.min_grade_ab_percent, m.grade_ab_met);
+  quality("persona match", m.persona_match, m.persona_share, m.min_persona_match_percent,
+          m.persona_met);
+  if (m.expected_so_far && m.pace) {
+    out << fmt::format("  pace at {}: {} MQLs so far, {:.1f} expected by now ({}); projected {}\n",
+                       core::FormatInstant(m.pace_at), m.mqls_so_far, *m.expected_so_far,
+                       Percent(m.pace), Number(m.projected));
+  } else {
+    out << "  pace: the period has not started or has no quota\n";
+  }
+  for (const auto& w : v->marketing_weeks) {
+    out << fmt::format("  week of {}: {} MQLs, {} expected, attainment {}\n", w.key, w.mqls,
+                       Number(w.expected), Percent(w.attainment));
+  }
+  return 0;
+}
+
 int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -978,6 +1074,15 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   lead_reject->add_option("--reason", o.reason, "a rejection reason code of the contract")
       ->required();
   lead_reject->add_option("--note", o.note, "a note for marketing");
+  auto* sla = app.add_subcommand("sla", "the SLA contract's figures");
+  sla->require_subcommand(1);
+  auto* sla_compliance = sla->add_subcommand(
+      "compliance", "both sides' SLA compliance: sales per rep, team or week; marketing's quota");
+  add_db(sla_compliance);
+  sla_compliance->add_option("--from", o.from, "first day, YYYY-MM-DD")->required();
+  sla_compliance->add_option("--to", o.to, "last day (included), YYYY-MM-DD")->required();
+  sla_compliance->add_option("--by", o.sla_by, "rep, team or week")->capture_default_str();
+  sla_compliance->add_flag("--json", o.json, "print the API's JSON document instead of tables");
   auto* form = app.add_subcommand("form", "manage web capture forms (docs/capture.md)");
   form->require_subcommand(1);
   auto* form_add = form->add_subcommand("add", "create a form; prints its public id");
@@ -1056,6 +1161,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*import_contacts) return ImportContacts(o, out, err);
   if (*lead_accept) return Lead(o, true, out, err);
   if (*lead_reject) return Lead(o, false, out, err);
+  if (*sla_compliance) return SlaCompliance(o, out, err);
   if (*form_add) return FormAdd(o, out, err);
   if (*form_list) return FormList(o, out, err);
   if (*form_show) return FormShow(o, out, err);
