@@ -3,6 +3,7 @@
 // acknowledges from here; an admin activates a new version by uploading the file.
 import { useState } from 'preact/hooks';
 import { ApiError, describeError, get, post, request } from '../api';
+import { ComplianceSection } from '../components/Compliance';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useLoad, useTitle } from '../hooks';
@@ -133,6 +134,7 @@ export function ContractPage({ query }: PageProps) {
         </div>
       )}
       {doc.data === null && user.role === 'admin' && <Activate onActivated={() => { versions.reload(); doc.reload(); }} />}
+      <ComplianceSection canSeeTeams={user.role !== 'sales'} />
     </div>
   );
 }
