@@ -58,6 +58,8 @@ json::object MarketingJson(const core::MarketingCompliance& m) {
   o["mqls"] = m.mqls;
   o["expected"] = OptNumber(m.expected);
   o["attainment"] = OptNumber(m.attainment);
+  o["quota_since"] =
+      m.quota_since ? json::value(core::FormatInstant(*m.quota_since)) : json::value(nullptr);
   o["grade_ab"] = m.grade_ab;
   o["grade_ab_share"] = OptNumber(m.grade_ab_share);
   o["grade_ab_interval"] = IntervalJson(m.grade_ab_interval);

@@ -233,6 +233,13 @@ MarketingCompliance ComputeMarketingCompliance(const std::vector<MqlFact>& mqls,
     if (q.at < m.pace_at) ++m.mqls_so_far;
   }
   m.expected = ExpectedMqls(terms, from, to, zone);
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const Instant seg_from = std::max(from, terms[i].effective_at);
+    const Instant seg_to = i + 1 < terms.size() ? std::min(to, terms[i + 1].effective_at) : to;
+    if (seg_from >= seg_to || terms[i].obligations.mql_quota <= 0) continue;
+    if (seg_from > from) m.quota_since = seg_from;
+    break;
+  }
   if (m.expected && *m.expected > 0) m.attainment = static_cast<double>(m.mqls) / *m.expected;
   if (m.mqls > 0) {
     const auto n = static_cast<double>(m.mqls);

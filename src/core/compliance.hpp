@@ -157,6 +157,9 @@ struct MarketingCompliance {
   std::int64_t mqls = 0;
   std::optional<double> expected;
   std::optional<double> attainment;  // mqls / expected
+  // When a quota is in force for only the later part of [from, to) (the first contract took
+  // effect, or raised the quota from 0, within it): the instant it starts to accrue.
+  std::optional<Instant> quota_since;
   std::int64_t grade_ab = 0;
   std::optional<double> grade_ab_share;
   std::optional<Interval> grade_ab_interval;

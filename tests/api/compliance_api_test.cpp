@@ -101,6 +101,7 @@ TEST_F(ComplianceApiTest, ManagerSeesEveryRepWithOnTimeSharesAndBusinessMinutes)
   EXPECT_EQ(m.at("quota").as_int64(), 10);
   EXPECT_EQ(S(m.at("quota_period")), "week");
   EXPECT_NEAR(D(m.at("expected")), 10 * 54.5 / 168, 1e-9);
+  EXPECT_EQ(S(m.at("quota_since")), "2026-11-27T16:30:00.000Z");
   EXPECT_NEAR(D(m.at("attainment")), 4 / (10 * 54.5 / 168), 1e-9);
   EXPECT_NEAR(D(m.at("pace")), D(m.at("attainment")), 1e-12);
   EXPECT_EQ(m.at("grade_ab").as_int64(), 0) << "no contact was scored";

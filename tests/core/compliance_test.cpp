@@ -336,6 +336,7 @@ TEST(MarketingComplianceTest, AttainmentQualityAndPace) {
   ASSERT_TRUE(m.persona_interval);
   EXPECT_LT(m.persona_interval->low, 0.375);
   EXPECT_GT(m.persona_interval->high, 0.375);
+  EXPECT_FALSE(m.quota_since) << "the quota was in force all week";
   EXPECT_EQ(m.pace_at, At(2026, 11, 18, 0, 0));
   EXPECT_EQ(m.mqls_so_far, 8);
   EXPECT_NEAR(*m.expected_so_far, 10.0, 1e-9);  // two days of five
@@ -354,6 +355,18 @@ TEST(MarketingComplianceTest, BeforeThePeriodNothingIsExpectedYet) {
   EXPECT_FALSE(m.grade_ab_share) << "no MQLs: no share";
   EXPECT_FALSE(m.grade_ab_met);
   EXPECT_EQ(m.attainment, 0.0);
+}
+
+TEST(MarketingComplianceTest, AQuotaTakingEffectWithinThePeriodSaysSince) {
+  auto terms = Weekly(0);
+  MarketingObligations quota = terms[0].obligations;
+  quota.mql_quota = 35;
+  terms.push_back({At(2026, 11, 19, 12, 0), quota});  // Thursday noon
+  const auto m = ComputeMarketingCompliance(EightMqls(), terms, At(2026, 11, 16, 0, 0),
+                                            At(2026, 11, 23, 0, 0), At(2026, 12, 1, 0, 0),
+                                            Paris());
+  EXPECT_EQ(m.quota_since, At(2026, 11, 19, 12, 0));
+  EXPECT_NEAR(*m.expected, 35.0 * 3.5 / 7, 1e-9);
 }
 
 TEST(MarketingComplianceTest, AfterThePeriodPaceIsAttainment) {

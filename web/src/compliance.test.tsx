@@ -40,6 +40,7 @@ const marketing = {
   mqls: 4,
   expected: 10,
   attainment: 0.4,
+  quota_since: null,
   grade_ab: 3,
   grade_ab_share: 0.75,
   min_grade_ab_percent: 70,

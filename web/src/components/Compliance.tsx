@@ -35,6 +35,7 @@ interface Marketing {
   mqls: number;
   expected: number | null;
   attainment: number | null;
+  quota_since: string | null;
   grade_ab: number;
   grade_ab_share: number | null;
   min_grade_ab_percent: number | null;
@@ -122,23 +123,35 @@ function MarketingCard({ m }: { m: ComplianceReport['marketing'] }) {
           {formatNumber(m.mqls)} MQLs in this period; no MQL quota was in force.
         </p>
       ) : (
-        <dl class="facts">
-          <dt>MQLs</dt>
-          <dd>
-            {formatNumber(m.mqls)} of {one(m.expected)} expected ({m.quota} per {m.quota_period}, pro-rated): <strong>{percent(m.attainment)}</strong>
-          </dd>
-          <dt>Pace</dt>
-          <dd>
-            {m.pace === null ? (
-              'the period has not started'
-            ) : (
-              <>
-                {formatNumber(m.mqls_so_far)} so far against {one(m.expected_so_far)} by {formatDateTime(m.pace_at)}: <strong>{percent(m.pace)}</strong>
-                {m.projected !== null && <span class="muted"> · on course for {one(m.projected)}</span>}
-              </>
-            )}
-          </dd>
-        </dl>
+        <>
+          {m.quota_since && <p class="muted small">The quota applies only from {formatDateTime(m.quota_since)}, when the contract took effect.</p>}
+          <dl class="facts">
+            <dt>MQLs</dt>
+            <dd>
+              {formatNumber(m.mqls)} of {one(m.expected)} expected ({m.quota} per {m.quota_period}, pro-rated)
+              {m.expected >= 1 ? (
+                <>
+                  : <strong>{percent(m.attainment)}</strong>
+                </>
+              ) : (
+                ': less than one MQL expected, too early to judge'
+              )}
+            </dd>
+            <dt>Pace</dt>
+            <dd>
+              {m.pace === null || m.expected_so_far === null ? (
+                'the period has not started'
+              ) : m.expected_so_far < 1 ? (
+                `${formatNumber(m.mqls_so_far)} so far; less than one MQL expected by now, too early to judge`
+              ) : (
+                <>
+                  {formatNumber(m.mqls_so_far)} so far against {one(m.expected_so_far)} by {formatDateTime(m.pace_at)}: <strong>{percent(m.pace)}</strong>
+                  {m.projected !== null && <span class="muted"> · on course for {one(m.projected)}</span>}
+                </>
+              )}
+            </dd>
+          </dl>
+        </>
       )}
       <dl class="facts">
         <dt>Graded A or B</dt>
@@ -253,11 +266,11 @@ export function ComplianceSection({ canSeeTeams }: { canSeeTeams: boolean }) {
                       <th scope="col">{heading}</th>
                       <th scope="col" class="num">Leads</th>
                       <th scope="col" class="num">First touch on time</th>
-                      <th scope="col" class="num">Median (business min)</th>
-                      <th scope="col" class="num">p90 (business min)</th>
+                      <th scope="col" class="num" title="Assignment to first touch, business minutes">Median min</th>
+                      <th scope="col" class="num" title="Assignment to first touch, business minutes">p90 min</th>
                       <th scope="col" class="num">Attempts per lead</th>
                       <th scope="col" class="num">Attempts on time</th>
-                      <th scope="col" class="num">Accepted or rejected on time</th>
+                      <th scope="col" class="num">Disposition on time</th>
                     </tr>
                   </thead>
                   <tbody>
