@@ -131,6 +131,10 @@ std::vector<Field> MarketingFields() {
                       "without a quota.")
               .Nullable()),
       Out(NumberField("attainment", "mqls / expected.").Nullable()),
+      Out(InstantField("quota_since",
+                       "Set when a quota is in force for only the later part of the period: "
+                       "when it starts to accrue.")
+              .Nullable()),
       Out(IntField("grade_ab", 0, INT64_MAX, "MQLs graded A or B (as scored now).")),
       Out(NumberField("grade_ab_share", "").Nullable()),
       Out(ObjectField("grade_ab_interval", "ShareInterval", "Wilson 95%.").Nullable()),

@@ -363,8 +363,7 @@ TEST(MarketingComplianceTest, AQuotaTakingEffectWithinThePeriodSaysSince) {
   quota.mql_quota = 35;
   terms.push_back({At(2026, 11, 19, 12, 0), quota});  // Thursday noon
   const auto m = ComputeMarketingCompliance(EightMqls(), terms, At(2026, 11, 16, 0, 0),
-                                            At(2026, 11, 23, 0, 0), At(2026, 12, 1, 0, 0),
-                                            Paris());
+                                            At(2026, 11, 23, 0, 0), At(2026, 12, 1, 0, 0), Paris());
   EXPECT_EQ(m.quota_since, At(2026, 11, 19, 12, 0));
   EXPECT_NEAR(*m.expected, 35.0 * 3.5 / 7, 1e-9);
 }

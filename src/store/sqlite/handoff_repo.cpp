@@ -547,7 +547,7 @@ Result<std::vector<core::MqlFact>> SqliteHandoffRepo::MqlsBetween(core::Instant 
                                   "FROM stage_history h "
                                   "LEFT JOIN contact_scores s ON s.contact_id = h.contact_id "
                                   "WHERE h.to_stage = 'mql' AND h.at >= ? AND h.at < ? "
-                                  "ORDER BY h.at, h.id"));
+                                  "ORDER BY h.at, h.contact_id, h.id"));
   stmt.Bind(ToMillis(from)).Bind(ToMillis(to));
   std::vector<core::MqlFact> out;
   while (true) {
