@@ -89,6 +89,8 @@ struct Api::Impl {
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);
+    AddFeedbackRoutes(table, deps);
+    AddAttributionRoutes(table, deps);
     AddGoalRoutes(table, deps);
     AddFormRoutes(table, deps);
     AddCaptureRoutes(table, deps);

@@ -3,11 +3,13 @@
 #pragma once
 
 #include "app/analytics.hpp"
+#include "app/attribution.hpp"
 #include "app/auth.hpp"
 #include "app/compliance.hpp"
 #include "app/contacts.hpp"
 #include "app/contracts.hpp"
 #include "app/directory.hpp"
+#include "app/feedback.hpp"
 #include "app/forms.hpp"
 #include "app/goals.hpp"
 #include "app/handoff.hpp"
@@ -50,7 +52,9 @@ struct Services {
         forms(store, clock, ingest),
         webhooks(store, clock, resolver),
         notifications(store, clock),
-        dispatcher(store, clock) {
+        dispatcher(store, clock),
+        feedback(store, clock),
+        attribution(store, clock) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -91,6 +95,8 @@ struct Services {
   NotificationService notifications;
   NotificationDispatcher dispatcher;
   OutboxHandoffNotifier handoff_announcer;  // the handoff's lead.* and sla.* messages
+  FeedbackService feedback;
+  AttributionService attribution;
 };
 
 }  // namespace tandem::app

@@ -20,6 +20,7 @@
 #include "app/demo_setup.hpp"
 #include "app/goals.hpp"
 #include "app/importer.hpp"
+#include "cli/loop_commands.hpp"
 #include "cli/progress.hpp"
 #include "core/funnel.hpp"
 #include "core/plan.hpp"
@@ -1138,6 +1139,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   hook_deliveries->add_option("--limit", o.hook_limit, "how many")
       ->capture_default_str()
       ->check(CLI::Range(1, 500));
+  LoopCommands loop(app);
 
   try {
     app.parse(argc, argv);
@@ -1170,6 +1172,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*hook_list) return WebhookList(o, out, err);
   if (*hook_rm) return WebhookRemove(o, out, err);
   if (*hook_deliveries) return WebhookDeliveries(o, out, err);
+  if (auto rc = loop.Run(out, err)) return *rc;
   return 2;
 }
 

@@ -39,6 +39,7 @@
 #include "core/notification.hpp"
 #include "core/query.hpp"
 #include "core/scoring.hpp"
+#include "store/feedback_repo.hpp"
 #include "store/handoff_repo.hpp"
 
 namespace tandem::store {
@@ -478,6 +479,7 @@ class Tx {
   virtual OutboxRepo& outbox() = 0;
   virtual WebhookRepo& webhooks() = 0;
   virtual NotificationRepo& notifications() = 0;
+  virtual FeedbackRepo& feedback() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

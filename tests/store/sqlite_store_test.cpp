@@ -24,6 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using contract::AnalyticsContractTest;
 using contract::At;
+using contract::AttributionContractTest;
+using contract::FeedbackContractTest;
 using contract::kT0;
 using contract::StoreContractTest;
 using contract::StoreFactory;
@@ -86,6 +88,14 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                                            StoreFactory{"file", TempFileStore}),
                          contract::StoreFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, AnalyticsContractTest,
+                         ::testing::Values(StoreFactory{"memory", MemoryStore},
+                                           StoreFactory{"file", TempFileStore}),
+                         contract::StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, FeedbackContractTest,
+                         ::testing::Values(StoreFactory{"memory", MemoryStore},
+                                           StoreFactory{"file", TempFileStore}),
+                         contract::StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, AttributionContractTest,
                          ::testing::Values(StoreFactory{"memory", MemoryStore},
                                            StoreFactory{"file", TempFileStore}),
                          contract::StoreFactoryName);

@@ -3122,3 +3122,4 @@ TEST_P(StoreContractTest, TrackerSitesRoundTripByKeyAndArchive) {
 }  // namespace tandem::store::contract
 
 #include "store/analytics_contract.hpp"  // NOLINT(build/include): after the fixture
+#include "store/feedback_contract.hpp"   // NOLINT(build/include): after the fixture

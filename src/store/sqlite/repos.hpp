@@ -406,6 +406,17 @@ class SqliteNotificationRepo final : public NotificationRepo {
   TxContext ctx_;
 };
 
+// Dispositions (feedback_repo.cpp) and deal touches (attribution_repo.cpp).
+class SqliteFeedbackRepo final : public FeedbackRepo {
+ public:
+  explicit SqliteFeedbackRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::vector<core::DispositionCounts>> Dispositions(const core::FeedbackQuery& q) override;
+  Result<std::vector<core::DealTouches>> DealTouches(const core::AttributionQuery& q) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -430,7 +441,8 @@ class SqliteTx final : public Tx {
         forms_(ctx),
         outbox_(ctx),
         webhooks_(ctx),
-        notifications_(ctx) {}
+        notifications_(ctx),
+        feedback_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -453,6 +465,7 @@ class SqliteTx final : public Tx {
   OutboxRepo& outbox() override { return outbox_; }
   WebhookRepo& webhooks() override { return webhooks_; }
   NotificationRepo& notifications() override { return notifications_; }
+  FeedbackRepo& feedback() override { return feedback_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -477,6 +490,7 @@ class SqliteTx final : public Tx {
   SqliteOutboxRepo outbox_;
   SqliteWebhookRepo webhooks_;
   SqliteNotificationRepo notifications_;
+  SqliteFeedbackRepo feedback_;
 };
 
 }  // namespace tandem::store::sqlite
