@@ -3,6 +3,7 @@
 // Internal to the app layer.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "base/clock.hpp"
@@ -91,16 +92,16 @@ core::Result<void> InsertRecord(store::Tx& tx, const core::Actor& actor, T& reco
                                 core::Instant now) {
   record.created_at = record.updated_at = now;
   TANDEM_ASSIGN(record.id, RecordTraits<T>::Repo(tx).Insert(record));
-  TANDEM_TRY(tx.audit().Append(core::MakeAudit<T>(now, actor, RecordTraits<T>::kEntity,
-                                                  record.id, core::AuditAction::kCreate,
-                                                  std::nullopt, record)));
+  TANDEM_TRY(
+      tx.audit().Append(core::MakeAudit<T>(now, actor, RecordTraits<T>::kEntity, record.id,
+                                           core::AuditAction::kCreate, std::nullopt, record)));
   return {};
 }
 
 // Stores an already validated new version and audits the difference.
 template <class T>
-core::Result<void> UpdateRecord(store::Tx& tx, const core::Actor& actor, const T& before,
-                                T& after, core::Instant now) {
+core::Result<void> UpdateRecord(store::Tx& tx, const core::Actor& actor, const T& before, T& after,
+                                core::Instant now) {
   after.updated_at = now;
   TANDEM_TRY(RecordTraits<T>::Repo(tx).Update(after));
   auto entry = core::MakeAudit<T>(now, actor, RecordTraits<T>::kEntity, after.id,
@@ -110,16 +111,18 @@ core::Result<void> UpdateRecord(store::Tx& tx, const core::Actor& actor, const T
 }
 
 template <class T>
-core::Result<void> DeleteRecord(store::Store& store, const base::Clock& clock,
-                                const core::Principal& p, core::Id id) {
+core::Result<void> DeleteRecord(
+    store::Store& store, const base::Clock& clock, const core::Principal& p, core::Id id,
+    const std::function<core::Result<void>(store::Tx&, const T&)>& after_delete = {}) {
   using Tr = RecordTraits<T>;
   return store.Write([&](store::Tx& tx) -> core::Result<void> {
     TANDEM_ASSIGN(T before, LoadRecord<T>(tx, id));
     TANDEM_TRY(core::Authorize(p, core::Verb::kDelete, Tr::kResource, Tr::Owner(before)));
     TANDEM_TRY(Tr::Repo(tx).Delete(id));
-    TANDEM_TRY(tx.audit().Append(core::MakeAudit<T>(clock.Now(), p.AsActor(), Tr::kEntity, id,
-                                                    core::AuditAction::kDelete, before,
-                                                    std::nullopt)));
+    TANDEM_TRY(
+        tx.audit().Append(core::MakeAudit<T>(clock.Now(), p.AsActor(), Tr::kEntity, id,
+                                             core::AuditAction::kDelete, before, std::nullopt)));
+    if (after_delete) TANDEM_TRY(after_delete(tx, before));
     return {};
   });
 }

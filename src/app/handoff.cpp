@@ -370,6 +370,56 @@ Result<void> HandoffService::OnActivityLogged(store::Tx& tx, const core::Activit
   return {};
 }
 
+Result<void> HandoffService::OnActivitiesChanged(store::Tx& tx, Id contact_id, Instant now) {
+  (void)now;
+  TANDEM_ASSIGN(auto active, tx.handoff().ActiveAssignment(contact_id));
+  if (!active || !active->owner_id) return {};
+  Assignment a = std::move(*active);
+  // The owner's touches since the assignment, oldest first.
+  std::vector<Instant> touches;
+  core::ActivityQuery q;
+  q.contact_id = contact_id;
+  q.owner_id = a.owner_id;
+  q.from = a.assigned_at;
+  q.dir = core::SortDir::kAsc;
+  q.page.limit = core::kMaxPageSize;
+  while (true) {
+    TANDEM_ASSIGN(auto page, tx.activities().List(q));
+    for (const auto& act : page.items) {
+      if (core::IsTouch(act.type)) touches.push_back(act.occurred_at);
+    }
+    if (!page.next) break;
+    q.page.after = page.next;
+  }
+  a.attempts = static_cast<int>(touches.size());
+  a.first_touch_at = touches.empty() ? std::nullopt : std::optional<Instant>(touches.front());
+  TANDEM_TRY(tx.handoff().UpdateAssignment(a));
+  TANDEM_ASSIGN(auto clocks, tx.handoff().ClocksForAssignment(a.id));
+  for (auto& clock : clocks) {
+    // A breach (or a cancellation) is final; an open or met clock follows the activities.
+    if (clock.breached_at || clock.cancelled_at) continue;
+    std::optional<Instant> met;
+    if (clock.obligation == SlaObligation::kFirstTouch) {
+      clock.progress = touches.empty() ? 0 : 1;
+      if (!touches.empty()) met = touches.front();
+    } else if (clock.obligation == SlaObligation::kAttempts) {
+      clock.progress = a.attempts;
+      if (clock.target > 0 && a.attempts >= clock.target) met = touches[clock.target - 1];
+    } else {
+      continue;
+    }
+    // Met only in time: a touch moved past the due time leaves the clock open, and the
+    // scheduler breaches it (at once when the due time has passed).
+    if (met && *met > clock.due_at) met.reset();
+    if (met == clock.met_at) continue;
+    const bool reopened = clock.met_at && !met;
+    clock.met_at = met;
+    TANDEM_TRY(tx.handoff().UpdateClock(clock));
+    if (reopened) Due(DueKind::kClock, clock.due_at, clock.id);
+  }
+  return {};
+}
+
 Result<bool> HandoffService::MayRequalify(store::Tx& tx, const Contact& c, Instant event_at,
                                           Instant now) {
   if (c.stage != Stage::kRecycled) return true;

@@ -133,6 +133,7 @@ class HandoffService final : public HandoffObserver {
   Result<void> OnStageChanged(store::Tx& tx, core::Contact& c, const core::StageChange& change,
                               core::Instant qualified_at, core::Instant now) override;
   Result<void> OnActivityLogged(store::Tx& tx, const core::Activity& a, core::Instant now) override;
+  Result<void> OnActivitiesChanged(store::Tx& tx, Id contact_id, core::Instant now) override;
   Result<bool> MayRequalify(store::Tx& tx, const core::Contact& c, core::Instant event_at,
                             core::Instant now) override;
 

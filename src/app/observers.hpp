@@ -36,6 +36,10 @@ class HandoffObserver {
   // After an activity was logged: the owner's first touch and attempts.
   virtual core::Result<void> OnActivityLogged(store::Tx& tx, const core::Activity& a,
                                               core::Instant now) = 0;
+  // After an activity of the contact was edited or deleted: first touch and attempts counted
+  // again from the activities as they now are.
+  virtual core::Result<void> OnActivitiesChanged(store::Tx& tx, core::Id contact_id,
+                                                 core::Instant now) = 0;
   // Whether a recycled contact may become an MQL again on an event of `event_at` (the
   // contract's recycle rules: wait days and new engagement).
   virtual core::Result<bool> MayRequalify(store::Tx& tx, const core::Contact& c,

@@ -191,13 +191,26 @@ Result<core::Activity> ActivityService::Update(const Principal& p, Id id,
     after = before;
     Apply(after, patch);
     TANDEM_TRY(core::Validate(after));
-    return UpdateRecord(tx, p.AsActor(), before, after, clock_.Now());
+    const auto now = clock_.Now();
+    TANDEM_TRY(UpdateRecord(tx, p.AsActor(), before, after, now));
+    if (!handoff_) return {};
+    // Its time, type, owner or contact may have changed: count the touches again, for the
+    // contact it left as well.
+    if (before.contact_id) TANDEM_TRY(handoff_->OnActivitiesChanged(tx, *before.contact_id, now));
+    if (after.contact_id && after.contact_id != before.contact_id) {
+      TANDEM_TRY(handoff_->OnActivitiesChanged(tx, *after.contact_id, now));
+    }
+    return {};
   }));
   return after;
 }
 
 Result<void> ActivityService::Delete(const Principal& p, Id id) {
-  return DeleteRecord<core::Activity>(store_, clock_, p, id);
+  return DeleteRecord<core::Activity>(
+      store_, clock_, p, id, [this](store::Tx& tx, const core::Activity& gone) -> Result<void> {
+        if (!handoff_ || !gone.contact_id) return {};
+        return handoff_->OnActivitiesChanged(tx, *gone.contact_id, clock_.Now());
+      });
 }
 
 Result<core::Page<core::Activity>> ActivityService::List(const Principal& p,

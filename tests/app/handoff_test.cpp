@@ -293,6 +293,51 @@ TEST_F(HandoffTest, OwnersFirstCallEmailOrMeetingIsTheFirstTouchAndAttemptsAreCo
   EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->met_at, clock_.Now());
 }
 
+TEST_F(HandoffTest, EditingOrDeletingATouchCountsFirstTouchAndAttemptsAgain) {
+  Activate(HandoffContract());
+  auto c = Mql("ana@client.example");
+  clock_.Advance(1h);
+  auto call = Log(rep1(), c.id, core::ActivityType::kCall, clock_.Now());
+  ASSERT_TRUE(call) << call.error().message;
+  clock_.Advance(1h);
+  auto email = Log(rep1(), c.id, core::ActivityType::kEmail, clock_.Now());
+  ASSERT_TRUE(email) << email.error().message;
+  auto v = ViewOf(c.id);
+  EXPECT_EQ(v.assignments[0].attempts, 2);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->met_at, email->occurred_at);
+
+  // The call was in fact a note: the email is the first touch and the only attempt.
+  ActivityPatch as_note;
+  as_note.type = core::ActivityType::kNote;
+  ASSERT_TRUE(svc().activities.Update(rep1(), call->id, as_note));
+  v = ViewOf(c.id);
+  EXPECT_EQ(v.assignments[0].first_touch_at, email->occurred_at);
+  EXPECT_EQ(v.assignments[0].attempts, 1);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kFirstTouch)->met_at, email->occurred_at);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->state(), SlaState::kOpen);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->progress, 1);
+
+  // Back to a call, 30 minutes earlier: the first touch moves with it; two attempts again.
+  ActivityPatch earlier;
+  earlier.type = core::ActivityType::kCall;
+  earlier.occurred_at = call->occurred_at - 30min;
+  ASSERT_TRUE(svc().activities.Update(rep1(), call->id, earlier));
+  v = ViewOf(c.id);
+  EXPECT_EQ(v.assignments[0].first_touch_at, call->occurred_at - 30min);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kFirstTouch)->met_at, call->occurred_at - 30min);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->met_at, email->occurred_at);
+
+  // Both deleted: no touch at all, and both clocks are open again.
+  ASSERT_TRUE(svc().activities.Delete(rep1(), call->id));
+  ASSERT_TRUE(svc().activities.Delete(rep1(), email->id));
+  v = ViewOf(c.id);
+  EXPECT_FALSE(v.assignments[0].first_touch_at);
+  EXPECT_EQ(v.assignments[0].attempts, 0);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kFirstTouch)->state(), SlaState::kOpen);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kFirstTouch)->progress, 0);
+  EXPECT_EQ(ClockOf(v, SlaObligation::kAttempts)->state(), SlaState::kOpen);
+}
+
 TEST_F(HandoffTest, ManualMoveToSqlCountsAsTheDisposition) {
   Activate(HandoffContract());
   auto c = Mql("ana@client.example");

@@ -42,6 +42,27 @@ class SlaSchedulerTest : public HandoffTest {
   }
 };
 
+TEST_F(SlaSchedulerTest, AFirstTouchDeletedReopensItsClockAndItBreachesWhenDue) {
+  auto sched = Start();
+  auto c = Mql("ana@client.example");
+  clock_.Advance(1h);
+  core::Activity call;
+  call.type = core::ActivityType::kCall;
+  call.contact_id = c.id;
+  call.occurred_at = clock_.Now();
+  auto logged = svc().activities.Create(rep1(), call);
+  ASSERT_TRUE(logged) << logged.error().message;
+  EXPECT_EQ(ClockOf(ViewOf(c.id), SlaObligation::kFirstTouch)->state(), SlaState::kMet);
+  ASSERT_TRUE(svc().activities.Delete(rep1(), logged->id));
+  EXPECT_EQ(ClockOf(ViewOf(c.id), SlaObligation::kFirstTouch)->state(), SlaState::kOpen);
+  const auto due = Utc("2026-11-30T11:30:00Z");  // Monday 12:30 in Paris
+  clock_.Set(due);
+  EXPECT_GE(Run(*sched).fired, 1);
+  const auto* first = ClockOf(ViewOf(c.id), SlaObligation::kFirstTouch);
+  EXPECT_EQ(first->state(), SlaState::kBreached);
+  EXPECT_EQ(first->breached_at, due);
+}
+
 TEST_F(SlaSchedulerTest, BreachesExactlyAtTheDueTimeAndRunsTheEscalationChain) {
   auto sched = Start();
   auto c = Mql("ana@client.example");
