@@ -53,8 +53,8 @@ void AddHandoffRoutes(RouteTable& table, const Deps& deps);    // handoff.cpp: a
 void AddFormRoutes(RouteTable& table, const Deps& deps);       // forms.cpp: forms, tracker sites
 void AddCaptureRoutes(RouteTable& table, const Deps& deps);    // capture.cpp: /f/{id}, /t.js, /t/e
 void AddNotificationRoutes(RouteTable& table, const Deps& deps);  // webhooks, notifications
-void AddFeedbackRoutes(RouteTable& table, const Deps& deps);   // feedback.cpp: sales feedback
-void AddAttributionRoutes(RouteTable& table, const Deps& deps);  // attribution.cpp
+void AddFeedbackRoutes(RouteTable& table, const Deps& deps);      // feedback.cpp: sales feedback
+void AddAttributionRoutes(RouteTable& table, const Deps& deps);   // attribution.cpp
 
 // compliance.cpp: GET /api/v1/sla/compliance, both sides' SLA compliance.
 void AddComplianceRoutes(RouteTable& table, const Deps& deps);

@@ -2,8 +2,7 @@
 // services. The periods are wide (2000 to 2100): the runtime's clock is the system's.
 #include <gtest/gtest.h>
 
-#include "app/handoff_fixture.hpp"
-#include "cli/cli_fixture.hpp"
+#include "cli/handoff_cli_fixture.hpp"
 #include "server/runtime.hpp"
 
 namespace tandem::cli {
@@ -19,22 +18,8 @@ class LoopCliTest : public clitest::CliFixture {
     auto rt = server::Runtime::Open(rs);
     ASSERT_TRUE(rt) << rt.error().message;
     auto& s = (*rt)->services();
-    core::User admin;
-    admin.email = "admin@acme.example";
-    admin.name = "Admin";
-    admin.role = core::Role::kAdmin;
-    auto a = s.users.Bootstrap(admin, "correct horse battery");
-    ASSERT_TRUE(a) << a.error().message;
-    const core::Principal root{a->id, a->email, a->role, std::nullopt};
-    for (const char* email : {"rep1@acme.example", "rep2@acme.example"}) {
-      core::User rep;
-      rep.email = email;
-      rep.name = "Rep";
-      rep.role = core::Role::kSales;
-      ASSERT_TRUE(s.users.Create(root, rep, "correct horse battery"));
-    }
-    ASSERT_TRUE(s.contracts.ActivateAsOperator(app::apptest::HandoffContract(), std::nullopt,
-                                               std::nullopt));
+    core::Principal root;
+    ASSERT_NO_FATAL_FAILURE(clitest::SetUpHandoffTeam(s, root));
     for (const char* email : {"ana@client.example", "bo@client.example"}) {
       core::Contact c;
       c.email = email;
