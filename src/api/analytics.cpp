@@ -183,7 +183,8 @@ std::vector<Field> FunnelParams() {
           .Required(),
       InstantField("to", "End of the period (excluded).").Required(),
       EnumField("view", {"cohort", "period"}, "Default cohort."),
-      EnumField("by", {"source", "campaign", "owner", "week"}, "Breakdown."),
+      EnumField("by", {"source", "campaign", "owner", "week", "persona"},
+                "Breakdown; persona: the persona key the contact's score matches now."),
       IntField("window_days", 1, 3650, "Cohort: days after X within which Y counts; default 90."),
       TextField("source", "Only contacts of this original source."),
       TextField("campaign", "Only contacts of this original campaign."),
@@ -252,16 +253,17 @@ void AddAnalyticsSchemas(RouteTable& t) {
         Out(NumberField("high", "")), Out(NumberField("extra_deals", "")),
         Out(MoneyField("revenue", "What reaching plan would add.")),
         Out(TextField("sentence", ""))}});
-  t.AddSchema({"FunnelReport",
-               "The funnel of a period with its broken step.",
-               {Out(InstantField("from", "")), Out(InstantField("to", "")),
-                Out(EnumField("view", {"cohort", "period"}, "")),
-                Out(EnumField("by", {"source", "campaign", "owner", "week"}, "").Nullable()),
-                Out(IntField("window_days", 0, 0, "")), Out(BoolField("has_data", "")),
-                Out(TextField("summary", "The broken step in words, or why there is none.")),
-                Out(MoneyField("deal_size", "").Nullable()),
-                Out(ObjectField("total", "Funnel", "")), Out(ListField("breakdown", "Funnel", "")),
-                Out(ListField("broken_steps", "BrokenStep", "Most revenue first."))}});
+  t.AddSchema(
+      {"FunnelReport",
+       "The funnel of a period with its broken step.",
+       {Out(InstantField("from", "")), Out(InstantField("to", "")),
+        Out(EnumField("view", {"cohort", "period"}, "")),
+        Out(EnumField("by", {"source", "campaign", "owner", "week", "persona"}, "").Nullable()),
+        Out(IntField("window_days", 0, 0, "")), Out(BoolField("has_data", "")),
+        Out(TextField("summary", "The broken step in words, or why there is none.")),
+        Out(MoneyField("deal_size", "").Nullable()), Out(ObjectField("total", "Funnel", "")),
+        Out(ListField("breakdown", "Funnel", "")),
+        Out(ListField("broken_steps", "BrokenStep", "Most revenue first."))}});
 }
 
 }  // namespace

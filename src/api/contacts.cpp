@@ -80,6 +80,9 @@ std::vector<Field> ListParams() {
                 "after it (true: the cohort step's passed count) or not (false: its "
                 "drop-off)."),
       IntField("window_days", 1, 3650, "With converted; default 90, as the funnel's."),
+      TextField("persona",
+                "Only contacts whose score matches this persona key now; none: those matching "
+                "no persona (the funnel's persona breakdown)."),
       EnumField("sort", SortValues({"created_at", "updated_at", "email", "last_name"}),
                 "A leading '-' sorts descending; default -created_at.")};
   for (auto& p : PageParams()) f.push_back(std::move(p));
@@ -156,6 +159,12 @@ core::Result<ListRequest> QueryFrom(const Query& q) {
       if (q.Has(name))
         return core::Fail(core::Error::Invalid(name, "is only allowed with reached"));
     }
+  }
+  if (auto persona = q.OptText("persona")) {
+    if (persona->empty()) {
+      return core::Fail(core::Error::Invalid("persona", "give a persona key, or none"));
+    }
+    cq.persona = *persona == "none" ? std::string() : *persona;
   }
   const std::string sort = q.OptText("sort").value_or("-created_at");
   auto [name, dir] = SplitSort(sort);

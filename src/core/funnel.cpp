@@ -24,18 +24,19 @@ std::string_view ToString(FunnelBreakdown b) {
     case FunnelBreakdown::kCampaign: return "campaign";
     case FunnelBreakdown::kOwner: return "owner";
     case FunnelBreakdown::kWeek: return "week";
+    case FunnelBreakdown::kPersona: return "persona";
   }
   return "";
 }
 
 std::string_view AllowedFunnelBreakdowns() {
-  return "source, campaign, owner, week";
+  return "source, campaign, owner, week, persona";
 }
 
 Result<FunnelBreakdown> FunnelBreakdownFromString(std::string_view text) {
   for (FunnelBreakdown b :
        {FunnelBreakdown::kNone, FunnelBreakdown::kSource, FunnelBreakdown::kCampaign,
-        FunnelBreakdown::kOwner, FunnelBreakdown::kWeek}) {
+        FunnelBreakdown::kOwner, FunnelBreakdown::kWeek, FunnelBreakdown::kPersona}) {
     if (ToString(b) == text) return b;
   }
   return Fail(Error::Invalid("by", "unknown breakdown '" + std::string(text) +

@@ -31,12 +31,13 @@ enum class FunnelView : std::uint8_t { kCohort, kPeriod };
 std::string_view ToString(FunnelView v);
 std::optional<FunnelView> FunnelViewFromString(std::string_view text);
 
-// What a funnel may be broken down by.
-enum class FunnelBreakdown : std::uint8_t { kNone, kSource, kCampaign, kOwner, kWeek };
+// What a funnel may be broken down by. Persona: the persona key the contact's score matches now
+// ("" for none).
+enum class FunnelBreakdown : std::uint8_t { kNone, kSource, kCampaign, kOwner, kWeek, kPersona };
 std::string_view ToString(FunnelBreakdown b);
 // kInvalidArgument on field "by" naming the allowed keys for anything else.
 Result<FunnelBreakdown> FunnelBreakdownFromString(std::string_view text);
-// "source, campaign, owner, week".
+// "source, campaign, owner, week, persona".
 std::string_view AllowedFunnelBreakdowns();
 
 struct Interval {

@@ -65,6 +65,8 @@ struct ContactQuery {
   std::optional<Instant> created_to;    // exclusive
   std::string text;  // words matched as prefixes against name, email and company name
   std::optional<ReachFilter> reached;
+  // Only contacts whose score matches this persona key now; "" for those matching none.
+  std::optional<std::string> persona;
   ContactSort sort = ContactSort::kCreatedAt;
   SortDir dir = SortDir::kDesc;
   PageRequest page;

@@ -82,6 +82,24 @@ TEST_F(AnalyticsApiTest, FunnelCountsContactsMovedThroughTheApi) {
   EXPECT_EQ(r.Str("summary"), "no step is below plan with 95% confidence");
 }
 
+// Unscored contacts match no persona: one group with the empty key, and the contacts list's
+// persona=none holds them.
+TEST_F(AnalyticsApiTest, FunnelByPersonaGroupsContactsWithoutOne) {
+  NewContact("a@x.example");
+  auto r = As(manager_, "GET", "/api/v1/funnel?from=2026-01-01&to=2027-01-01&by=persona");
+  ASSERT_EQ(r.status(), 200) << r;
+  EXPECT_EQ(r.Str("by"), "persona");
+  const auto& parts = r.obj().at("breakdown").as_array();
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(S(parts[0].at("key")), "");
+  auto none = As(manager_, "GET", "/api/v1/contacts?persona=none");
+  ASSERT_EQ(none.status(), 200) << none;
+  EXPECT_EQ(none.items().size(), 1u);
+  auto other = As(manager_, "GET", "/api/v1/contacts?persona=head_of_data");
+  ASSERT_EQ(other.status(), 200) << other;
+  EXPECT_TRUE(other.items().empty());
+}
+
 TEST_F(AnalyticsApiTest, FunnelOfAnEmptyPeriodSaysNoData) {
   auto r = As(manager_, "GET", "/api/v1/funnel?from=2020-01-01&to=2020-02-01&view=period");
   ASSERT_EQ(r.status(), 200) << r;

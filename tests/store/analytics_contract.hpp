@@ -238,6 +238,61 @@ TEST_P(AnalyticsContractTest, ContactsListedByReachAreTheFunnelsCounts) {
   EXPECT_EQ(r.error().field, "reached_to");
 }
 
+// Persona breakdown: the persona key each contact's score matches now ("" for none); the
+// contacts list's persona filter lists the same groups.
+TEST_P(AnalyticsContractTest, BreaksDownByPersonaAndListsEachPersonasContacts) {
+  AddSevenJourneys();
+  core::Persona p = NewPersona("head_of_data");
+  p.id = *W([&](Tx& tx) { return tx.personas().Insert(p, std::nullopt); });
+  auto score = [&](const std::string& email, std::optional<Id> persona) {
+    auto c = R([&](Tx& tx) { return tx.contacts().FindByEmail(email); });
+    ASSERT_TRUE(c && *c);
+    core::ContactScore s;
+    s.contact_id = (*c)->id;
+    s.fit = 60;
+    s.grade = core::Grade::kB;
+    s.persona_id = persona;
+    s.engagement.last_update = At(0);
+    s.rules_version = 1;
+    s.updated_at = At(0);
+    ASSERT_TRUE(W([&](Tx& tx) { return tx.scoring().PutScore(s); }));
+  };
+  score("c1@example.com", p.id);
+  score("c3@example.com", p.id);
+  score("c4@example.com", std::nullopt);  // scored, no persona matched
+  auto q = Query(core::FunnelView::kCohort);
+  q.by = core::FunnelBreakdown::kPersona;
+  auto f = Funnel(q);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].key, "");
+  EXPECT_EQ(f[1].key, "head_of_data");
+  // head_of_data: c1 and c3 reach lead and mql; c1 reaches sal; mql -> sal passes c1 only.
+  EXPECT_EQ(f[1].reached, (Counts7{2, 2, 2, 1, 0, 0, 0}));
+  EXPECT_EQ(f[1].passed[2], 1);
+  EXPECT_EQ(f[0].reached[2], 2);  // c2 and c4
+
+  auto emails = [&](std::optional<std::string> persona) {
+    core::ContactQuery cq;
+    cq.persona = std::move(persona);
+    core::ReachFilter r;
+    r.stage = Stage::kMql;
+    r.from = At(0);
+    r.to = At(240 * kHour);
+    cq.reached = r;
+    auto page = R([&](Tx& tx) { return tx.contacts().List(cq); });
+    EXPECT_TRUE(page) << page.error().message;
+    std::vector<std::string> out;
+    if (page) {
+      for (const auto& c : page->items) out.push_back(c.email);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(emails("head_of_data"), (std::vector<std::string>{"c1@example.com", "c3@example.com"}));
+  EXPECT_EQ(emails(""), (std::vector<std::string>{"c2@example.com", "c4@example.com"}));
+  EXPECT_EQ(emails("nobody_like_this"), std::vector<std::string>{});
+}
+
 TEST_P(AnalyticsContractTest, EmptyPeriodIsOneFunnelOfZeros) {
   AddSevenJourneys();
   auto q = Query(core::FunnelView::kCohort);

@@ -505,6 +505,22 @@ try {
     await page.getByLabel('Break down by').selectOption('source');
     await funnelReady(page, 'by=source');
     check((await page.locator('table.breakdown-table tbody tr').count()) >= 2, 'several sources');
+    // By persona (the one each contact's score matches); a number lists that persona's contacts.
+    await page.getByLabel('Break down by').selectOption('persona');
+    await funnelReady(page, 'by=persona');
+    const personas = await page.locator('table.breakdown-table tbody th').allTextContents();
+    check(personas.includes('ops_leader_manufacturing') && personas.includes('head_of_data_saas'), `the demo's personas (${personas.join(', ')})`);
+    const row = page.locator('table.breakdown-table tbody tr[data-key="head_of_data_saas"]');
+    const sals = Number((await row.locator('td').nth(3).locator(':first-child').first().textContent()).replace(/[^0-9]/g, ''));
+    await row.locator('td').nth(3).locator('a.count-link').click();
+    await page.waitForURL(/persona=head_of_data_saas/);
+    await settled(page, 'persona=head_of_data_saas');
+    const rowsShown = await page.locator('table.leads tbody tr').count();
+    check(rowsShown === Math.min(sals, 50), `the persona's SALs are listed (${rowsShown} of ${sals})`);
+    await page.goBack();
+    await funnelReady(page, 'by=persona');
+    await page.getByLabel('Break down by').selectOption('source');
+    await funnelReady(page, 'by=source');
     await page.getByRole('radio', { name: 'Period' }).check();
     await funnelReady(page, 'view=period&by=source');
     await shot(page, 'marketing-funnel-by-source');

@@ -4,7 +4,7 @@ import { query } from './api';
 import { STEPS, type Step } from './plan';
 
 export const MAIN_STAGES = ['visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] as const;
-export const BREAKDOWNS = ['source', 'campaign', 'owner', 'week'] as const;
+export const BREAKDOWNS = ['source', 'campaign', 'persona', 'owner', 'week'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
 export interface FunnelStep {
@@ -159,6 +159,9 @@ export function contactsLink(
         break;
       case 'owner':
         p['owner'] = key || 'none';
+        break;
+      case 'persona':
+        p['persona'] = key || 'none';
         break;
       case 'week': {
         if (!DAY.test(key)) return null;

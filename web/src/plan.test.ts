@@ -60,6 +60,9 @@ describe('funnel explorer address and links', () => {
     expect(new URL('http://x' + contactsLink(owners, { window_days: 90 }, 'sal', '')).searchParams.get('owner')).toBe('none');
     expect(new URL('http://x' + contactsLink(owners, { window_days: 90 }, 'sal', '12')).searchParams.get('owner')).toBe('12');
     expect(contactsLink({ ...s, by: 'campaign' }, { window_days: 90 }, 'sal', '')).toBeNull();
+    const personas = { ...s, by: 'persona' as const };
+    expect(new URL('http://x' + contactsLink(personas, { window_days: 90 }, 'sal', 'head_of_data')).searchParams.get('persona')).toBe('head_of_data');
+    expect(new URL('http://x' + contactsLink(personas, { window_days: 90 }, 'sal', '')).searchParams.get('persona')).toBe('none');
     const total = new URL('http://x' + contactsLink(s, { window_days: 90 }, 'lead', null));
     expect(total.searchParams.get('reached_to')).toBe('2026-11-01T00:00:00Z');
     expect(total.searchParams.get('converted')).toBeNull();

@@ -31,7 +31,8 @@ constexpr const char* kRankOfFrom =
 
 bool NeedsContacts(const FunnelQuery& q) {
   return q.by == FunnelBreakdown::kSource || q.by == FunnelBreakdown::kCampaign ||
-         q.by == FunnelBreakdown::kOwner || q.source || q.campaign || q.owner_id;
+         q.by == FunnelBreakdown::kOwner || q.by == FunnelBreakdown::kPersona || q.source ||
+         q.campaign || q.owner_id;
 }
 
 // " AND c.source = ?..." for the filters set; bound by BindFilters in the same order.
@@ -85,6 +86,9 @@ std::string ContactKeySql(FunnelBreakdown by) {
     case FunnelBreakdown::kSource: return "c.source";
     case FunnelBreakdown::kCampaign: return "c.campaign";
     case FunnelBreakdown::kOwner: return "ifnull(CAST(c.owner_id AS TEXT), '')";
+    case FunnelBreakdown::kPersona:
+      return "ifnull((SELECT p.key FROM contact_scores s JOIN personas p ON p.id = s.persona_id "
+             "WHERE s.contact_id = c.id), '')";
     case FunnelBreakdown::kNone:
     case FunnelBreakdown::kWeek: break;
   }

@@ -322,6 +322,17 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
                                 reach->sql + ")",
               reach->values);
   }
+  // Persona (the funnel's persona breakdown): looked up per row walked, by the score's key.
+  if (q.persona && !q.persona->empty()) {
+    sql.Where(
+        "EXISTS (SELECT 1 FROM contact_scores s JOIN personas p ON p.id = s.persona_id "
+        "WHERE s.contact_id = contacts.id AND p.key = ?)",
+        {*q.persona});
+  } else if (q.persona) {
+    sql.Where(
+        "NOT EXISTS (SELECT 1 FROM contact_scores s WHERE s.contact_id = contacts.id AND "
+        "s.persona_id IS NOT NULL)");
+  }
   const auto words = ctx_.words.SearchWords(q.text);
   const bool reach_drives = few_reached && words.empty() && !plan.driver_index;
   TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, words, plan, sql));

@@ -34,7 +34,7 @@ interface GoalRates {
   rates: Partial<Record<Step, number>>;
 }
 
-const BY_LABELS: Record<Breakdown, string> = { source: 'Source', campaign: 'Campaign', owner: 'Owner', week: 'Week' };
+const BY_LABELS: Record<Breakdown, string> = { source: 'Source', campaign: 'Campaign', persona: 'Persona', owner: 'Owner', week: 'Week' };
 
 export function FunnelPage({ query: params }: PageProps) {
   useTitle('Funnel explorer');
@@ -75,6 +75,7 @@ export function FunnelPage({ query: params }: PageProps) {
   const keyLabel = (key: string): string => {
     if (state.by === 'owner') return key ? users.data?.get(Number(key))?.name ?? `User ${key}` : 'Unassigned';
     if (state.by === 'week') return `Week of ${key}`;
+    if (state.by === 'persona') return key || 'No persona matched';
     return key || '(none)';
   };
 

@@ -42,6 +42,7 @@ describe('leads filters', () => {
     expect(url.searchParams.get('converted')).toBe('true');
     expect(url.searchParams.get('window_days')).toBe('30');
     expect(url.searchParams.get('source')).toBe('webinar');
+    expect(new URL('http://x' + listPath(filtersFrom(new URLSearchParams(q + '&persona=none')), 7, null)).searchParams.get('persona')).toBe('none');
     expect(reachSentence(f)).toBe('Contacts that reached MQL from 1 Oct 2026 to 31 Oct 2026, then SAL within 30 days');
     expect(filtersFrom(new URL('http://x' + filtersPath(f)).searchParams)).toEqual(f);
     // Half a filter is no filter: the list would otherwise show more than the number clicked.

@@ -40,9 +40,10 @@ export interface LeadFilters {
   reached_to: string;
   converted: string;
   window_days: string;
+  persona: string; // a persona key, or 'none' (the funnel's persona breakdown links here)
 }
 
-const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
+const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'persona'];
 const REACH_KEYS: (keyof LeadFilters)[] = ['reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
 const MAIN_PATH = ['visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'];
 
@@ -93,6 +94,7 @@ export function listPath(f: LeadFilters, me: number, cursor: string | null): str
       reached_to: f.reached ? f.reached_to : '',
       converted: f.reached ? f.converted : '',
       window_days: f.reached && f.converted ? f.window_days : '',
+      persona: f.persona,
       limit: PAGE_SIZE,
       cursor,
     })
@@ -225,6 +227,14 @@ export function Leads({ query: params }: PageProps) {
             <span>{reachSentence(filters)}</span>
             <button type="button" class="secondary small" onClick={() => set({ reached: '', reached_from: '', reached_to: '', converted: '', window_days: '' })}>
               Remove this filter
+            </button>
+          </p>
+        )}
+        {filters.persona && (
+          <p class="reach-chip" role="note">
+            <span>{filters.persona === 'none' ? 'Contacts matching no persona' : `Contacts matching the persona ${filters.persona}`}</span>
+            <button type="button" class="secondary small" aria-label="Remove the persona filter" onClick={() => set({ persona: '' })}>
+              Remove
             </button>
           </p>
         )}
