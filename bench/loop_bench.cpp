@@ -21,6 +21,7 @@
 #include "app/attribution.hpp"
 #include "app/feedback.hpp"
 #include "base/clock.hpp"
+#include "sqlite_shell.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace {
@@ -28,47 +29,14 @@ namespace {
 using namespace tandem;
 using Clock = std::chrono::steady_clock;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-double CpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-double ChildCpuMs() {
-  rusage u{};
-  getrusage(RUSAGE_CHILDREN, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-}
-
-template <class F>
-double TimeMs(F f) {
-  const auto t0 = Clock::now();
-  f();
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+using bench::ChildCpuMs;
+using bench::CpuMs;
+using bench::Median;
+using bench::TimeMs;
 
 // Runs `sql` through the sqlite3 shell (read-only); returns the wall time in ms.
 double Shell(const std::string& db, const std::string& sql, std::string* output) {
-  const std::string file = "/tmp/tandem_loop_bench.sql";
-  std::ofstream(file) << sql;
-  const std::string cmd = "sqlite3 -readonly '" + db + "' < " + file;
-  std::string out;
-  const double ms = TimeMs([&] {
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  });
-  if (output) *output = out;
-  return ms;
+  return bench::Shell(db, sql, output, "/tmp/tandem_loop_bench.sql");
 }
 
 struct Timing {
