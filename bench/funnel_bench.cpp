@@ -28,7 +28,6 @@
 namespace {
 
 using namespace tandem;
-using Clock = std::chrono::steady_clock;
 
 using bench::ChildCpuMs;
 using bench::CpuMs;

@@ -27,7 +27,6 @@
 namespace {
 
 using namespace tandem;
-using Clock = std::chrono::steady_clock;
 
 using bench::ChildCpuMs;
 using bench::CpuMs;
