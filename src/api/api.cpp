@@ -86,6 +86,8 @@ struct Api::Impl {
     AddContractRoutes(table, deps);
     AddHandoffRoutes(table, deps);
     AddComplianceRoutes(table, deps);
+    AddPayRoutes(table, deps);
+    AddWeeklyRoutes(table, deps);
     AddScoringRoutes(table, deps);
     AddImportRoutes(table, deps);
     AddAnalyticsRoutes(table, deps);

@@ -56,6 +56,8 @@ struct ApiSettings {
   // X-Forwarded-For (the one the proxy appended). Off: the header is ignored (a client could
   // write anything in it and escape its rate limit).
   bool trust_forwarded_for = false;
+  // The weekly pack's PDF (GET /api/v1/reports/weekly?format=pdf) is printed by this browser.
+  std::string chromium = "/usr/bin/chromium";
   // Where errors are logged (500s, failures below the API); default: spdlog's logger.
   std::function<void(std::string_view)> log_error;
 };

@@ -58,6 +58,10 @@ void AddAttributionRoutes(RouteTable& table, const Deps& deps);   // attribution
 
 // compliance.cpp: GET /api/v1/sla/compliance, both sides' SLA compliance.
 void AddComplianceRoutes(RouteTable& table, const Deps& deps);
+// pay.cpp: GET /api/v1/pay, shared pay statements.
+void AddPayRoutes(RouteTable& table, const Deps& deps);
+// weekly.cpp: GET /api/v1/reports/weekly, the weekly smarketing pack.
+void AddWeeklyRoutes(RouteTable& table, const Deps& deps);
 
 // ----- replies -------------------------------------------------------------------------------
 

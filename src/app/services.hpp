@@ -19,9 +19,11 @@
 #include "app/notifications.hpp"
 #include "app/outbox.hpp"
 #include "app/passwords.hpp"
+#include "app/pay.hpp"
 #include "app/records.hpp"
 #include "app/scoring.hpp"
 #include "app/webhooks.hpp"
+#include "app/weekly_report.hpp"
 
 namespace tandem::app {
 
@@ -54,7 +56,9 @@ struct Services {
         notifications(store, clock),
         dispatcher(store, clock),
         feedback(store, clock),
-        attribution(store, clock) {
+        attribution(store, clock),
+        pay(store, clock, contracts, compliance),
+        weekly(store, clock, analytics, compliance, feedback, attribution) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -97,6 +101,8 @@ struct Services {
   OutboxHandoffNotifier handoff_announcer;  // the handoff's lead.* and sla.* messages
   FeedbackService feedback;
   AttributionService attribution;
+  PayService pay;              // shared pay from the contract's compensation terms
+  WeeklyReportService weekly;  // the weekly smarketing pack
 };
 
 }  // namespace tandem::app

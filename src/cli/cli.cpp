@@ -21,6 +21,7 @@
 #include "app/goals.hpp"
 #include "app/importer.hpp"
 #include "cli/loop_commands.hpp"
+#include "cli/report_commands.hpp"
 #include "cli/progress.hpp"
 #include "core/funnel.hpp"
 #include "core/plan.hpp"
@@ -1140,6 +1141,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
       ->capture_default_str()
       ->check(CLI::Range(1, 500));
   LoopCommands loop(app);
+  ReportCommands reports(app);
 
   try {
     app.parse(argc, argv);
@@ -1173,6 +1175,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*hook_rm) return WebhookRemove(o, out, err);
   if (*hook_deliveries) return WebhookDeliveries(o, out, err);
   if (auto rc = loop.Run(out, err)) return *rc;
+  if (auto rc = reports.Run(out, err)) return *rc;
   return 2;
 }
 

@@ -147,4 +147,15 @@ Result<std::optional<Id>> ComplianceRowsOf(const Principal& p, bool per_team) {
   return std::optional<Id>{p.user_id};
 }
 
+Result<std::optional<Id>> PayStatementsOf(const Principal& p, bool is_party_head,
+                                          std::optional<Id> requested) {
+  TANDEM_TRY(CheckScopes(p, Verb::kRead, Resource::kContact));
+  if (p.role == Role::kAdmin || is_party_head) return requested;
+  if (requested && *requested != p.user_id) {
+    return Fail(Error::Forbidden(
+        "everybody sees their own pay statement; everyone's needs an admin or a party head"));
+  }
+  return std::optional<Id>{p.user_id};
+}
+
 }  // namespace tandem::core

@@ -77,4 +77,11 @@ Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to, std::
 // allowed here reads it.
 Result<std::optional<Id>> ComplianceRowsOf(const Principal& p, bool per_team);
 
+// Shared pay statements (docs/analytics.md, "Shared pay"): everybody reads their own; admins
+// and the heads of the contract's parties (`is_party_head`) read everyone's. Returns the only
+// user whose statement the caller may see (nothing: everyone's). Asking for another user
+// (`requested`) without that right is kPermissionDenied. An API key needs a read scope.
+Result<std::optional<Id>> PayStatementsOf(const Principal& p, bool is_party_head,
+                                          std::optional<Id> requested);
+
 }  // namespace tandem::core
