@@ -105,10 +105,10 @@ async function shot(page, name) {
 }
 
 const NAV = {
-  admin: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas', 'Import'],
-  manager: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas'],
-  marketing: ['Home', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas', 'Import'],
-  sales: ['Home', 'My inbox', 'Leads', 'Funnel', 'Goals', 'SLA contract', 'Personas'],
+  admin: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas', 'Import'],
+  manager: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas'],
+  marketing: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas', 'Import'],
+  sales: ['Home', 'My inbox', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas'],
 };
 // Page titles that differ from their navigation label.
 const TITLES = { Import: 'Import contacts', Funnel: 'Funnel explorer', Goals: 'Goals and planner' };
@@ -663,6 +663,41 @@ try {
     await repPage.getByText('Only your own leads are shown.').waitFor();
     check((await repPage.locator('#compliance-by option[value=team]').count()) === 0, 'no team breakdown for a rep');
     await repCtx.close();
+  });
+
+  await step('weekly pack: this week for a manager, printable, with CSV and PDF downloads', async () => {
+    // This ISO week (the demo's data and the MQLs of the steps above fall in it).
+    const t = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+    t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7) + 3);
+    const jan4 = new Date(Date.UTC(t.getUTCFullYear(), 0, 4));
+    const monday1 = new Date(jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86400000);
+    const week = `${t.getUTCFullYear()}-W${String(1 + Math.floor((t.getTime() - monday1.getTime()) / (7 * 86400000))).padStart(2, '0')}`;
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'weekly-pack');
+    await resume(page, USERS.manager);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Weekly pack' }).click();
+    await page.getByRole('heading', { name: 'Weekly pack' }).waitFor();
+    const wanted = page.waitForResponse((r) => r.url().includes(`/api/v1/reports/weekly?week=${week}`));
+    await page.getByLabel('Week').fill(week);
+    await page.getByLabel('Week').dispatchEvent('change');
+    const api = await (await wanted).json();
+    check(api.week === week, `the pack of ${week} (${api.week})`);
+    check(api.has_data, `the week has data (${api.summary})`);
+    await page.getByRole('heading', { name: 'Suggested actions' }).waitFor();
+    check((await page.locator('.weekly-summary').textContent()).includes(api.summary), 'the summary is shown');
+    const reps = await page.locator('table.weekly-sales tbody tr').count();
+    check(reps === api.sla.sales.rows.length, `one row per rep (${reps}, ${api.sla.sales.rows.length} in the answer)`);
+    await shot(page, 'manager-weekly-pack');
+    const csv = await page.request.get(`${url}/api/v1/reports/weekly?week=${week}&format=csv`);
+    check(csv.status() === 200 && (await csv.text()).startsWith('# summary'), `the CSV downloads (${csv.status()})`);
+    const pdf = await page.request.get(`${url}/api/v1/reports/weekly?week=${week}&format=pdf`);
+    const bytes = await pdf.body();
+    check(pdf.status() === 200 && bytes.subarray(0, 5).toString() === '%PDF-', `the PDF downloads (${pdf.status()}, ${bytes.length} bytes)`);
+    await page.emulateMedia({ media: 'print' });
+    check(!(await page.getByRole('navigation', { name: 'Main' }).isVisible()), 'the navigation is not printed');
+    await shot(page, 'manager-weekly-pack-print');
+    await ctx.close();
   });
 
   await step('personas: the heads sign off', async () => {

@@ -12,6 +12,7 @@ import { ImportPage } from './pages/Import';
 import { Inbox } from './pages/Inbox';
 import { Goals } from './pages/Goals';
 import { FunnelPage } from './pages/Funnel';
+import { WeeklyPage } from './pages/Weekly';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -34,6 +35,7 @@ export const PAGES: readonly PageDef[] = [
   { path: '/contacts/:id', roles: EVERYONE, component: ContactPage },
   { path: '/funnel', nav: 'Funnel', roles: EVERYONE, component: FunnelPage },
   { path: '/goals', nav: 'Goals', roles: EVERYONE, component: Goals },
+  { path: '/weekly', nav: 'Weekly pack', roles: EVERYONE, component: WeeklyPage },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },
   { path: '/personas', nav: 'Personas', roles: EVERYONE, component: Personas },
   { path: '/import', nav: 'Import', roles: ['admin', 'marketing'], component: ImportPage },
