@@ -8,6 +8,7 @@ TANDEM_APT_PACKAGES=(
   libsodium-dev libssl-dev libcurl4-openssl-dev libexpected-dev
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl
+  libpq-dev postgresql-15
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -68,4 +69,49 @@ build_dashboard() {
     fi
     npm run --silent build
   )
+}
+
+# start_test_postgres: starts a throw-away PostgreSQL 15 cluster for the tests (initdb and
+# pg_ctl as the postgres user when run as root, 127.0.0.1 on a free port, everything in a temp
+# dir, durability off) and exports TANDEM_TEST_PG_URL. stop_test_postgres stops it and removes
+# the dir; callers trap it so a failure stops the cluster too.
+TANDEM_PG_DIR=""
+start_test_postgres() {
+  local bin=/usr/lib/postgresql/15/bin
+  [ -x "$bin/initdb" ] || { log "PostgreSQL 15 is not installed ($bin)"; return 1; }
+  TANDEM_PG_DIR=$(mktemp -d /tmp/tandem-pg.XXXXXX)
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$TANDEM_PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$TANDEM_PG_DIR/data" -A trust -U postgres -E UTF8 \
+    --locale=C.UTF-8 --no-sync >"$TANDEM_PG_DIR/initdb.log" 2>&1 ||
+    { cat "$TANDEM_PG_DIR/initdb.log" >&2; return 1; }
+  # A free port: a random one nothing answers on; should the server still fail to bind it (taken
+  # in between), another one.
+  local port tries
+  for tries in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    if "${as[@]}" "$bin/pg_ctl" -D "$TANDEM_PG_DIR/data" -l "$TANDEM_PG_DIR/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $TANDEM_PG_DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      break
+    fi
+    port=""
+  done
+  [ -n "$port" ] || { cat "$TANDEM_PG_DIR/server.log" >&2; return 1; }
+  log "Started a throw-away PostgreSQL 15 on 127.0.0.1:$port ($TANDEM_PG_DIR)"
+  export TANDEM_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_test_postgres() {
+  [ -n "$TANDEM_PG_DIR" ] && [ -d "$TANDEM_PG_DIR" ] || return 0
+  local as=()
+  [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
+  "${as[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$TANDEM_PG_DIR/data" -m immediate -w stop \
+    >/dev/null 2>&1 || true
+  rm -rf "$TANDEM_PG_DIR"
+  TANDEM_PG_DIR=""
 }

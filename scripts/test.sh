@@ -11,7 +11,13 @@ build build/test RelWithDebInfo -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON
 # shows again, with its cause, as that test's failure.
 build_dashboard --with-browser || log "The dashboard did not build (see above)"
 
-log "Running the unit, store contract, API, CLI and end-to-end suites"
+# The PostgreSQL store tests run against a throw-away cluster, stopped and removed on any exit;
+# TANDEM_TEST_PG_REQUIRED makes them fail rather than skip should it be missing.
+trap stop_test_postgres EXIT
+start_test_postgres
+export TANDEM_TEST_PG_REQUIRED=1
+
+log "Running the unit, store contract (SQLite and PostgreSQL), API, CLI and end-to-end suites"
 set +e
 ctest --test-dir build/test -j "$(nproc)" --output-on-failure --timeout 300 2>&1 | tee build/test/ctest.log
 status=${PIPESTATUS[0]}

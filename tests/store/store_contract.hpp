@@ -51,6 +51,10 @@ using core::User;
 struct StoreFactory {
   std::string name;
   std::function<std::unique_ptr<Store>()> make;
+  // When set: the reason to skip the named test ("ContactRoundTripsEveryField") on this
+  // backend, empty to run it. A backend being built repository by repository skips the tests
+  // of the repositories it does not have yet (see docs/postgres.md).
+  std::function<std::string(const std::string& test)> skip = nullptr;
 };
 
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
@@ -168,6 +172,11 @@ std::vector<Id> IdsOf(const std::vector<T>& items) {
 class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
+    if (GetParam().skip) {
+      std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      test = test.substr(0, test.find('/'));
+      if (auto reason = GetParam().skip(test); !reason.empty()) GTEST_SKIP() << reason;
+    }
     store_ = GetParam().make();
     ASSERT_NE(store_, nullptr);
   }
