@@ -53,17 +53,11 @@ EventRepo& PostgresTx::events() {
 IdentityRepo& PostgresTx::identities() {
   NotPorted("identities");
 }
-ContractRepo& PostgresTx::contracts() {
-  NotPorted("contracts");
-}
 PersonaRepo& PostgresTx::personas() {
   NotPorted("personas");
 }
 ScoringRepo& PostgresTx::scoring() {
   NotPorted("scoring");
-}
-ImportRepo& PostgresTx::imports() {
-  NotPorted("imports");
 }
 AnalyticsRepo& PostgresTx::analytics() {
   NotPorted("analytics");

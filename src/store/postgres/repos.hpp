@@ -93,15 +93,47 @@ class PostgresAuthRepo final : public AuthRepo {
   TxContext ctx_;
 };
 
+class PostgresContractRepo final : public ContractRepo {
+ public:
+  explicit PostgresContractRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertVersion(const core::ContractVersion& v) override;
+  Result<std::optional<core::ContractVersion>> GetVersion(Id id) override;
+  Result<std::optional<core::ContractVersion>> ActiveAt(core::Instant at) override;
+  Result<std::vector<core::ContractVersion>> ListVersions() override;
+  Result<void> InsertAcknowledgement(const core::ContractAcknowledgement& a) override;
+  Result<std::vector<core::ContractAcknowledgement>> ListAcknowledgements(Id version_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class PostgresImportRepo final : public ImportRepo {
+ public:
+  explicit PostgresImportRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertJob(const core::imports::ImportJob& job) override;
+  Result<void> UpdateJob(const core::imports::ImportJob& job) override;
+  Result<std::optional<core::imports::ImportJob>> GetJob(Id id) override;
+  Result<void> AppendIssues(Id job_id,
+                            const std::vector<core::imports::ImportIssue>& issues) override;
+  Result<std::vector<core::imports::ImportIssue>> ListIssues(Id job_id, std::int64_t offset,
+                                                             int limit) override;
+
+ private:
+  TxContext ctx_;
+};
+
 // The repositories of one transaction on one connection.
 class PostgresTx final : public Tx {
  public:
-  explicit PostgresTx(TxContext ctx) : users_(ctx), teams_(ctx), audit_(ctx), auth_(ctx) {}
+  explicit PostgresTx(TxContext ctx)
+      : users_(ctx), teams_(ctx), audit_(ctx), auth_(ctx), contracts_(ctx), imports_(ctx) {}
 
   UserRepo& users() override { return users_; }
   TeamRepo& teams() override { return teams_; }
   AuditRepo& audit() override { return audit_; }
   AuthRepo& auth() override { return auth_; }
+  ContractRepo& contracts() override { return contracts_; }
+  ImportRepo& imports() override { return imports_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
   ContactRepo& contacts() override;
@@ -111,10 +143,8 @@ class PostgresTx final : public Tx {
   ActivityRepo& activities() override;
   EventRepo& events() override;
   IdentityRepo& identities() override;
-  ContractRepo& contracts() override;
   PersonaRepo& personas() override;
   ScoringRepo& scoring() override;
-  ImportRepo& imports() override;
   AnalyticsRepo& analytics() override;
   GoalRepo& goals() override;
   HandoffRepo& handoff() override;
@@ -129,6 +159,8 @@ class PostgresTx final : public Tx {
   PostgresTeamRepo teams_;
   PostgresAuditRepo audit_;
   PostgresAuthRepo auth_;
+  PostgresContractRepo contracts_;
+  PostgresImportRepo imports_;
 };
 
 }  // namespace tandem::store::postgres
