@@ -40,6 +40,7 @@ struct Options {
   int threads = 0;
   bool secure_cookies = false;
   bool behind_proxy = false;
+  std::string public_url;
   std::string web_root;
   // user
   std::string email, name, role = "sales";
@@ -903,6 +904,7 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.secure_cookies = o.secure_cookies;
   ss.web_root = o.web_root;
   ss.behind_proxy = o.behind_proxy;
+  ss.public_url = o.public_url;
   ss.allow_private_webhooks = o.allow_private_webhooks;
   ss.smtp.url = o.smtp_url;
   ss.smtp.user = o.smtp_user;
@@ -935,6 +937,8 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");
+  serve->add_option("--public-url", o.public_url,
+                    "where users reach this server (links in the weekly pack's email)");
   serve->add_flag("--behind-proxy", o.behind_proxy,
                   "trust the last X-Forwarded-For address as the client (web capture limits)");
   serve->add_flag(

@@ -75,7 +75,11 @@ IsoWeek IsoWeekOf(Date d) {
 std::vector<Action> SuggestActions(const WeekFindings& f) {
   std::vector<Action> out;
   if (f.broken_step) {
-    out.push_back({"broken_step", "Fix " + *f.broken_step + ": " + f.broken_sentence});
+    // The funnel's sentence names the step first; the action says what to do with it.
+    std::string figures = f.broken_sentence;
+    const std::string prefix = *f.broken_step + " is the broken step: ";
+    if (figures.rfind(prefix, 0) == 0) figures = figures.substr(prefix.size());
+    out.push_back({"broken_step", "Fix " + *f.broken_step + ": " + figures});
   }
   for (const auto& g : f.goals) {
     if (g.expected <= 0) continue;

@@ -4,7 +4,8 @@
 //
 // Suggested action rules, applied in this order (each may give several actions):
 //  1. broken step: the funnel's broken step (below plan with 95% confidence, most revenue
-//     first) -> "Fix <step>: <the funnel's sentence>".
+//     first) -> "Fix <step>: <the funnel's figures>" (its sentence without "<step> is the
+//     broken step: ").
 //  2. goal behind pace: a goal whose actual by the end of the week is under
 //     kBehindPace (90%) of what an even spread expects by then -> "Goal '<name>' is at N% of
 //     its pace: <actual> of <expected> expected by <day>".

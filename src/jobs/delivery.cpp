@@ -8,6 +8,8 @@
 #include <mutex>
 #include <random>
 
+#include "app/weekly_mailer.hpp"
+
 namespace tandem::jobs {
 
 using core::Delivery;
@@ -187,7 +189,8 @@ std::string BuildEmail(const EmailMessage& m, core::Instant now) {
   out += "Subject: " + EncodedWord(NoLineBreaks(m.subject)) + "\r\n";
   out += "Message-ID: <" + NoLineBreaks(m.message_id) + "@tandem>\r\n";
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=utf-8\r\n";
+  out += m.html ? "Content-Type: text/html; charset=utf-8\r\n"
+                : "Content-Type: text/plain; charset=utf-8\r\n";
   out += "Content-Transfer-Encoding: 8bit\r\n";
   out += "\r\n";
   out += body;
@@ -275,7 +278,12 @@ SendOutcome DeliveryWorker::AttemptWebhook(const Delivery& d, core::Instant now)
 SendOutcome DeliveryWorker::Attempt(const Delivery& d, core::Instant now) {
   if (d.channel == core::DeliveryChannel::kWebhook) return AttemptWebhook(d, now);
   if (!email_) return {0, false, "email is not configured"};
-  EmailMessage m{settings_.email_from, d.target, d.subject, d.body, d.uid};
+  EmailMessage m{settings_.email_from,
+                 d.target,
+                 d.subject,
+                 d.body,
+                 d.uid,
+                 d.event_type == app::kWeeklyPackEvent};
   return email_->Send(m, now);
 }
 

@@ -76,12 +76,14 @@ struct EmailMessage {
   std::string from;
   std::string to;
   std::string subject;
-  std::string body;        // plain text, UTF-8, CRLF line ends
+  std::string body;        // plain text (or HTML when `html`), UTF-8, CRLF line ends
   std::string message_id;  // the delivery uid
+  bool html = false;       // the weekly pack (app/weekly_mailer.hpp): text/html
 };
 
 // The RFC 5322 message libcurl uploads: Date, From, To, Subject (RFC 2047 encoded when not
-// ASCII), Message-ID, MIME headers, a blank line and the body with CRLF line ends.
+// ASCII), Message-ID, MIME headers (text/plain, or text/html for an HTML body), a blank line
+// and the body with CRLF line ends.
 std::string BuildEmail(const EmailMessage& m, core::Instant now);
 
 class EmailSender {

@@ -11,6 +11,7 @@
 
 #include "api/api.hpp"
 #include "api/http_server.hpp"
+#include "app/weekly_mailer.hpp"
 #include "jobs/notification_worker.hpp"
 #include "jobs/scheduler.hpp"
 #include "jobs/sla_scheduler.hpp"
@@ -36,6 +37,22 @@ void SchedulePurge(jobs::Scheduler& scheduler, app::Services& services, core::In
 // tick, so the loop still answers signals promptly; idle, it looks for work every second.
 constexpr auto kRescoreSlice = std::chrono::milliseconds(250);
 constexpr auto kRescoreIdle = std::chrono::seconds(1);
+
+// The weekly pack's email (app/weekly_mailer.hpp): at each Monday 08:00 in the company's zone,
+// and an hour later when a run failed (the week stays unsent, so the next run sends it).
+void ScheduleWeeklyPack(jobs::Scheduler& scheduler, app::WeeklyMailer& mailer, core::Instant due) {
+  scheduler.Schedule(due, "weekly_pack", [&scheduler, &mailer](core::Instant now) {
+    auto run = mailer.RunDue(now);
+    if (!run) {
+      spdlog::warn("weekly pack: {}", run.error().message);
+    } else if (*run) {
+      spdlog::info("weekly pack {}: {} emails queued", core::FormatIsoWeek((*run)->week),
+                   (*run)->recipients);
+    }
+    auto next = mailer.NextDue(now);
+    ScheduleWeeklyPack(scheduler, mailer, run && next ? *next : now + std::chrono::hours(1));
+  });
+}
 
 void ScheduleRescore(jobs::Scheduler& scheduler, Runtime& rt, core::Instant due) {
   scheduler.Schedule(due, "rescore", [&scheduler, &rt](core::Instant now) {
@@ -141,6 +158,11 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   jobs::Scheduler scheduler;
   SchedulePurge(scheduler, rt.services(), rt.clock().Now());
   ScheduleRescore(scheduler, rt, rt.clock().Now());
+  app::WeeklyMailer weekly_mailer(
+      rt.store(), rt.clock(), rt.services().weekly, rt.services().contracts,
+      {.email_enabled = !settings.smtp.url.empty(), .public_url = settings.public_url});
+  // A Monday morning missed while the server was down is caught up at start.
+  ScheduleWeeklyPack(scheduler, weekly_mailer, rt.clock().Now());
   for (;;) {
     scheduler.RunDue(rt.clock().Now());
     if (auto ran = sla.RunDue(); !ran) {

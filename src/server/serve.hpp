@@ -29,6 +29,9 @@ struct ServeSettings {
   // addresses only with this set; email is on when smtp.url is set.
   bool allow_private_webhooks = false;
   jobs::SmtpSettings smtp;
+  // Where users reach this server ("https://tandem.example.com"): the weekly pack's email links
+  // to its CSV, PDF and dashboard page under it (app/weekly_mailer.hpp); empty: paths only.
+  std::string public_url;
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.

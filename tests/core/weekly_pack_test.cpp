@@ -59,7 +59,7 @@ TEST(SuggestActionsTest, EachRuleFiresOnItsFindingInOrder) {
   const auto a = SuggestActions(f);
   ASSERT_EQ(a.size(), 6u);
   EXPECT_EQ(a[0].rule, "broken_step");
-  EXPECT_EQ(a[0].text, "Fix MQL -> SAL: " + f.broken_sentence);
+  EXPECT_EQ(a[0].text, "Fix MQL -> SAL: 18% against 35% planned (16-21%).");
   EXPECT_EQ(a[1].text,
             "Goal 'Q4 revenue' is at 80% of its pace: 40,000 EUR of 50,000 EUR expected by "
             "2026-11-29.");

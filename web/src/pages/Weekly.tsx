@@ -212,12 +212,14 @@ function Pack({ pack }: { pack: WeeklyPack }) {
                       <td class="num">{goalValue(g, g.expected)}</td>
                       <td class="num">{pct(g.pace)}</td>
                       <td>
-                        {g.next_week
-                          ? [
-                              goalValue(g, g.next_week.metric),
-                              ...g.next_week.stages.map((s) => `${formatNumber(s.target)} ${stageLabel(s.stage)}`),
-                            ].join(' · ')
-                          : '–'}
+                        {!g.next_week
+                          ? '–'
+                          : g.next_week.metric === 0
+                            ? g.next_week.note
+                            : [
+                                goalValue(g, g.next_week.metric),
+                                ...g.next_week.stages.map((s) => `${formatNumber(s.target)} ${stageLabel(s.stage)}`),
+                              ].join(' · ')}
                       </td>
                     </tr>
                   ))}
