@@ -146,6 +146,46 @@ TEST_F(PayApiTest, AHeadSeesEveryPayoutWithTheArithmetic) {
             "left to the first in order.");
 }
 
+TEST_F(PayApiTest, RevenueIsMeasuredAgainstTheRevenueGoalProRatedToThePeriod) {
+  // A revenue goal of 10,000.00 EUR over two weeks (23 November to 6 December): 7 of its 14
+  // days fall in the pay period, so the target is 5,000.00. A 3,000.00 deal won on Friday:
+  // 60%, over the 50% threshold: 140.00 x 60% = 84.00.
+  const core::Principal manager{manager_id_, "manager@acme.example", core::Role::kManager,
+                                std::nullopt};
+  core::Goal g;
+  g.name = "Revenue, two weeks";
+  g.metric = core::GoalMetric::kRevenue;
+  g.target = 1'000'000;
+  g.from = core::Date(std::chrono::year{2026} / 11 / 23);
+  g.to = core::Date(std::chrono::year{2026} / 12 / 6);
+  auto goal = services_->goals.Create(manager, g, {"manager@acme.example"});
+  ASSERT_TRUE(goal) << goal.error().message;
+  core::Deal d;
+  d.title = "Pilot";
+  d.amount_minor = 300'000;
+  d.currency = "EUR";
+  d.stage = core::DealStage::kWon;
+  auto deal = services_->deals.Create(manager, d);
+  ASSERT_TRUE(deal) << deal.error().message;
+  FridayLeads();
+  auto r = As(manager_, "GET", kWeek);
+  ASSERT_EQ(r.status(), 200) << r;
+  EXPECT_EQ(r.body.at("goal_id").as_int64(), goal->goal.id);
+  const auto& revenue = r.body.at("lines").as_array()[2];
+  EXPECT_EQ(S(revenue.at("kpi")), "revenue_attainment");
+  EXPECT_DOUBLE_EQ(D(revenue.at("actual")), 3000.0);
+  EXPECT_DOUBLE_EQ(D(revenue.at("target")), 5000.0);
+  EXPECT_DOUBLE_EQ(D(revenue.at("attainment")), 0.6);
+  EXPECT_TRUE(revenue.at("threshold_met").as_bool());
+  EXPECT_DOUBLE_EQ(D(revenue.at("earned")), 84.0);
+  // 262.50 + 252.00 + 84.00 = 598.50 for 4: 149.625 each, 2 cents to the first two.
+  EXPECT_DOUBLE_EQ(D(r.body.at("total")), 598.5);
+  const auto& payouts = r.body.at("payouts").as_array();
+  ASSERT_EQ(payouts.size(), 4u);
+  EXPECT_DOUBLE_EQ(D(payouts[0].at("amount")), 149.63);
+  EXPECT_DOUBLE_EQ(D(payouts[3].at("amount")), 149.62);
+}
+
 TEST_F(PayApiTest, EverybodyElseSeesTheirOwnOnly) {
   FridayLeads();
   auto own = As(rep2_, "GET", kWeek);
