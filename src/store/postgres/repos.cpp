@@ -71,9 +71,6 @@ HandoffRepo& PostgresTx::handoff() {
 FormRepo& PostgresTx::forms() {
   NotPorted("forms");
 }
-OutboxRepo& PostgresTx::outbox() {
-  NotPorted("outbox");
-}
 WebhookRepo& PostgresTx::webhooks() {
   NotPorted("webhooks");
 }

@@ -122,11 +122,29 @@ class PostgresImportRepo final : public ImportRepo {
   TxContext ctx_;
 };
 
+class PostgresOutboxRepo final : public OutboxRepo {
+ public:
+  explicit PostgresOutboxRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Append(const core::OutboxMessage& m) override;
+  Result<std::vector<core::OutboxMessage>> ListAfter(Id after, int limit) override;
+  Result<Id> GetCursor(std::string_view consumer) override;
+  Result<void> SetCursor(std::string_view consumer, Id last_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 // The repositories of one transaction on one connection.
 class PostgresTx final : public Tx {
  public:
   explicit PostgresTx(TxContext ctx)
-      : users_(ctx), teams_(ctx), audit_(ctx), auth_(ctx), contracts_(ctx), imports_(ctx) {}
+      : users_(ctx),
+        teams_(ctx),
+        audit_(ctx),
+        auth_(ctx),
+        contracts_(ctx),
+        imports_(ctx),
+        outbox_(ctx) {}
 
   UserRepo& users() override { return users_; }
   TeamRepo& teams() override { return teams_; }
@@ -134,6 +152,7 @@ class PostgresTx final : public Tx {
   AuthRepo& auth() override { return auth_; }
   ContractRepo& contracts() override { return contracts_; }
   ImportRepo& imports() override { return imports_; }
+  OutboxRepo& outbox() override { return outbox_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
   ContactRepo& contacts() override;
@@ -149,7 +168,6 @@ class PostgresTx final : public Tx {
   GoalRepo& goals() override;
   HandoffRepo& handoff() override;
   FormRepo& forms() override;
-  OutboxRepo& outbox() override;
   WebhookRepo& webhooks() override;
   NotificationRepo& notifications() override;
   FeedbackRepo& feedback() override;
@@ -161,6 +179,7 @@ class PostgresTx final : public Tx {
   PostgresAuthRepo auth_;
   PostgresContractRepo contracts_;
   PostgresImportRepo imports_;
+  PostgresOutboxRepo outbox_;
 };
 
 }  // namespace tandem::store::postgres
