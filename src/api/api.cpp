@@ -93,6 +93,7 @@ struct Api::Impl {
     AddAnalyticsRoutes(table, deps);
     AddFeedbackRoutes(table, deps);
     AddAttributionRoutes(table, deps);
+    AddSavedViewRoutes(table, deps);
     AddGoalRoutes(table, deps);
     AddFormRoutes(table, deps);
     AddCaptureRoutes(table, deps);

@@ -1,8 +1,12 @@
 // /api/v1/contacts: CRUD, lists with filters, lifecycle moves, history and timeline.
+#include <map>
+#include <memory>
+
 #include <boost/json/array.hpp>
 
 #include "api/dto.hpp"
 #include "api/handlers.hpp"
+#include "core/csv.hpp"
 
 namespace tandem::api {
 namespace json = boost::json;
@@ -58,11 +62,15 @@ Schema StageSchema() {
            TextField("reason", "Required for recycled and disqualified.")}};
 }
 
-std::vector<Field> ListParams() {
+}  // namespace
+
+std::vector<Field> ContactFilterParams() {
   std::vector<Field> f = {
       EnumField("stage", StageNames(), ""),
       IdField("owner_id", ""),
-      EnumField("owner", {"none"}, "none: only contacts without an owner."),
+      EnumField("owner", {"none", "me"},
+                "none: only contacts without an owner; me: the caller's contacts (a shared saved "
+                "view means whoever opens it)."),
       TextField("source", ""),
       TextField("campaign", ""),
       IdField("company_id", ""),
@@ -85,6 +93,13 @@ std::vector<Field> ListParams() {
                 "no persona (the funnel's persona breakdown)."),
       EnumField("sort", SortValues({"created_at", "updated_at", "email", "last_name"}),
                 "A leading '-' sorts descending; default -created_at.")};
+  return f;
+}
+
+namespace {
+
+std::vector<Field> ListParams() {
+  std::vector<Field> f = ContactFilterParams();
   for (auto& p : PageParams()) f.push_back(std::move(p));
   return f;
 }
@@ -122,19 +137,22 @@ app::ContactPatch PatchFrom(const Body& b) {
   return p;
 }
 
-struct ListRequest {
-  core::ContactQuery query;
-  std::string list;  // the cursor's list name
-};
+}  // namespace
 
-core::Result<ListRequest> QueryFrom(const Query& q) {
-  ListRequest r;
+core::Result<ContactListRequest> ContactQueryFrom(const Query& q, core::Id me) {
+  ContactListRequest r;
   auto& cq = r.query;
   if (auto s = q.OptText("stage")) cq.stage = core::StageFromString(*s);
   cq.owner_id = q.Id("owner_id");
-  cq.unowned = q.Has("owner");
-  if (cq.unowned && cq.owner_id) {
-    return core::Fail(core::Error::Invalid("owner", "owner=none and owner_id exclude each other"));
+  if (auto owner = q.OptText("owner")) {
+    if (cq.owner_id) {
+      return core::Fail(core::Error::Invalid("owner", "owner and owner_id exclude each other"));
+    }
+    if (*owner == "me") {
+      cq.owner_id = me;
+    } else {
+      cq.unowned = true;
+    }
   }
   cq.source = q.OptText("source");
   cq.campaign = q.OptText("campaign");
@@ -175,11 +193,109 @@ core::Result<ListRequest> QueryFrom(const Query& q) {
   return r;
 }
 
+namespace {
+
+Schema BulkAssignSchema() {
+  return {"BulkAssign",
+          "Contacts to give to one owner: explicit ids or the list's filter, not both.",
+          {IdField("owner_id", "The new owner: an active user.").Required(),
+           IdListField("ids", "At most 1000 distinct contact ids."),
+           TextField("filter",
+                     "Every contact matching this query string of GET /api/v1/contacts "
+                     "(without limit and cursor), at most 1000: \"stage=mql&owner=none\".")}};
+}
+
+constexpr std::string_view kCsvColumns[] = {
+    "id",          "email",   "first_name",       "last_name",
+    "title",       "phone",   "company_id",       "owner_id",
+    "owner_email", "stage",   "stage_entered_at", "source",
+    "campaign",    "country", "created_at",       "updated_at"};
+
+void AppendContactRow(std::string& out, const core::Contact& c,
+                      const std::map<core::Id, std::string>& emails) {
+  const auto id_text = [](const std::optional<core::Id>& id) {
+    return id ? std::to_string(*id) : std::string();
+  };
+  std::string owner_email;
+  if (c.owner_id) {
+    auto it = emails.find(*c.owner_id);
+    if (it != emails.end()) owner_email = it->second;
+  }
+  const std::string id = std::to_string(c.id), company = id_text(c.company_id),
+                    owner = id_text(c.owner_id), entered = core::FormatInstant(c.stage_entered_at),
+                    created = core::FormatInstant(c.created_at),
+                    updated = core::FormatInstant(c.updated_at);
+  core::csv::AppendRecord(
+      out, {id, c.email, c.first_name, c.last_name, c.title, c.phone, company, owner, owner_email,
+            core::ToString(c.stage), entered, c.source, c.campaign, c.country, created, updated});
+}
+
+// Rows per store read while streaming: one page of the list at its largest.
+constexpr int kExportPage = core::kMaxPageSize;
+
+core::Result<Response> ExportReply(const Call& c, app::ContactService& svc, app::UserService& users,
+                                   const base::Clock& clock) {
+  TANDEM_ASSIGN(auto req, ContactQueryFrom(c.query, c.principal().user_id));
+  const std::string& target = c.request.target;
+  const auto mark = target.find('?');
+  TANDEM_TRY(svc.RecordExport(c.principal(),
+                              mark == std::string::npos ? std::string() : target.substr(mark + 1)));
+  struct State {
+    core::Principal who;
+    core::ContactQuery query;
+    std::map<core::Id, std::string> emails;
+  };
+  auto state = std::make_shared<State>(State{c.principal(), req.query, {}});
+  state->query.page.limit = kExportPage;
+  state->query.page.after.reset();
+  // Owners by email: a company has tens or hundreds of users, read once.
+  core::UserQuery uq;
+  uq.page.limit = core::kMaxPageSize;
+  for (;;) {
+    TANDEM_ASSIGN(auto page, users.List(c.principal(), uq));
+    for (const auto& u : page.items) state->emails[u.id] = u.email;
+    if (!page.next) break;
+    uq.page.after = page.next;
+  }
+  Response r = Response::Text(200, {}, "text/csv; charset=utf-8");
+  core::csv::AppendRecord(
+      r.body, std::vector<std::string_view>(std::begin(kCsvColumns), std::end(kCsvColumns)));
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"contacts-" +
+                                                    core::FormatInstant(clock.Now()).substr(0, 10) +
+                                                    ".csv\"");
+  r.stream = [&svc, state](std::string& out) -> core::Result<bool> {
+    TANDEM_ASSIGN(auto page, svc.List(state->who, state->query));
+    out.reserve(page.items.size() * 200);
+    for (const auto& contact : page.items) AppendContactRow(out, contact, state->emails);
+    state->query.page.after = page.next;
+    return page.next.has_value();
+  };
+  return r;
+}
+
 std::string Location(core::Id id) {
   return std::string(kBase) + "/" + std::to_string(id);
 }
 
 }  // namespace
+
+core::Result<ContactListRequest> ContactQueryFromText(const std::string& text, core::Id me,
+                                                      const std::string& field) {
+  const auto bad = [&](const core::Error& e) {
+    return core::Fail(core::Error::Invalid(
+        field, (e.field.empty() ? std::string() : e.field + ": ") + e.message));
+  };
+  if (!text.empty() && text.front() == '?') {
+    return core::Fail(core::Error::Invalid(field, "give the query string without its '?'"));
+  }
+  auto request = MakeRequest("GET", "/?" + text);
+  if (!request) return bad(request.error());
+  auto q = Query::Parse(request->query, ContactFilterParams());
+  if (!q) return bad(q.error());
+  auto r = ContactQueryFrom(*q, me);
+  if (!r) return bad(r.error());
+  return r;
+}
 
 void AddContactRoutes(RouteTable& t, const Deps& d) {
   app::ContactService& svc = d.services.contacts;
@@ -204,11 +320,61 @@ void AddContactRoutes(RouteTable& t, const Deps& d) {
          .query = ListParams(),
          .reply = {.schema = "Contact", .list = true},
          .fn = [&svc](const Call& c) -> core::Result<Response> {
-           TANDEM_ASSIGN(auto req, QueryFrom(c.query));
+           TANDEM_ASSIGN(auto req, ContactQueryFrom(c.query, c.principal().user_id));
            TANDEM_ASSIGN(auto page, svc.List(c.principal(), req.query));
            return PageReply(page, req.list, ContactJson);
          }});
   // Before the {id} routes: the first pattern that matches answers.
+  t.Add({.method = "GET",
+         .pattern = std::string(kBase) + "/export.csv",
+         .operation_id = "exportContacts",
+         .summary = "The contacts list's filter as a CSV file, streamed",
+         .tag = "contacts",
+         .query = ContactFilterParams(),
+         .reply = {.content_type = "text/csv",
+                   .doc = "RFC 4180 with a header row, CRLF line ends, UTF-8; every contact "
+                          "matching the filters in the list's sort order, read from the store "
+                          "a page at a time while it is sent (chunked), so the size of the "
+                          "base does not matter. Audited (entity contacts_export)."},
+         .fn = [&svc, &users = d.services.users, &clock = d.clock](const Call& c)
+             -> core::Result<Response> { return ExportReply(c, svc, users, clock); }});
+  t.Add({.method = "POST",
+         .pattern = std::string(kBase) + "/bulk-assign",
+         .operation_id = "bulkAssignContacts",
+         .summary = "Assign contacts to an owner, all or none",
+         .tag = "contacts",
+         .body = BulkAssignSchema(),
+         .reply = {.schema = "BulkAssignResult",
+                   .doc = "Every named or matching contact is assigned in one transaction, or "
+                          "none is: 400 names a missing contact, 403 a contact the caller may "
+                          "not assign, 422 (field filter) more than 1000 matching contacts. "
+                          "Leads in the handoff (MQLs) get a manual assignment with SLA clocks "
+                          "and the owner's lead.assigned notification."},
+         .fn = [&assign = d.services.assign](const Call& c) -> core::Result<Response> {
+           const core::Id owner = *c.body.Id("owner_id");
+           const bool by_ids = c.body.Has("ids");
+           const bool by_filter = c.body.Has("filter");
+           if (by_ids == by_filter) {
+             return core::Fail(core::Error::Invalid(
+                 by_ids ? "filter" : "ids", "give either ids or filter, exactly one of them"));
+           }
+           app::BulkAssignOutcome out;
+           if (by_ids) {
+             TANDEM_ASSIGN(out, assign.AssignIds(c.principal(), owner, c.body.Ids("ids")));
+           } else {
+             TANDEM_ASSIGN(auto req, ContactQueryFromText(c.body.Text("filter"),
+                                                          c.principal().user_id, "filter"));
+             TANDEM_ASSIGN(out, assign.AssignMatching(c.principal(), owner, req.query));
+           }
+           json::object body;
+           body["matched"] = out.matched;
+           body["assigned"] = out.assigned;
+           body["handed_over"] = out.handed_over;
+           json::array unchanged;
+           for (core::Id id : out.unchanged) unchanged.push_back(id);
+           body["unchanged"] = std::move(unchanged);
+           return JsonReply(200, body);
+         }});
   t.Add({.method = "GET",
          .pattern = std::string(kBase) + "/stage-counts",
          .operation_id = "countContactsByStage",
@@ -303,6 +469,15 @@ void AddContactRoutes(RouteTable& t, const Deps& d) {
       {"StageCount",
        "Contacts in one stage.",
        {EnumField("stage", StageNames(), "").Required(), IntField("count", 0, 0, "").Required()}});
+  t.AddSchema(
+      {"BulkAssignResult",
+       "What a bulk assignment did.",
+       {IntField("matched", 0, 0, "Contacts named or matching the filter.").Required(),
+        IntField("assigned", 0, 0, "Contacts whose owner or assignment changed.").Required(),
+        IntField("handed_over", 0, 0,
+                 "Of those, leads in the handoff recorded as manual assignments.")
+            .Required(),
+        StringListField("unchanged", "Ids of contacts the owner already had.")}});
   t.AddSchema({"StageCounts",
                "Contacts per lifecycle stage now, every stage in lifecycle order.",
                {IntField("total", 0, 0, "Every contact.").Required(),

@@ -63,6 +63,20 @@ void AddPayRoutes(RouteTable& table, const Deps& deps);
 // weekly.cpp: GET /api/v1/reports/weekly, the weekly smarketing pack.
 void AddWeeklyRoutes(RouteTable& table, const Deps& deps);
 
+// contacts.cpp: the contacts list's filters and sort (GET /api/v1/contacts without limit and
+// cursor), shared with the CSV export and saved views.
+struct ContactListRequest {
+  core::ContactQuery query;
+  std::string list;  // the cursor's list name
+};
+std::vector<Field> ContactFilterParams();
+// `me` is the caller's user id, for owner=me.
+core::Result<ContactListRequest> ContactQueryFrom(const Query& q, core::Id me);
+// The same from a query string ("stage=mql&owner=none"); errors name `field`.
+core::Result<ContactListRequest> ContactQueryFromText(const std::string& text, core::Id me,
+                                                      const std::string& field);
+void AddSavedViewRoutes(RouteTable& table, const Deps& deps);  // views.cpp: saved list views
+
 // ----- replies -------------------------------------------------------------------------------
 
 Response JsonReply(int status, const boost::json::value& body);

@@ -25,8 +25,8 @@ json::value OptInt(const std::optional<std::int64_t>& v) {
 }
 
 std::vector<std::string> RuleNames() {
-  return {"account_owner", "persona_owner", "territory", "round_robin",
-          "weighted",      "least_loaded",  "unassigned"};
+  return {"account_owner", "persona_owner", "territory",  "round_robin",
+          "weighted",      "least_loaded",  "unassigned", "manual"};
 }
 
 json::object AssignmentJson(const core::Assignment& a) {

@@ -13,6 +13,7 @@
 //    trusted, so X-Forwarded-For is ignored.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,10 +38,19 @@ struct Request {
   const std::string* Header(std::string_view lower_name) const;
 };
 
+// A body produced piece by piece while it is sent (a CSV export of a million rows): each call
+// appends the next piece to `out` and returns whether more follow. An error after the first
+// piece cannot change the status any more: the server then ends the connection without the
+// closing chunk, so the client sees a truncated transfer, never a complete-looking file.
+using BodySource = std::function<core::Result<bool>(std::string& out)>;
+
 struct Response {
   int status = 200;
   HeaderList headers;  // names as they should be written ("Content-Type")
   std::string body;
+  // When set, the body is `body` followed by what `stream` produces, sent with chunked
+  // transfer encoding (no Content-Length).
+  BodySource stream;
 
   // The first value of `name` compared case-insensitively, or nullptr.
   const std::string* Header(std::string_view name) const;

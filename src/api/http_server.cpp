@@ -78,6 +78,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> Refuse(Connection& c, int status, std::string_view code,
                                std::string message);
   Response Call(http::request<http::string_body>& req, const std::string& remote);
+  // Sends a response whose body has a stream, in chunks; false when the connection must close.
+  asio::awaitable<bool> Stream(Connection& c, Response& r, unsigned version, bool keep);
 
   HttpHandler& handler;
   const HttpServerSettings settings;
@@ -109,6 +111,51 @@ Response HttpServer::Impl::Call(http::request<http::string_body>& req, const std
     Log("handler failed on " + request->method + " " + request->path);
   }
   return ErrorResponse(500, "internal", "an internal error occurred; it has been logged");
+}
+
+asio::awaitable<bool> HttpServer::Impl::Stream(Connection& c, Response& r, unsigned version,
+                                               bool keep) {
+  http::response<http::buffer_body> res;
+  res.version(version);
+  res.result(static_cast<unsigned>(r.status));
+  for (auto& [k, v] : r.headers) res.insert(k, v);
+  res.keep_alive(keep);
+  res.chunked(true);
+  res.body().data = nullptr;
+  res.body().more = true;
+  http::response_serializer<http::buffer_body> sr{res};
+  c.stream.expires_after(settings.idle_timeout);
+  {
+    auto [ec, n] = co_await http::async_write_header(c.stream, sr, kTuple);
+    if (ec) co_return false;
+  }
+  std::string piece = std::move(r.body);
+  bool more = true;
+  while (more) {
+    if (piece.empty()) {
+      auto next = r.stream(piece);
+      if (!next) {
+        Log("a streamed body failed: " + next.error().message);
+        co_return false;  // no closing chunk: the client sees the transfer cut short
+      }
+      more = *next;
+    }
+    if (piece.empty()) continue;
+    res.body().data = piece.data();
+    res.body().size = piece.size();
+    res.body().more = true;
+    c.stream.expires_after(settings.idle_timeout);
+    auto [ec, n] = co_await http::async_write(c.stream, sr, kTuple);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return false;
+    piece.clear();
+  }
+  res.body().data = nullptr;
+  res.body().size = 0;
+  res.body().more = false;
+  c.stream.expires_after(settings.idle_timeout);
+  auto [ec, n] = co_await http::async_write(c.stream, sr, kTuple);
+  co_return !ec;
 }
 
 asio::awaitable<void> HttpServer::Impl::Refuse(Connection& c, int status, std::string_view code,
@@ -229,6 +276,12 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> c) {
     const bool keep_alive = req.keep_alive();
     Response r = Call(req, remote);
     AddSecurityHeaders(r);
+    const bool keep_streamed = keep_alive && !c->stop && !stopping.load();
+    if (r.stream && !head) {
+      if (!co_await Stream(*c, r, version, keep_streamed)) co_return;
+      if (!keep_streamed) co_return;
+      continue;
+    }
 
     http::response<http::string_body> res;
     res.version(version);

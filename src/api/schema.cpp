@@ -223,6 +223,22 @@ core::Result<void> CheckValue(const Field& f, const json::value& v) {
         }
       }
       return {};
+    case Kind::kIdList: {
+      const std::string what = "must be an array of at most 1000 distinct positive integer ids";
+      if (!v.is_array() || v.get_array().size() > kMaxListItems) {
+        return Fail(Error::Invalid(f.name, what));
+      }
+      std::vector<std::int64_t> seen;
+      for (const auto& item : v.get_array()) {
+        if (!item.is_int64() || item.get_int64() <= 0) return Fail(Error::Invalid(f.name, what));
+        seen.push_back(item.get_int64());
+      }
+      std::sort(seen.begin(), seen.end());
+      if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) {
+        return Fail(Error::Invalid(f.name, what));
+      }
+      return {};
+    }
     case Kind::kObject:
     case Kind::kList: break;
   }
@@ -308,6 +324,10 @@ Field NestedListField(std::string name, std::shared_ptr<const Schema> schema, st
   f.ref = schema->name;
   f.nested = std::move(schema);
   return f;
+}
+
+Field IdListField(std::string name, std::string doc) {
+  return Make(std::move(name), Kind::kIdList, std::move(doc));
 }
 
 const Field* Schema::Find(std::string_view field) const {
@@ -414,6 +434,16 @@ std::vector<std::string> Body::Strings(std::string_view field) const {
   if (!v || !v->is_array()) return out;
   for (const auto& item : v->get_array()) {
     if (item.is_string()) out.emplace_back(View(item.get_string()));
+  }
+  return out;
+}
+
+std::vector<core::Id> Body::Ids(std::string_view field) const {
+  std::vector<core::Id> out;
+  const json::value* v = Get(field);
+  if (!v || !v->is_array()) return out;
+  for (const auto& item : v->get_array()) {
+    if (item.is_int64()) out.push_back(item.get_int64());
   }
   return out;
 }
@@ -627,6 +657,12 @@ json::object OpenApiField(const Field& f) {
     case Kind::kStringList:
       s["type"] = "array";
       s["items"] = json::object{{"type", "string"}};
+      break;
+    case Kind::kIdList:
+      s["type"] = "array";
+      s["items"] = json::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 1}};
+      s["uniqueItems"] = true;
+      s["maxItems"] = 1000;
       break;
     case Kind::kNumberMap: {
       s["type"] = "object";

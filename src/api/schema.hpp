@@ -46,6 +46,7 @@ enum class Kind : std::uint8_t {
   kNested,      // body: an object checked against `nested` (documented as its name)
   kNestedList,  // body: an array of objects, each checked against `nested`
   kNumberMap,   // an object whose values are numbers (body only)
+  kIdList,      // an array of at most 1000 distinct positive ids (body only)
 };
 
 struct Field {
@@ -89,6 +90,7 @@ Field NumberField(std::string name, std::string doc);
 Field StringListField(std::string name, std::string doc);
 Field NestedField(std::string name, std::shared_ptr<const Schema> schema, std::string doc);
 Field NestedListField(std::string name, std::shared_ptr<const Schema> schema, std::string doc);
+Field IdListField(std::string name, std::string doc);
 
 struct Schema {
   std::string name;  // the OpenAPI component name: "Contact", "ContactCreate"
@@ -118,6 +120,7 @@ class Body {
   std::optional<core::Date> Day(std::string_view field) const;
   std::optional<std::int64_t> Minor(std::string_view field) const;  // kMoney, in cents
   std::vector<std::string> Strings(std::string_view field) const;
+  std::vector<core::Id> Ids(std::string_view field) const;  // kIdList
   core::CustomFields Map(std::string_view field) const;
   std::optional<double> Number(std::string_view field) const;  // kNumber
   // The checked JSON value of a field (nested objects and lists), null when absent or null.

@@ -136,6 +136,22 @@ Result<core::Page<Contact>> ContactService::List(const Principal& p, const core:
   return page;
 }
 
+Result<void> ContactService::RecordExport(const Principal& p, const std::string& filter) {
+  TANDEM_TRY(core::Authorize(p, Verb::kRead, Resource::kContact));
+  return store_.Write([&](store::Tx& tx) -> Result<void> {
+    core::AuditEntry e;
+    e.at = clock_.Now();
+    e.actor = p.AsActor();
+    e.entity = "contacts_export";
+    e.entity_id = p.user_id;
+    e.action = core::AuditAction::kCreate;
+    e.changes.push_back({"filter", "", filter});
+    TANDEM_ASSIGN(auto id, tx.audit().Append(e));
+    (void)id;
+    return {};
+  });
+}
+
 Result<std::vector<std::pair<core::Stage, std::int64_t>>> ContactService::CountByStage(
     const Principal& p) {
   TANDEM_TRY(core::Authorize(p, Verb::kRead, Resource::kContact));

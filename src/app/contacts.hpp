@@ -54,6 +54,11 @@ class ContactService {
   Result<core::Page<core::Contact>> List(const Principal& p, const core::ContactQuery& q);
   // Contacts per stage now, every stage of core::kAllStages in its order (zero when empty).
   Result<std::vector<std::pair<core::Stage, std::int64_t>>> CountByStage(const Principal& p);
+  // Before a CSV export of a list (GET /contacts/export.csv): checks the caller reads contacts
+  // and records in the audit log who exported which filter (entity "contacts_export", the
+  // caller's user id, action create, one change "filter" with the query string). The rows are
+  // then read page by page through List.
+  Result<void> RecordExport(const Principal& p, const std::string& filter);
   // A manual lifecycle transition (POST /contacts/{id}/stage).
   Result<core::Contact> ChangeStage(const Principal& p, Id id, core::Stage to, std::string reason);
   Result<std::vector<core::StageChange>> History(const Principal& p, Id id);

@@ -779,4 +779,35 @@ Result<bool> HandoffService::Escalate(store::Tx& tx, Id escalation_id, Instant n
   return true;
 }
 
+Result<bool> HandoffService::AssignManually(store::Tx& tx, Contact& c, const core::User& owner,
+                                            const core::Actor& actor, Instant now) {
+  if (!owner.active) {
+    return Fail(Error::Invalid("owner_id", owner.email + " is deactivated; choose an active user"));
+  }
+  TANDEM_ASSIGN(auto active, tx.handoff().ActiveAssignment(c.id));
+  const bool handed_over = c.stage == Stage::kMql;
+  const bool same_owner = c.owner_id == owner.id;
+  if (!handed_over) {
+    if (same_owner) return false;
+    TANDEM_TRY(SaveOwner(tx, c, owner.id, now, actor));
+    return true;
+  }
+  if (same_owner && active && active->owner_id == owner.id) return false;
+  TANDEM_ASSIGN(auto terms, TermsAt(tx, now));
+  TANDEM_TRY(SaveOwner(tx, c, owner.id, now, actor));
+  if (!terms) return true;
+  const Instant qualified_at = active ? active->qualified_at : c.stage_entered_at;
+  const std::string by = "assigned by " + actor.name;
+  TANDEM_TRY(EndAssignment(tx, c.id, AssignmentStatus::kReassigned, by, "", true, now));
+  core::RoutingDecision d;
+  d.contact_id = c.id;
+  d.assignee_id = owner.id;
+  d.assignee_email = owner.email;
+  d.rule = core::RoutingRule::kManual;
+  d.code = "manual";
+  d.text = by + " -> " + owner.email;
+  TANDEM_TRY(Record(tx, terms.get(), c, d, qualified_at, now));
+  return true;
+}
+
 }  // namespace tandem::app

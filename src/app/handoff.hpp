@@ -120,6 +120,17 @@ class HandoffService final : public HandoffObserver {
   Result<std::vector<core::DateRange>> SetAbsences(const Principal& p, Id user_id,
                                                    std::vector<core::DateRange> ranges);
 
+  // A person's assignment of contact `c` to `owner`, inside the caller's write transaction
+  // (bulk assign, app/assign.hpp). A lead in the handoff (an MQL) is recorded as a new
+  // assignment with rule `manual`, as routing records its own: the open assignment (if any)
+  // ends as reassigned with its clocks cancelled, the contract's clocks start for the new
+  // owner on their team's calendar and lead.assigned tells them. Without a contract in force,
+  // and for contacts in other stages, only the owner changes. Every owner change is audited
+  // under `actor`. `owner` must be an active user (kInvalidArgument "owner_id"). Returns
+  // false when nothing changed (the contact already had that owner and assignment).
+  Result<bool> AssignManually(store::Tx& tx, core::Contact& c, const core::User& owner,
+                              const core::Actor& actor, core::Instant now);
+
   // --- For the SLA scheduler. ---
   // Every open clock and pending escalation step, in due order per kind, read in pages from
   // their indexes.

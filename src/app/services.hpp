@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/analytics.hpp"
+#include "app/assign.hpp"
 #include "app/attribution.hpp"
 #include "app/auth.hpp"
 #include "app/compliance.hpp"
@@ -22,6 +23,7 @@
 #include "app/pay.hpp"
 #include "app/records.hpp"
 #include "app/scoring.hpp"
+#include "app/views.hpp"
 #include "app/webhooks.hpp"
 #include "app/weekly_report.hpp"
 
@@ -58,7 +60,9 @@ struct Services {
         feedback(store, clock),
         attribution(store, clock),
         pay(store, clock, contracts, compliance),
-        weekly(store, clock, analytics, compliance, feedback, attribution) {
+        weekly(store, clock, analytics, compliance, feedback, attribution),
+        views(store, clock),
+        assign(store, clock, handoff) {
     contacts.SetObserver(&scoring);
     companies.SetObserver(&scoring);
     ingest.SetSink(&scoring);
@@ -103,6 +107,8 @@ struct Services {
   AttributionService attribution;
   PayService pay;              // shared pay from the contract's compensation terms
   WeeklyReportService weekly;  // the weekly smarketing pack
+  SavedViewService views;  // the dashboard's saved list views
+  AssignService assign;    // bulk assignment of contacts, through the handoff
 };
 
 }  // namespace tandem::app

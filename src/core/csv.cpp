@@ -314,4 +314,40 @@ Result<void> Reader::Finish(const RecordSink& sink) {
   return {};
 }
 
+namespace {
+
+bool LooksLikeFormula(std::string_view f) {
+  if (f.empty()) return false;
+  const char first = f.front();
+  if (first == '=' || first == '@' || first == '\t' || first == '\r') return true;
+  if (first != '+' && first != '-') return false;
+  if (f.size() == 1) return false;
+  const char second = f[1];
+  return !((second >= '0' && second <= '9') || second == ' ' || second == '(' || second == '.');
+}
+
+}  // namespace
+
+void AppendRecord(std::string& out, const std::vector<std::string_view>& fields) {
+  bool first = true;
+  for (std::string_view f : fields) {
+    if (!first) out.push_back(',');
+    first = false;
+    const bool formula = LooksLikeFormula(f);
+    const bool quote = formula || f.find_first_of(",\"\r\n") != std::string_view::npos;
+    if (!quote) {
+      out.append(f);
+      continue;
+    }
+    out.push_back('"');
+    if (formula) out.push_back('\'');
+    for (char ch : f) {
+      if (ch == '"') out.push_back('"');
+      out.push_back(ch);
+    }
+    out.push_back('"');
+  }
+  out += "\r\n";
+}
+
 }  // namespace tandem::core::csv

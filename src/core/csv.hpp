@@ -101,6 +101,13 @@ class Reader {
   std::uint64_t bytes_read_ = 0;
 };
 
+// Appends one RFC 4180 record to `out`: fields separated by commas, the record ended by CRLF;
+// a field holding a comma, a quote, CR or LF is quoted with its quotes doubled. A field a
+// spreadsheet would run as a formula (starting with '=', '@', or '+' / '-' not followed by a
+// digit, space or '(' as in a phone number or an amount) gets a leading apostrophe, so opening an
+// export never runs what somebody typed into a form.
+void AppendRecord(std::string& out, const std::vector<std::string_view>& fields);
+
 // Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points
 // past U+10FFFF). On failure `bad_offset` receives the offset of the first bad byte.
 bool IsValidUtf8(std::string_view text, std::size_t* bad_offset = nullptr);

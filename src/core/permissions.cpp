@@ -158,4 +158,20 @@ Result<std::optional<Id>> PayStatementsOf(const Principal& p, bool is_party_head
   return std::optional<Id>{p.user_id};
 }
 
+Result<void> AuthorizeAssign(const Principal& p, std::optional<Id> current_owner) {
+  if (p.scopes && !p.HasScope(Scope::kWrite)) {
+    return Fail(Error::Forbidden("this API key has no write scope"));
+  }
+  switch (p.role) {
+    case Role::kAdmin:
+    case Role::kManager: return {};
+    case Role::kMarketing:
+      if (!current_owner) return {};
+      return Fail(Error::Forbidden(
+          "marketing assigns only contacts nobody owns; ask a manager to reassign the others"));
+    case Role::kSales: break;
+  }
+  return Fail(Error::Forbidden("sales reps do not assign leads; a manager or an admin does"));
+}
+
 }  // namespace tandem::core

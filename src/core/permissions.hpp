@@ -70,6 +70,12 @@ Result<void> Authorize(const Principal& p, Verb verb, Resource resource,
 // Moving a contact from `from` to `to`, the contact being owned by `owner`.
 Result<void> AuthorizeTransition(const Principal& p, Stage from, Stage to, std::optional<Id> owner);
 
+// Assigning contacts to an owner in bulk (POST /api/v1/contacts/bulk-assign): admins and
+// managers assign any contact; marketing assigns only contacts nobody owns (what routing left
+// unassigned); sales reps do not (their manager does). An API key needs the write scope.
+// `current_owner` is the contact's owner now.
+Result<void> AuthorizeAssign(const Principal& p, std::optional<Id> current_owner);
+
 // The SLA compliance report (docs/handoff.md): admins, managers and marketing (the other party
 // of the contract) read every rep's figures: nothing is returned. A sales rep reads only their
 // own: their user id is returned, and a per-team breakdown (which shows colleagues' figures) is

@@ -8,9 +8,9 @@
 namespace tandem::core {
 namespace {
 
-constexpr std::array<std::string_view, 7> kRuleNames = {
+constexpr std::array<std::string_view, 8> kRuleNames = {
     "account_owner", "persona_owner", "territory",  "round_robin",
-    "weighted",      "least_loaded",  "unassigned",
+    "weighted",      "least_loaded",  "unassigned", "manual",
 };
 
 std::string Lower(std::string_view s) {

@@ -76,6 +76,7 @@ enum class RoutingRule : std::uint8_t {
   kWeighted,
   kLeastLoaded,
   kUnassigned,
+  kManual,  // a manager or admin chose the rep (bulk assign); never the router's decision
 };
 std::string_view ToString(RoutingRule r);
 std::optional<RoutingRule> RoutingRuleFromString(std::string_view text);

@@ -41,6 +41,7 @@
 #include "core/scoring.hpp"
 #include "store/feedback_repo.hpp"
 #include "store/handoff_repo.hpp"
+#include "store/view_repo.hpp"
 
 namespace tandem::store {
 
@@ -480,6 +481,7 @@ class Tx {
   virtual WebhookRepo& webhooks() = 0;
   virtual NotificationRepo& notifications() = 0;
   virtual FeedbackRepo& feedback() = 0;
+  virtual SavedViewRepo& views() = 0;
 };
 
 using TxFn = std::function<Result<void>(Tx&)>;

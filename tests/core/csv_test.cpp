@@ -227,3 +227,44 @@ TEST(CsvReaderTest, ASinkErrorStopsTheReader) {
 
 }  // namespace
 }  // namespace tandem::core::csv
+
+namespace tandem::core::csv {
+namespace {
+
+std::string Written(const std::vector<std::string_view>& fields) {
+  std::string out;
+  AppendRecord(out, fields);
+  return out;
+}
+
+TEST(CsvWriterTest, QuotesOnlyWhatNeedsQuotingAndEndsRecordsWithCrLf) {
+  EXPECT_EQ(Written({"a", "b c", ""}), "a,b c,\r\n");
+  EXPECT_EQ(Written({"O'Brien, Jr.", "say \"hi\"", "two\nlines", "cr\r"}),
+            "\"O'Brien, Jr.\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\"\r\n");
+  EXPECT_EQ(Written({}), "\r\n");
+}
+
+TEST(CsvWriterTest, FormulasAreDefusedButPhoneNumbersAndAmountsAreNot) {
+  EXPECT_EQ(Written({"=HYPERLINK(\"x\")"}), "\"'=HYPERLINK(\"\"x\"\")\"\r\n");
+  EXPECT_EQ(Written({"@SUM(A1)"}), "\"'@SUM(A1)\"\r\n");
+  EXPECT_EQ(Written({"+cmd"}), "\"'+cmd\"\r\n");
+  EXPECT_EQ(Written({"-x"}), "\"'-x\"\r\n");
+  EXPECT_EQ(Written({"+49 30 1234"}), "+49 30 1234\r\n");
+  EXPECT_EQ(Written({"-12.50"}), "-12.50\r\n");
+  EXPECT_EQ(Written({"+(555) 010"}), "+(555) 010\r\n");
+  EXPECT_EQ(Written({"-"}), "-\r\n");
+}
+
+TEST(CsvWriterTest, WhatItWritesReadsBackThroughTheReader) {
+  std::string text;
+  AppendRecord(text, {"email", "name"});
+  AppendRecord(text, {"a@example.com", "Smith, \"Jo\"\nline 2"});
+  auto rows = ReadAll(text);
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].fields,
+            (std::vector<std::string>{"a@example.com", "Smith, \"Jo\"\nline 2"}));
+}
+
+}  // namespace
+}  // namespace tandem::core::csv

@@ -151,6 +151,24 @@ TEST(PermissionsScopeTest, PrincipalWithoutScopesHasThemAll) {
   EXPECT_FALSE(key.HasScope(Scope::kRead));
 }
 
+TEST(PermissionsAssignTest, ManagersAndAdminsAssignAnyMarketingOnlyUnownedRepsNone) {
+  const std::optional<Id> owned = Id{7};
+  for (Role r : {Role::kAdmin, Role::kManager}) {
+    EXPECT_TRUE(AuthorizeAssign(Person(r), std::nullopt));
+    EXPECT_TRUE(AuthorizeAssign(Person(r), owned));
+  }
+  EXPECT_TRUE(AuthorizeAssign(Person(Role::kMarketing), std::nullopt));
+  auto taken = AuthorizeAssign(Person(Role::kMarketing), owned);
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_NE(taken.error().message.find("nobody owns"), std::string::npos);
+  EXPECT_FALSE(AuthorizeAssign(Person(Role::kSales), std::nullopt));
+  EXPECT_FALSE(AuthorizeAssign(Person(Role::kSales), owned));
+  // A key needs the write scope, whatever the role.
+  EXPECT_FALSE(AuthorizeAssign(Person(Role::kAdmin, std::vector<Scope>{Scope::kRead}), owned));
+  EXPECT_TRUE(AuthorizeAssign(Person(Role::kAdmin, std::vector<Scope>{Scope::kWrite}), owned));
+}
+
 struct ScopeCase {
   std::vector<Scope> scopes;
   Verb verb;

@@ -562,3 +562,77 @@ TEST(SqliteAnalyticsTest, CohortFiguresMatchAnIndependentQueryOverTheHistory) {
 
 }  // namespace
 }  // namespace tandem::store::sqlite
+
+namespace tandem::store::sqlite {
+namespace {
+
+// Migration 0012 builds handoff_assignments again (to allow rule 'manual'): a database with
+// assignments and clocks from before keeps every row, the clocks still belong to their
+// assignments (and go with them), and ids continue after the old ones.
+TEST(SqliteMigrationTest, HandoffAssignmentsRebuiltBy0012KeepTheirRowsClocksAndIds) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  std::vector<Migration> before;
+  for (const Migration& m : EmbeddedMigrations()) {
+    if (m.version != 12) before.push_back(m);
+  }
+  {
+    auto conn = Connection::Open(path, ConnectionOptions{});
+    ASSERT_TRUE(conn) << conn.error().message;
+    ASSERT_TRUE(ApplyMigrations(**conn, before));
+    ASSERT_TRUE((*conn)->Exec(
+        "INSERT INTO users (id, email, name, role, active, created_at, updated_at) "
+        "  VALUES (1, 'rep@example.com', 'Rep', 'sales', 1, 0, 0);"
+        "INSERT INTO contract_versions (id, name, text, hash, effective_at, activated_at, "
+        "  activated_by_label) VALUES (1, 'c', 't', printf('%064d', 0), 0, 0, 'test');"
+        "INSERT INTO contacts (id, email, stage, stage_entered_at, created_at, updated_at) "
+        "  VALUES (1, 'lead@example.com', 'mql', 0, 0, 0);"
+        "INSERT INTO handoff_assignments (id, contact_id, owner_id, owner_email, rule, code, "
+        "  text, qualified_at, assigned_at, status) "
+        "  VALUES (5, 1, 1, 'rep@example.com', 'round_robin', 'round_robin', 't', 0, 0, 'open');"
+        "INSERT INTO handoff_assignments (id, contact_id, owner_id, owner_email, rule, code, "
+        "  text, qualified_at, assigned_at, status) "
+        "  VALUES (9, 1, 1, 'rep@example.com', 'territory', 'territory:DE', 't', 0, 0, 'closed');"
+        "DELETE FROM handoff_assignments WHERE id = 9;"
+        "INSERT INTO sla_clocks (id, contact_id, assignment_id, owner_id, obligation, "
+        "  contract_version_id, started_at, due_at, target, state) "
+        "  VALUES (1, 1, 5, 1, 'first_touch', 1, 0, 10, 1, 'open');"));
+  }
+  auto store = OpenOrDie({path, 1, nullptr});
+  ASSERT_TRUE(store);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sla_clocks"), "1");
+  EXPECT_EQ(RawQuery(path, "SELECT rule || ',' || status FROM handoff_assignments"),
+            "round_robin,open");
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT \"table\" FROM pragma_foreign_key_list('sla_clocks') "
+                     "WHERE \"from\" = 'assignment_id'"),
+            "handoff_assignments");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_0012'"), "0");
+  EXPECT_EQ(RawQuery(path, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                     "tbl_name = 'handoff_assignments'"),
+            "3");
+  // A manual assignment is stored, with an id after every id the old table gave.
+  core::Assignment a;
+  a.contact_id = 1;
+  a.owner_id = 1;
+  a.owner_email = "rep@example.com";
+  a.rule = core::RoutingRule::kManual;
+  a.code = "manual";
+  a.status = core::AssignmentStatus::kOpen;
+  Id id = 0;
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(id, tx.handoff().InsertAssignment(a));
+    return {};
+  }));
+  EXPECT_EQ(id, 10);
+  // Deleting the contact still takes its assignments and their clocks: the store's writer has
+  // its foreign keys on again after the migration.
+  ASSERT_TRUE(store->Write([&](Tx& tx) { return tx.contacts().Delete(1); }));
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sla_clocks"), "0");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM handoff_assignments"), "0");
+}
+
+}  // namespace
+}  // namespace tandem::store::sqlite

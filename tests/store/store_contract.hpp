@@ -3125,6 +3125,7 @@ TEST_P(StoreContractTest, TrackerSitesRoundTripByKeyAndArchive) {
 }
 
 #include "store/notification_contract.hpp"  // NOLINT(build/include): part of this suite
+#include "store/view_contract.hpp"          // NOLINT(build/include): part of this suite
 
 #undef EXPECT_ERROR
 

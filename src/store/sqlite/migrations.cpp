@@ -32,6 +32,19 @@ Result<bool> IsApplied(Connection& conn, int version) {
   return stmt.Int(0) > 0;
 }
 
+// A migration that builds a table again (SQLite changes no CHECK in place) runs with foreign
+// keys off, as SQLite's documented procedure for it says: dropping the old table must not
+// cascade into the tables that refer to it. They are checked before the commit instead.
+constexpr std::string_view kRebuildsTables = "-- tandem: rebuilds tables";
+
+Result<void> CheckForeignKeys(Connection& conn) {
+  TANDEM_ASSIGN(auto check, conn.Prepare("PRAGMA foreign_key_check"));
+  TANDEM_ASSIGN(bool row, check.Step());
+  if (!row) return {};
+  return Fail(Error::Internal("a row of " + check.Text(0) + " refers to a missing row of " +
+                              check.Text(2)));
+}
+
 }  // namespace
 
 Result<int> AppliedVersion(Connection& conn) {
@@ -59,6 +72,15 @@ Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrati
   for (const Migration& m : migrations) {
     TANDEM_ASSIGN(bool applied, IsApplied(conn, m.version));
     if (applied) continue;
+    const bool rebuilds = m.sql.find(kRebuildsTables) != std::string_view::npos;
+    if (rebuilds) TANDEM_TRY(conn.Exec("PRAGMA foreign_keys = OFF"));
+    struct KeysBackOn {
+      Connection& conn;
+      bool on;
+      ~KeysBackOn() {
+        if (on) (void)conn.Exec("PRAGMA foreign_keys = ON");
+      }
+    } keys_back_on{conn, rebuilds};
     TANDEM_TRY(conn.Exec("BEGIN IMMEDIATE"));
     // Another process may have migrated while this one waited for the write lock.
     auto again = IsApplied(conn, m.version);
@@ -66,7 +88,9 @@ Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrati
       TANDEM_TRY(conn.Exec("COMMIT"));
       continue;
     }
-    if (auto r = again ? ApplyOne(conn, m) : Result<void>(Fail(again.error())); !r) {
+    auto r = again ? ApplyOne(conn, m) : Result<void>(Fail(again.error()));
+    if (r && rebuilds) r = CheckForeignKeys(conn);
+    if (!r) {
       (void)conn.Exec("ROLLBACK");
       Error e = std::move(r.error());
       e.message = "migration " + std::string(m.name) + " failed: " + e.message;

@@ -417,6 +417,19 @@ class SqliteFeedbackRepo final : public FeedbackRepo {
   TxContext ctx_;
 };
 
+class SqliteSavedViewRepo final : public SavedViewRepo {
+ public:
+  explicit SqliteSavedViewRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::SavedView& v) override;
+  Result<void> Update(const core::SavedView& v) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::SavedView>> Get(Id id) override;
+  Result<std::vector<core::SavedView>> Visible(Id user_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(TxContext ctx)
@@ -442,7 +455,8 @@ class SqliteTx final : public Tx {
         outbox_(ctx),
         webhooks_(ctx),
         notifications_(ctx),
-        feedback_(ctx) {}
+        feedback_(ctx),
+        views_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -466,6 +480,7 @@ class SqliteTx final : public Tx {
   WebhookRepo& webhooks() override { return webhooks_; }
   NotificationRepo& notifications() override { return notifications_; }
   FeedbackRepo& feedback() override { return feedback_; }
+  SavedViewRepo& views() override { return views_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -491,6 +506,7 @@ class SqliteTx final : public Tx {
   SqliteWebhookRepo webhooks_;
   SqliteNotificationRepo notifications_;
   SqliteFeedbackRepo feedback_;
+  SqliteSavedViewRepo views_;
 };
 
 }  // namespace tandem::store::sqlite
