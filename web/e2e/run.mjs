@@ -105,13 +105,28 @@ async function shot(page, name) {
 }
 
 const NAV = {
-  admin: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas', 'Import'],
-  manager: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas'],
-  marketing: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas', 'Import'],
-  sales: ['Home', 'My inbox', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'SLA contract', 'Personas'],
+  admin: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'Feedback', 'Attribution', 'SLA contract', 'Personas', 'Import', 'Settings'],
+  manager: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'Feedback', 'Attribution', 'SLA contract', 'Personas', 'Settings'],
+  marketing: ['Home', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'Feedback', 'Attribution', 'SLA contract', 'Personas', 'Import', 'Settings'],
+  sales: ['Home', 'My inbox', 'Leads', 'Funnel', 'Goals', 'Weekly pack', 'Feedback', 'SLA contract', 'Personas'],
 };
 // Page titles that differ from their navigation label.
-const TITLES = { Import: 'Import contacts', Funnel: 'Funnel explorer', Goals: 'Goals and planner' };
+const TITLES = { Import: 'Import contacts', Funnel: 'Funnel explorer', Goals: 'Goals and planner', Feedback: 'Feedback from sales' };
+// Settings sections per role, in their order (web/src/pages/Settings.tsx).
+const SETTINGS = {
+  admin: ['Users', 'Teams', 'Business calendar', 'Routing', 'API keys', 'Webhooks', 'Forms'],
+  manager: ['Teams', 'Business calendar', 'Routing'],
+  marketing: ['Business calendar', 'Forms'],
+};
+
+// Every control of the page has a label (a <label>, aria-label or aria-labelledby; buttons by text).
+async function unlabelled(page) {
+  return page.$$eval('input:not([type=hidden]), select, textarea, button', (els) =>
+    els
+      .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+}
 
 // Numbers of the funnel explorer's table: the row of `stage`, cell `cls` (reached, passed,
 // dropped), once the page shows the answer to its current request.
@@ -233,12 +248,8 @@ try {
         const title = (await page.locator('#page-title').textContent())?.trim();
         check(title === (TITLES[label] ?? label), `${label} shows its title`);
         // Every control is labelled (a <label>, aria-label or aria-labelledby; buttons by text).
-        const unlabelled = await page.$$eval('input:not([type=hidden]), select, textarea, button', (els) =>
-          els
-            .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
-            .map((e) => e.outerHTML.slice(0, 80)),
-        );
-        check(unlabelled.length === 0, `every control on ${label} has a label (${unlabelled.join(', ')})`);
+        const missing = await unlabelled(page);
+        check(missing.length === 0, `every control on ${label} has a label (${missing.join(', ')})`);
         await shot(page, `${role}-${label.toLowerCase().replace(/\s+/g, '-')}`);
       }
       // Home's stage counts add up to the demo's 3,000 contacts.
@@ -298,7 +309,7 @@ try {
 
     await page.getByLabel('Owner').selectOption('none');
     await settled(page, 'owner=none');
-    const owners = await rows.locator('td:nth-child(4)').allTextContents();
+    const owners = await rows.locator('td.owner').allTextContents();
     check(owners.every((o) => o === 'Unassigned'), 'the unassigned filter shows only unassigned contacts');
 
     await page.getByLabel('Sort').selectOption('last_name');
@@ -312,6 +323,75 @@ try {
     await ctx.close();
   });
 
+  await step('leads list: save and reuse a view, bulk assign two leads, export CSV', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await ctx.newPage();
+    watch(page, 'leads-tools');
+    await resume(page, USERS.manager);
+    await page.goto(url + '/leads?stage=lead&owner=none&sort=email');
+    await settled(page, 'owner=none');
+    await page.getByRole('button', { name: 'Save as view…' }).click();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    check((await page.getByRole('alert').first().textContent())?.includes('name'), 'a view without a name is refused with a message');
+    await page.getByLabel('View name').fill('Unassigned leads A-Z');
+    await page.getByLabel('Share with everybody').check();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByText('Saved the view “Unassigned leads A-Z”, shared with everybody.').waitFor();
+    await shot(page, 'leads-view-saved');
+    // Reuse it: from a cleared list, pick the view and get its filters back.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await settled(page, '!owner=none');
+    await page.getByLabel('Saved view').selectOption({ label: 'Unassigned leads A-Z (shared)' });
+    await settled(page, 'owner=none');
+    check((await page.getByLabel('Stage').inputValue()) === 'lead', 'the view brings back its stage');
+    check((await page.getByLabel('Owner').inputValue()) === 'none', 'the view brings back its owner filter');
+    check((await page.getByLabel('Sort').inputValue()) === 'email', 'the view brings back its sort');
+    const viewsSeen = await admin('GET', '/api/v1/views');
+    check(viewsSeen.items.some((v) => v.name === 'Unassigned leads A-Z' && v.shared), 'the shared view is visible to another user');
+
+    // Bulk assign the first two rows to the sales rep.
+    const rep = (await admin('GET', '/api/v1/users?limit=500')).items.find((u) => u.email === USERS.sales);
+    const rows = page.locator('table.leads tbody tr');
+    const ids = await rows.locator('a.row-link').evaluateAll((as) => as.slice(0, 2).map((a) => Number(a.getAttribute('href').split('/').pop())));
+    await rows.nth(0).locator('input[type=checkbox]').check();
+    await rows.nth(1).locator('input[type=checkbox]').check();
+    await page.getByText('2 selected').waitFor();
+    await shot(page, 'leads-bulk-selected');
+    await page.getByLabel('Assign to').selectOption(String(rep.id));
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('Assigned 2 contacts.').waitFor();
+    for (const id of ids) {
+      const c = await admin('GET', `/api/v1/contacts/${id}`);
+      check(c.owner_id === rep.id, `contact ${id} now belongs to the rep`);
+    }
+    const audit = await admin('GET', `/api/v1/audit?entity=contact&entity_id=${ids[0]}`);
+    check(audit.items[0]?.actor?.user_id !== null && audit.items[0]?.actor?.name === USERS.manager, 'the assignment is audited under the manager');
+
+    // Export the same filter: the header and one line per matching contact.
+    let expected = 0;
+    let cursor = null;
+    do {
+      const p = await admin('GET', '/api/v1/contacts?stage=lead&owner=none&limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+      expected += p.items.length;
+      cursor = p.next_cursor;
+    } while (cursor);
+    await settled(page, 'owner=none');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const lines = csv.split('\r\n').filter((l) => l.length > 0);
+    check(lines[0].startsWith('id,email,first_name,last_name,title,phone,company_id,owner_id,owner_email,stage'), `the CSV starts with its header (${lines[0].slice(0, 60)})`);
+    check(lines.length - 1 === expected && expected > 0, `the CSV has one row per matching contact (${lines.length - 1} of ${expected})`);
+    check(lines.slice(1).every((l) => l.includes(',lead,')), 'every exported row is a lead');
+    check(/^contacts-\d{4}-\d{2}-\d{2}\.csv$/.test(download.suggestedFilename()), `the file is named by date (${download.suggestedFilename()})`);
+
+    // The owner deletes the view.
+    await page.getByRole('button', { name: 'Delete the view Unassigned leads A-Z' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByText('Deleted the view “Unassigned leads A-Z”.').waitFor();
+    check((await admin('GET', '/api/v1/views')).items.length === 0, 'the view is gone');
+    await ctx.close();
+  });
+
   await step('sales rep: my leads, open a contact, log a call in two clicks', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -320,7 +400,7 @@ try {
     await page.getByRole('link', { name: /All my contacts/ }).click();
     const rows = page.locator('table.leads tbody tr');
     await rows.first().waitFor();
-    const owners = await rows.locator('td:nth-child(4)').allTextContents();
+    const owners = await rows.locator('td.owner').allTextContents();
     check(owners.length > 0 && owners.every((o) => o === 'Lukas Becker'), 'My contacts are owned by me');
     const name = (await rows.first().locator('a.row-link').textContent()).trim();
     await rows.first().locator('a.row-link').click();
@@ -648,7 +728,7 @@ try {
     await shot(page, 'manager-sla-compliance');
     // The first day moves back, then the last: between the two the period is too long, which
     // the page says without asking the server.
-    await page.getByLabel('From').fill('2020-01-06');
+    await page.getByLabel('From', { exact: true }).fill('2020-01-06');
     await page.getByText('Pick a period of at most 366 days.').waitFor();
     await page.getByLabel('To', { exact: true }).fill('2020-01-12');
     await page.getByText('No leads assigned in this period').waitFor();
@@ -762,6 +842,151 @@ try {
     await settled(page, 'q=Moreau');
     check((await page.locator('table.leads a.row-link').allTextContents()).includes('Inès Moreau'), 'the imported contact is listed');
     await ctx.close();
+  });
+
+  await step('settings: every section per role, an API key, a form and its snippet', async () => {
+    for (const role of ['manager', 'marketing']) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      watch(page, `settings-${role}`);
+      await resume(page, USERS[role]);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+      const sub = page.getByRole('navigation', { name: 'Settings sections' });
+      await sub.waitFor();
+      const labels = (await sub.getByRole('link').allTextContents()).map((x) => x.trim());
+      check(JSON.stringify(labels) === JSON.stringify(SETTINGS[role]), `${role} sees the settings ${JSON.stringify(labels)}`);
+      await page.goto(url + '/settings/api-keys');
+      await sub.waitFor();
+      check((await page.getByText('That section is not available to your role').count()) === 1, `${role} is told API keys are not theirs`);
+      await ctx.close();
+    }
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    const page = await ctx.newPage();
+    watch(page, 'settings-admin');
+    await resume(page, USERS.admin);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const sub = page.getByRole('navigation', { name: 'Settings sections' });
+    for (const label of SETTINGS.admin) {
+      await sub.getByRole('link', { name: label }).click();
+      await page.waitForLoadState('networkidle');
+      await page.locator('.settings-section').first().waitFor();
+      check((await page.locator('.note.error').count()) === 0, `no error note on settings: ${label}`);
+      const missing = await unlabelled(page);
+      check(missing.length === 0, `every control on settings: ${label} has a label (${missing.join(', ')})`);
+      await shot(page, `settings-${label.toLowerCase().replace(/\s+/g, '-')}`);
+    }
+    // The calendar comes from the contract in force, with the way to change it.
+    await sub.getByRole('link', { name: 'Business calendar' }).click();
+    await page.getByRole('cell', { name: 'Monday' }).or(page.getByRole('rowheader', { name: 'Monday' })).first().waitFor();
+    check((await page.getByRole('link', { name: /SLA page/ }).count()) > 0, 'the calendar links to the SLA page');
+    await sub.getByRole('link', { name: 'Routing' }).click();
+    await page.getByRole('heading', { name: 'Distribution per rep' }).waitFor();
+    await page.locator('section[aria-labelledby="routing-distribution"]').locator('table, .empty').first().waitFor();
+
+    // An API key: the secret once, and it works.
+    await sub.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('What it is for').fill('E2E reporting');
+    await page.getByLabel('Write (implies read)').check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByLabel('The key “E2E reporting”.').inputValue();
+    check(secret.length > 20, 'the new key\'s secret is shown');
+    await shot(page, 'settings-api-key-created');
+    const viaKey = await fetch(url + '/api/v1/views', { headers: { Authorization: 'Bearer ' + secret } });
+    check(viaKey.status === 200, `the new key signs requests (${viaKey.status})`);
+    await page.getByRole('button', { name: 'Revoke the key E2E reporting' }).click();
+    await page.getByText('Revoked the key “E2E reporting”.').waitFor();
+    const revoked = await fetch(url + '/api/v1/views', { headers: { Authorization: 'Bearer ' + secret } });
+    check(revoked.status === 401, `a revoked key is refused (${revoked.status})`);
+
+    // A form, and its one-line snippet copied.
+    await sub.getByRole('link', { name: 'Forms' }).click();
+    await page.getByRole('button', { name: 'Create form' }).click();
+    check((await page.getByRole('alert').textContent())?.includes('name'), 'a form without a name is refused with a message');
+    await page.getByLabel('Form name').fill('E2E contact sales');
+    await page.getByLabel('Job title').check();
+    await page.getByRole('button', { name: 'Create form' }).click();
+    const snippetBox = page.getByLabel('Embed code for “E2E contact sales”');
+    await snippetBox.waitFor();
+    const snippet = await snippetBox.inputValue();
+    check(/^<form action="http:\/\/127\.0\.0\.1:\d+\/f\/f_[A-Za-z0-9_-]{24}" method="post"/.test(snippet) && !snippet.includes('\n'), `the snippet is one line posting to the form (${snippet.slice(0, 80)})`);
+    check(snippet.includes('name="email" type="email" required') && snippet.includes('name="title"'), 'the snippet has the form\'s fields');
+    await page.getByRole('button', { name: 'Copy snippet' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    check(copied === snippet, 'the clipboard holds the snippet');
+    await shot(page, 'settings-form-snippet');
+    // The snippet's form really takes a lead.
+    const action = snippet.match(/action="([^"]+)"/)[1];
+    const posted = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=snippet.lead%40example.com&title=CTO', redirect: 'manual' });
+    check(posted.status === 303 || posted.status === 200, `a post to the snippet's form is taken (${posted.status})`);
+
+    // On a phone the settings, feedback and attribution pages do not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/settings/users', '/settings/routing', '/settings/forms', '/feedback', '/attribution', '/goals']) {
+      await page.goto(url + path);
+      await page.locator('#page-title').waitFor();
+      await page.waitForLoadState('networkidle');
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 392, `${path} does not scroll sideways on a phone (${w}px)`);
+      await shot(page, `phone-${path.slice(1).replace(/\//g, '-')}`);
+    }
+    await ctx.close();
+  });
+
+  await step('goals: create a goal with the form and read its SMART verdicts', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    watch(page, 'goal-form');
+    await resume(page, USERS.manager);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Goals' }).click();
+    await page.getByRole('button', { name: 'New goal' }).click();
+    const form = page.getByRole('form', { name: 'New goal' });
+    await form.getByLabel('Name', { exact: true }).fill('');
+    await form.getByRole('button', { name: 'Create goal' }).click();
+    await page.getByText('Give the goal a name.').waitFor();
+    check((await page.evaluate(() => document.activeElement?.id)) === 'goal-name', 'the missing name takes the focus');
+    const next = new Date().getUTCFullYear() + 1;
+    await form.getByLabel('Name', { exact: true }).fill('Customers next year (e2e)');
+    await form.getByLabel('What is counted', { exact: true }).selectOption('new_customers');
+    await form.getByLabel('Target count', { exact: true }).fill('40');
+    await form.getByLabel('From', { exact: true }).fill(`${next}-01-01`);
+    await form.getByLabel('To (included)', { exact: true }).fill(`${next}-12-31`);
+    await form.getByLabel('Owners', { exact: true }).selectOption([USERS.manager]);
+    await form.getByRole('button', { name: 'Create goal' }).click();
+    await page.locator('.smart-letters li').first().waitFor();
+    const letters = await page.locator('.smart-letter').allTextContents();
+    check(letters.join('') === 'SMART', `the five SMART verdicts are shown (${letters.join('')})`);
+    await shot(page, 'goals-form-smart');
+    const goals = await admin('GET', '/api/v1/goals');
+    const made = goals.items.find((g) => g.name === 'Customers next year (e2e)');
+    check(made && made.metric === 'new_customers' && made.target === 40 && made.owners.includes(USERS.manager), 'the goal is stored as entered');
+    check((await page.getByLabel('Goal', { exact: true }).inputValue()) === String(made?.id), 'the new goal is the one shown');
+    // The marketer has no goal form (the API refuses them too).
+    await ctx.close();
+    const mctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const mpage = await mctx.newPage();
+    watch(mpage, 'goal-form-marketing');
+    await resume(mpage, USERS.marketing);
+    await mpage.goto(url + '/goals');
+    await mpage.locator('#page-title').waitFor();
+    await mpage.waitForLoadState('networkidle');
+    check((await mpage.getByRole('button', { name: 'New goal' }).count()) === 0, 'marketing gets no goal form');
+    // Attribution: the model picker changes the model asked for.
+    await mpage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Attribution' }).click();
+    await mpage.getByLabel('Model', { exact: true }).selectOption('first');
+    await mpage.waitForURL(/model=first/);
+    await mpage.waitForLoadState('networkidle');
+    check((await mpage.locator('.note.error').count()) === 0, 'attribution answers for the first-touch model');
+    await shot(mpage, 'attribution-first-touch');
+    await mpage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feedback' }).click();
+    await mpage.getByLabel('By', { exact: true }).selectOption('source');
+    await mpage.waitForURL(/by=source/);
+    await mpage.waitForLoadState('networkidle');
+    check((await mpage.locator('.note.error').count()) === 0, 'feedback answers per source');
+    await shot(mpage, 'feedback-by-source');
+    await mctx.close();
   });
 
   await step('sign out ends the session', async () => {

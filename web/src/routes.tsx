@@ -13,6 +13,9 @@ import { Inbox } from './pages/Inbox';
 import { Goals } from './pages/Goals';
 import { FunnelPage } from './pages/Funnel';
 import { WeeklyPage } from './pages/Weekly';
+import { SettingsPage } from './pages/Settings';
+import { FeedbackPage } from './pages/Feedback';
+import { AttributionPage } from './pages/Attribution';
 
 export interface PageProps {
   params: Record<string, string>;
@@ -36,9 +39,13 @@ export const PAGES: readonly PageDef[] = [
   { path: '/funnel', nav: 'Funnel', roles: EVERYONE, component: FunnelPage },
   { path: '/goals', nav: 'Goals', roles: EVERYONE, component: Goals },
   { path: '/weekly', nav: 'Weekly pack', roles: EVERYONE, component: WeeklyPage },
+  { path: '/feedback', nav: 'Feedback', roles: EVERYONE, component: FeedbackPage },
+  { path: '/attribution', nav: 'Attribution', roles: ['admin', 'manager', 'marketing'], component: AttributionPage },
   { path: '/sla', nav: 'SLA contract', roles: EVERYONE, component: ContractPage },
   { path: '/personas', nav: 'Personas', roles: EVERYONE, component: Personas },
   { path: '/import', nav: 'Import', roles: ['admin', 'marketing'], component: ImportPage },
+  { path: '/settings', nav: 'Settings', roles: ['admin', 'manager', 'marketing'], component: SettingsPage },
+  { path: '/settings/:section', roles: ['admin', 'manager', 'marketing'], component: SettingsPage },
 ];
 
 export function navFor(role: Role): PageDef[] {

@@ -10,6 +10,8 @@ import { useDebounced, useLoad, useReadyMark, useTitle } from '../hooks';
 import { STEPS, STEP_LABELS, percent, planBody, type Plan, type PlanBody, type PlanInput, type Step } from '../plan';
 import type { PageProps } from '../routes';
 import type { Page } from '../types';
+import { GoalForm, type GoalInput, type SavedGoal } from '../components/GoalForm';
+import { useSession } from '../session';
 
 interface Goal {
   id: number;
@@ -223,6 +225,13 @@ function logShare(v: number, max: number): number {
 function GoalsSection() {
   const goals = useLoad((signal) => get<Page<Goal>>('/api/v1/goals', signal), []);
   const [chosen, setChosen] = useState<number | null>(null);
+  const { user } = useSession();
+  const canEdit = user.role === 'admin' || user.role === 'manager';
+  const [editing, setEditing] = useState<GoalInput | null>(null);
+  const saved = (g: SavedGoal) => {
+    setChosen(g.id);
+    goals.reload();
+  };
   const list = goals.data?.items ?? [];
   // The goal running today first, else the latest.
   const today = isoDay(new Date());
@@ -235,6 +244,19 @@ function GoalsSection() {
   return (
     <section class="card" aria-labelledby="goals-title">
       <h2 id="goals-title">Goals: plan against actual</h2>
+      {canEdit && !editing && (
+        <div class="goal-actions">
+          <button type="button" class="secondary small" onClick={() => setEditing(newGoal())}>
+            New goal
+          </button>
+          {goal && (
+            <button type="button" class="secondary small" onClick={() => setEditing({ ...goal })}>
+              Edit this goal
+            </button>
+          )}
+        </div>
+      )}
+      {editing && <GoalForm key={editing.id ?? 'new'} initial={editing} onSaved={saved} onCancel={() => setEditing(null)} />}
       {goals.error ? (
         <ErrorNote error={goals.error} retry={goals.reload} />
       ) : !goals.data ? (
@@ -242,7 +264,7 @@ function GoalsSection() {
       ) : list.length === 0 ? (
         <Empty title="No goal yet">
           <p>
-            Managers and admins set goals with <code>tandem goal add</code> or <code>POST /api/v1/goals</code>; their progress shows here.
+            {canEdit ? 'Create one with “New goal”; its progress against plan shows here.' : 'Managers and admins set goals; their progress shows here.'}
           </p>
         </Empty>
       ) : (
@@ -262,6 +284,14 @@ function GoalsSection() {
       )}
     </section>
   );
+}
+
+function newGoal(): GoalInput {
+  const now = new Date();
+  const quarter = Math.floor(now.getUTCMonth() / 3);
+  const from = new Date(Date.UTC(now.getUTCFullYear(), quarter * 3, 1)).toISOString().slice(0, 10);
+  const to = new Date(Date.UTC(now.getUTCFullYear(), quarter * 3 + 3, 0)).toISOString().slice(0, 10);
+  return { name: '', metric: 'mqls', target: 0, currency: 'EUR', from, to, owners: [], source: null, campaign: null };
 }
 
 function amount(goal: Goal, v: number): string {

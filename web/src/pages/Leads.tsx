@@ -3,6 +3,7 @@
 // The filters live in the address, so a view can be bookmarked and shared.
 import { useEffect, useState } from 'preact/hooks';
 import { get, query } from '../api';
+import { BULK_LIMIT, BulkAssign, SavedViews, exportPath, type BulkResult } from '../components/LeadTools';
 import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
 import { STAGES, dayStart, formatDate, personName, stageLabel } from '../format';
 import { useDebounced, useLoad, useReadyMark, useTitle } from '../hooks';
@@ -151,9 +152,41 @@ export function Leads({ query: params }: PageProps) {
   const anyFilter = FILTER_KEYS.some((k) => k !== 'sort' && filters[k]);
   const pageNumber = cursors.length;
 
+  // Bulk assign: admins, managers and marketing (marketing only for contacts nobody owns; the
+  // server says which). The selection belongs to these filters.
+  const canAssign = user.role !== 'sales';
+  const [selection, setSelection] = useState<{ key: string; ids: number[]; all: boolean }>({ key, ids: [], all: false });
+  const selected = selection.key === key ? selection.ids : [];
+  const allMatching = selection.key === key && selection.all;
+  const [assigned, setAssigned] = useState('');
+  const rows = page.data?.items ?? [];
+  const pageIds = rows.map((c) => c.id);
+  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.includes(id));
+  const toggle = (id: number, on: boolean) =>
+    setSelection({ key, all: false, ids: on ? [...selected.filter((x) => x !== id), id] : selected.filter((x) => x !== id) });
+  const togglePage = (on: boolean) =>
+    setSelection({ key, all: false, ids: on ? [...new Set([...selected, ...pageIds])] : selected.filter((x) => !pageIds.includes(x)) });
+  const assignable = owners.filter((u) => u.role !== 'marketing');
+  const done = (r: BulkResult) => {
+    setSelection({ key, ids: [], all: false });
+    const who = r.assigned === 1 ? '1 contact' : `${r.assigned} contacts`;
+    setAssigned(
+      `Assigned ${who}` +
+        (r.handed_over ? `, ${r.handed_over} of them as leads with their SLA clocks` : '') +
+        (r.unchanged.length ? `; ${r.unchanged.length} already had that owner` : '') +
+        '.',
+    );
+    page.reload();
+  };
+
   return (
     <div class="page">
-      <PageHeader title="Leads" />
+      <PageHeader title="Leads">
+        <a class="button secondary small" href={exportPath(filters)} download>
+          Export CSV
+        </a>
+      </PageHeader>
+      <SavedViews filters={filters} />
       <form class="filters card" role="search" aria-label="Filter leads" onSubmit={(e) => e.preventDefault()}>
         <div class="field grow">
           <label for="lead-q">Search</label>
@@ -245,6 +278,22 @@ export function Leads({ query: params }: PageProps) {
         )}
       </form>
 
+      {canAssign && (selected.length > 0 || allMatching) && (
+        <BulkAssign selected={selected} allMatching={allMatching} filters={filters} owners={assignable} onDone={done} onClear={() => setSelection({ key, ids: [], all: false })} />
+      )}
+      {canAssign && allOnPage && !allMatching && page.data?.next_cursor && (
+        <p class="select-all note">
+          All {pageIds.length} contacts on this page are selected.{' '}
+          <button type="button" class="secondary small" onClick={() => setSelection({ key, ids: [], all: true })}>
+            Select every contact matching these filters (at most {BULK_LIMIT})
+          </button>
+        </p>
+      )}
+      {assigned && (
+        <p class="note" role="status">
+          {assigned}
+        </p>
+      )}
       <section aria-labelledby="results-title" class="results">
         <h2 id="results-title" class="visually-hidden">
           Results
@@ -264,6 +313,11 @@ export function Leads({ query: params }: PageProps) {
                 <caption class="visually-hidden">Contacts, page {pageNumber}</caption>
                 <thead>
                   <tr>
+                    {canAssign && (
+                      <th scope="col" class="select-col">
+                        <input type="checkbox" aria-label="Select every contact on this page" checked={allOnPage || allMatching} disabled={allMatching} onChange={(e) => togglePage(e.currentTarget.checked)} />
+                      </th>
+                    )}
                     <th scope="col">Name</th>
                     <th scope="col" class="hide-sm">
                       Title
@@ -282,7 +336,18 @@ export function Leads({ query: params }: PageProps) {
                 </thead>
                 <tbody>
                   {page.data.items.map((c) => (
-                    <tr key={c.id}>
+                    <tr key={c.id} class={selected.includes(c.id) || allMatching ? 'selected' : undefined}>
+                      {canAssign && (
+                        <td class="select-col">
+                          <input
+                            type="checkbox"
+                            aria-label={`Select ${personName(c)}`}
+                            checked={allMatching || selected.includes(c.id)}
+                            disabled={allMatching}
+                            onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                          />
+                        </td>
+                      )}
                       <td>
                         <a href={`/contacts/${c.id}`} class="row-link">
                           {personName(c)}
@@ -293,7 +358,7 @@ export function Leads({ query: params }: PageProps) {
                       <td>
                         <StageBadge stage={c.stage} />
                       </td>
-                      <td class="hide-sm">{c.owner_id === null ? <span class="muted">Unassigned</span> : users.data?.get(c.owner_id)?.name ?? `User ${c.owner_id}`}</td>
+                      <td class="hide-sm owner">{c.owner_id === null ? <span class="muted">Unassigned</span> : users.data?.get(c.owner_id)?.name ?? `User ${c.owner_id}`}</td>
                       <td class="hide-md">{c.source}</td>
                       <td class="hide-sm nowrap">{formatDate(c.created_at)}</td>
                     </tr>

@@ -1,0 +1,63 @@
+// Pieces the settings sections share: a copy button, the secret shown once, a status line.
+import type { ComponentChildren } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+
+// Copies `text`; says so in a live region. Falls back to selecting the text when the browser
+// refuses the clipboard (an insecure origin, a denied permission).
+export function CopyButton({ text, label, target }: { text: string; label: string; target?: () => HTMLInputElement | HTMLTextAreaElement | null }) {
+  const [said, setSaid] = useState('');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setSaid('Copied to the clipboard.');
+    } catch {
+      const el = target?.();
+      if (el) {
+        el.focus();
+        el.select();
+        setSaid('Selected: press Ctrl+C (⌘C on a Mac) to copy.');
+      } else {
+        setSaid('The browser refused the clipboard; select the text and copy it.');
+      }
+    }
+  };
+  return (
+    <span class="copy">
+      <button type="button" class="secondary small" onClick={copy}>
+        {label}
+      </button>
+      <span class="muted small" aria-live="polite">
+        {said}
+      </span>
+    </span>
+  );
+}
+
+// A secret the server shows this once only.
+export function OnceSecret({ title, secret, children }: { title: string; secret: string; children?: ComponentChildren }) {
+  const ref = useRef<HTMLInputElement>(null);
+  return (
+    <div class="note secret" role="status">
+      <p>
+        <strong>{title}</strong> It is shown this once only: copy it now.
+      </p>
+      <div class="secret-row">
+        <label class="visually-hidden" for="once-secret">
+          {title}
+        </label>
+        <input id="once-secret" ref={ref} readOnly value={secret} class="mono" onFocus={(e) => e.currentTarget.select()} />
+        <CopyButton text={secret} label="Copy secret" target={() => ref.current} />
+      </div>
+      {children}
+    </div>
+  );
+}
+
+export function Section({ title, id, children }: { title: string; id: string; children: ComponentChildren }) {
+  return (
+    <section class="card settings-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
