@@ -88,6 +88,7 @@ export function GoalForm({ initial, onSaved, onCancel }: { initial: GoalInput; o
     try {
       const r = input.id ? await request<SavedGoal>('PUT', `/api/v1/goals/${input.id}`, { body }) : await post<SavedGoal>('/api/v1/goals', body);
       setSaved(r);
+      setG({ ...input, id: r.id });  // saving again changes this goal, never a second one
       onSaved(r);
     } catch (err) {
       if (err instanceof ApiError && err.field && LABELS[err.field]) {
@@ -146,7 +147,7 @@ export function GoalForm({ initial, onSaved, onCancel }: { initial: GoalInput; o
           </select>,
         )}
         <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : initial.id ? 'Save goal' : 'Create goal'}
+          {busy ? 'Saving…' : g.id ? 'Save goal' : 'Create goal'}
         </button>
         <button type="button" class="secondary" onClick={onCancel}>
           {saved ? 'Close' : 'Cancel'}
@@ -160,7 +161,7 @@ export function GoalForm({ initial, onSaved, onCancel }: { initial: GoalInput; o
       {saved && (
         <div class="smart" role="status">
           <p>
-            <strong>{saved.smart.smart ? 'SMART: every check passes.' : 'Not SMART yet.'}</strong> {saved.smart.summary}
+            <strong>Saved. SMART check:</strong> {saved.smart.summary}
           </p>
           <ul class="smart-letters">
             {saved.smart.letters.map((l) => (

@@ -1,7 +1,6 @@
 // Attribution of revenue and pipeline to campaigns or sources (GET /api/v1/attribution) under
 // a chosen model, with a chart of the leaders.
 import { get, query } from '../api';
-import { BarChart } from '../components/BarChart';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
 import { formatNumber } from '../format';
 import { useLoad, useReadyMark, useTitle } from '../hooks';
@@ -64,7 +63,7 @@ export function AttributionPage({ query: params }: PageProps) {
   useReadyMark('attribution', report.data !== undefined || report.error !== null);
   const money = (v: number) => `${formatNumber(Math.round(v))} ${report.data?.currency ?? ''}`.trim();
   const rows = report.data?.rows ?? [];
-  const top = [...rows].sort((a, b) => b.revenue + b.pipeline - (a.revenue + a.pipeline)).slice(0, 8);
+  const most = Math.max(1, ...rows.map((r) => r.revenue + r.pipeline));
   return (
     <div class="page">
       <PageHeader title="Attribution" />
@@ -133,7 +132,6 @@ export function AttributionPage({ query: params }: PageProps) {
                 </dd>
               </div>
             </dl>
-            {top.length > 0 && <BarChart labels={top.map((r) => r.key || 'none')} values={top.map((r) => Math.round(r.revenue + r.pipeline))} summary={`Revenue and pipeline credited per ${p.by}, the eight largest`} />}
           </section>
           <section class="card" aria-labelledby="at-table">
             <h2 id="at-table">Per {p.by}</h2>
@@ -162,7 +160,13 @@ export function AttributionPage({ query: params }: PageProps) {
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.key}>
-                      <th scope="row">{r.key || <span class="muted">None</span>}</th>
+                      <th scope="row">
+                        {r.key || <span class="muted">None</span>}
+                        <span class="bar-cell wide">
+                          <span class="hbar revenue" style={{ width: `${(100 * r.revenue) / most}%` }} aria-hidden="true" />
+                          <span class="hbar pipeline" style={{ width: `${(100 * r.pipeline) / most}%` }} aria-hidden="true" />
+                        </span>
+                      </th>
                       <td class="num">{money(r.revenue)}</td>
                       <td class="num">{money(r.pipeline)}</td>
                       <td class="num hide-sm">
@@ -174,6 +178,11 @@ export function AttributionPage({ query: params }: PageProps) {
                 </tbody>
               </table>
             </div>
+            )}
+            {rows.length > 0 && (
+              <p class="muted small legend">
+                <span class="hbar revenue key" aria-hidden="true" /> revenue <span class="hbar pipeline key" aria-hidden="true" /> pipeline, against the largest {p.by}
+              </p>
             )}
             <p class="muted small">{report.data.rounding}</p>
           </section>

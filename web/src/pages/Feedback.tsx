@@ -2,7 +2,6 @@
 // per campaign, source or persona, with reasons and what followed, and sentences for marketing.
 import { useState } from 'preact/hooks';
 import { get, query } from '../api';
-import { BarChart } from '../components/BarChart';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
 import { formatNumber, stageLabel } from '../format';
 import { useLoad, useReadyMark, useTitle } from '../hooks';
@@ -70,6 +69,7 @@ export function FeedbackPage({ query: params }: PageProps) {
   const [showAll, setShowAll] = useState(false);
   const [showAllSentences, setShowAllSentences] = useState(false);
   const shown = showAll ? groups : groups.slice(0, 15);
+  const maxReason = Math.max(1, ...(report.data?.total.reasons ?? []).map((r) => r.count));
   return (
     <div class="page">
       <PageHeader title="Feedback from sales" />
@@ -139,7 +139,6 @@ export function FeedbackPage({ query: params }: PageProps) {
           {report.data.total.reasons.length > 0 && (
             <section class="card" aria-labelledby="fb-reasons">
               <h2 id="fb-reasons">Why reps rejected</h2>
-              <BarChart labels={report.data.total.reasons.map((r) => r.label || r.code)} values={report.data.total.reasons.map((r) => r.count)} summary="Rejections per reason" />
               <div class="table-wrap">
                 <table class="table compact">
                   <thead>
@@ -157,7 +156,12 @@ export function FeedbackPage({ query: params }: PageProps) {
                     {report.data.total.reasons.map((r) => (
                       <tr key={r.code}>
                         <td>{r.label || r.code}</td>
-                        <td class="num">{formatNumber(r.count)}</td>
+                        <td class="num">
+                          <span class="bar-cell">
+                            <span class="hbar" style={{ width: `${Math.round((100 * r.count) / maxReason)}%` }} aria-hidden="true" />
+                          </span>
+                          {formatNumber(r.count)}
+                        </td>
                         <td class="num">{pct(r.share)}</td>
                       </tr>
                     ))}
