@@ -80,5 +80,8 @@ NotificationRepo& PostgresTx::notifications() {
 FeedbackRepo& PostgresTx::feedback() {
   NotPorted("feedback");
 }
+SavedViewRepo& PostgresTx::views() {
+  NotPorted("views");
+}
 
 }  // namespace tandem::store::postgres

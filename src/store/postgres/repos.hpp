@@ -171,6 +171,7 @@ class PostgresTx final : public Tx {
   WebhookRepo& webhooks() override;
   NotificationRepo& notifications() override;
   FeedbackRepo& feedback() override;
+  SavedViewRepo& views() override;
 
  private:
   PostgresUserRepo users_;
