@@ -158,6 +158,11 @@ double TimeImport(const std::string& csv, const std::string& db, bool dry_run) {
   app::ImportOptions options;
   options.dry_run = dry_run;
   options.file_name = csv;
+  // As `tandem import contacts` does: bulk mode chosen from the file's size (TANDEM_BENCH_BULK
+  // = auto, the default, on or off).
+  const char* bulk = std::getenv("TANDEM_BENCH_BULK");
+  options.bulk = app::BulkModeFromString(bulk ? bulk : "auto").value_or(app::BulkMode::kAuto);
+  options.size_hint = fs::file_size(csv);
   app::ContactImporter importer(**store, clock);
   auto summary =
       importer.Run(core::Principal{0, "bench", core::Role::kAdmin, std::nullopt}, source, options);
@@ -168,9 +173,10 @@ double TimeImport(const std::string& csv, const std::string& db, bool dry_run) {
     std::exit(1);
   }
   const auto& c = summary->counts;
-  std::cout << "    " << (dry_run ? "dry run" : "import ") << ": rows " << c.rows << ", created "
-            << c.created << ", updated " << c.updated << ", unchanged " << c.unchanged
-            << ", skipped " << c.skipped << ", warnings " << c.warnings << "\n";
+  std::cout << "    " << (dry_run ? "dry run" : "import ") << (summary->bulk ? " (bulk mode)" : "")
+            << ": rows " << c.rows << ", created " << c.created << ", updated " << c.updated
+            << ", unchanged " << c.unchanged << ", skipped " << c.skipped << ", warnings "
+            << c.warnings << "\n";
   return s;
 }
 

@@ -2,6 +2,10 @@
 // column) read as a stream and upserted by normalised email, with the stage history the file
 // tells, in batched transactions. Used by `tandem import contacts` and by import jobs.
 //
+// The file is read, parsed and checked on a reader thread while the calling thread writes the
+// previous batch (two cores: parsing and SQLite overlap); issues, progress and the store are
+// only touched from the calling thread, in file order.
+//
 // What a run guarantees:
 //  * Rows are written in transactions of `batch_rows`; a batch that fails in the store is
 //    retried row by row, so a failing row is skipped and reported while the rest of its batch
@@ -10,6 +14,9 @@
 //  * Every problem becomes an issue (row, line, column header, reason): errors skip the row,
 //    warnings (an owner nobody matches) do not. The run goes on; only an unreadable file (not
 //    UTF-8, no header, no email column, a bad mapping) fails it as a whole.
+//  * In bulk mode the whole file is one transaction: each batch runs in a savepoint (a
+//    failing batch is retried row by row as above), and the run commits at the end or, if
+//    it fails as a whole (an unreadable file, the store away), writes nothing at all.
 //  * `dry_run` reads, checks and counts exactly as a real run (created / updated / unchanged
 //    against the stored contacts) and writes nothing.
 //  * Stage history rows have cause "import" and the importing user as actor ("system:import"
@@ -34,6 +41,20 @@
 
 namespace tandem::app {
 
+// Whether an import runs in the store's bulk mode (Store::WriteBulk, docs/import.md "Bulk
+// mode"): one transaction holding the writer for the whole file, the contacts' secondary
+// indexes, search rows and the funnel's reach rows built once at the end.
+enum class BulkMode : std::uint8_t {
+  kOff,   // batches of batch_rows, each its own transaction
+  kOn,    // bulk mode when the store has one (else as kOff)
+  kAuto,  // kOn when the file is large (size_hint >= kBulkMinBytes) and the store holds no
+          // more contacts than the file has rows (size_hint / kBulkBytesPerRow)
+};
+std::string_view ToString(BulkMode m);
+std::optional<BulkMode> BulkModeFromString(std::string_view text);
+inline constexpr std::uint64_t kBulkMinBytes = 8 << 20;
+inline constexpr std::uint64_t kBulkBytesPerRow = 256;
+
 struct ImportOptions {
   std::optional<core::imports::Preset> preset;  // empty: detect from the header
   core::imports::MappingOverrides overrides;
@@ -43,6 +64,8 @@ struct ImportOptions {
   std::size_t max_issues_kept = 1000;    // in ImportSummary::issues (all are counted)
   std::string file_name;                 // for the audit entry
   std::optional<core::Id> job_id;        // the job this run belongs to, if any
+  BulkMode bulk = BulkMode::kOff;        // a dry run never uses bulk mode
+  std::uint64_t size_hint = 0;           // the file's size in bytes when known, for kAuto
 };
 
 struct ImportSummary {
@@ -53,6 +76,7 @@ struct ImportSummary {
   std::vector<std::string> unmapped;               // headers nothing reads
   std::vector<core::imports::ImportIssue> issues;  // the first max_issues_kept
   std::uint64_t bytes = 0;
+  bool bulk = false;  // the run used the store's bulk mode
 };
 
 // The next chunk of the file; an empty view at the end. The view stays valid until the next

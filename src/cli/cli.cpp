@@ -57,6 +57,7 @@ struct Options {
   // import contacts
   std::string import_file, preset, mapping_file, errors_file, import_as;
   bool dry_run = false;
+  std::string bulk = "auto";
   std::size_t batch_rows = 5000;
   int show_issues = 20;
   // plan
@@ -305,6 +306,12 @@ int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
   io.dry_run = o.dry_run;
   io.batch_rows = o.batch_rows;
   io.file_name = o.import_file;
+  if (auto bulk = app::BulkModeFromString(o.bulk)) {
+    io.bulk = *bulk;
+  } else {
+    err << "error: --bulk must be one of auto, on, off\n";
+    return 2;
+  }
   if (!o.preset.empty()) {
     io.preset = core::imports::PresetFromString(o.preset);
     if (!io.preset) {
@@ -333,6 +340,7 @@ int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
   std::fseek(file.get(), 0, SEEK_END);
   const std::int64_t size = std::ftell(file.get());
   std::fseek(file.get(), 0, SEEK_SET);
+  io.size_hint = size > 0 ? static_cast<std::uint64_t>(size) : 0;
 
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
@@ -387,9 +395,10 @@ int ImportContacts(const Options& o, std::ostream& out, std::ostream& err) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto& c = summary->counts;
   out << fmt::format(
-      "{}{} ({}{}, delimiter '{}'): {} rows in {:.1f} s ({} rows/s)\n",
+      "{}{} ({}{}{}, delimiter '{}'): {} rows in {:.1f} s ({} rows/s)\n",
       o.dry_run ? "dry run, nothing written: " : "imported ", o.import_file,
       core::imports::ToString(summary->preset), summary->preset_detected ? ", detected" : "",
+      summary->bulk ? ", bulk mode" : "",
       summary->delimiter == '\t' ? std::string("\\t") : std::string(1, summary->delimiter),
       Thousands(c.rows), seconds,
       Thousands(seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(c.rows) / seconds)
@@ -1059,6 +1068,11 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
                               "write every issue to this CSV file (row, line, column, reason)");
   import_contacts->add_option("--as", o.import_as,
                               "email of the user recorded as the importer (default: system)");
+  import_contacts
+      ->add_option("--bulk", o.bulk,
+                   "auto|on|off: one transaction holding the writer, indexes built "
+                   "at the end (auto: a large file into a small table)")
+      ->capture_default_str();
   import_contacts->add_option("--batch", o.batch_rows, "rows per transaction")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app_fixture.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace tandem::app::apptest {
 namespace {
@@ -355,6 +356,210 @@ TEST_F(ImporterTest, ProgressAndIssuesAreReportedAsTheyHappen) {
   EXPECT_EQ(created_seen, (std::vector<std::int64_t>{10, 20, 25, 25}));
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].row, 27);
+}
+
+// What an import left in a store, comparable across stores: every contact (with its company's
+// name and owner's email), its stage history, what the funnel's reach and the search and list
+// indexes find.
+std::vector<std::string> StoreSnapshot(store::Store& store) {
+  std::vector<std::string> out;
+  auto r = store.Read([&](store::Tx& tx) -> core::Result<void> {
+    core::ContactQuery q;
+    q.page.limit = 500;
+    q.sort = core::ContactSort::kEmail;
+    while (true) {
+      TANDEM_ASSIGN(auto page, tx.contacts().List(q));
+      for (const auto& c : page.items) {
+        std::string line =
+            c.email + "|" + c.first_name + "|" + c.last_name + "|" + c.phone + "|" + c.title + "|" +
+            c.source + "|" + c.country + "|" + core::EncodeCustomFields(c.custom) + "|" +
+            std::string(core::ToString(c.stage)) + "|" + core::FormatInstant(c.stage_entered_at) +
+            "|" + core::FormatInstant(c.created_at) + "|" + core::FormatInstant(c.updated_at);
+        if (c.company_id) {
+          TANDEM_ASSIGN(auto company, tx.companies().Get(*c.company_id));
+          line += "|company " + (company ? company->name : "?");
+        }
+        if (c.owner_id) {
+          TANDEM_ASSIGN(auto owner, tx.users().Get(*c.owner_id));
+          line += "|owner " + (owner ? owner->email : "?");
+        }
+        TANDEM_ASSIGN(auto history, tx.stages().ListForContact(c.id));
+        for (const auto& h : history) {
+          line += "|" + (h.from ? std::string(core::ToString(*h.from)) : "-") + ">" +
+                  std::string(core::ToString(h.to)) + "@" + core::FormatInstant(h.at) + " " +
+                  h.cause + " " + h.reason + " " + h.actor.name;
+        }
+        out.push_back(std::move(line));
+      }
+      if (!page.next) break;
+      q.page.after = page.next;
+    }
+    auto emails = [&](core::ContactQuery query) -> core::Result<std::string> {
+      query.page.limit = 500;
+      query.sort = core::ContactSort::kEmail;
+      TANDEM_ASSIGN(auto page, tx.contacts().List(query));
+      std::string s;
+      for (const auto& c : page.items) s += c.email + " ";
+      return s;
+    };
+    for (Stage stage : {Stage::kLead, Stage::kMql, Stage::kSql, Stage::kCustomer}) {
+      core::ContactQuery reached;
+      reached.reached = core::ReachFilter{stage, *core::ParseInstant("2020-01-01T00:00:00Z"),
+                                          *core::ParseInstant("2030-01-01T00:00:00Z")};
+      TANDEM_ASSIGN(auto s, emails(reached));
+      out.push_back("reached " + std::string(core::ToString(stage)) + ": " + s);
+      core::ContactQuery in_stage;
+      in_stage.stage = stage;
+      TANDEM_ASSIGN(s, emails(in_stage));
+      out.push_back("in " + std::string(core::ToString(stage)) + ": " + s);
+    }
+    for (const char* word : {"Ada", "Globex", "bulk7", "Zoë"}) {
+      core::ContactQuery search;
+      search.text = word;
+      TANDEM_ASSIGN(auto s, emails(search));
+      out.push_back(std::string("search ") + word + ": " + s);
+    }
+    return {};
+  });
+  EXPECT_TRUE(r) << r.error().message;
+  return out;
+}
+
+// A HubSpot-shaped file of `rows` rows with what a real one holds: companies shared by rows,
+// known and unknown owners, stages with and without milestone dates, the same email twice (a
+// later row updating an earlier one, in another batch and in the same one), rows with errors
+// and a row the store refuses (a company name too long).
+std::string HubSpotLikeFile(int rows, bool repeats = true) {
+  std::string f =
+      "Record ID,First Name,Last Name,Email,Contact owner,Lifecycle Stage,Create Date,"
+      "Became a Lead Date,Became a Marketing Qualified Lead Date,Associated Company,"
+      "Original Source\r\n";
+  const char* stages[] = {
+      "lead", "Marketing Qualified Lead", "salesqualifiedlead", "customer", "subscriber", ""};
+  const char* owners[] = {"rep1@acme.example", "Rep Two", "nobody@else.example", ""};
+  for (int i = 0; i < rows; ++i) {
+    const int day = 1 + i % 27;
+    const std::string date = "2024-03-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+    const bool again = repeats && i % 17 == 16;  // repeats the email of row i - 9 (or i - 1)
+    const int who = again ? (i % 2 ? i - 9 : i - 1) : i;
+    f += std::to_string(1000 + i) + "," + (i % 5 == 0 ? "Zoë" : "Ada") + ",Bulk" +
+         std::to_string(i) + ",bulk" + std::to_string(who) + "@x.example," + owners[i % 4] + "," +
+         stages[i % 6] + "," + date + " 09:14," + (i % 3 ? date : "") + "," +
+         (i % 6 == 1 ? "2024-04-0" + std::to_string(1 + i % 9) : "") + ",";
+    f += i % 41 == 40 ? std::string(300, 'n') : "\"Globex " + std::to_string(i % 7) + ", Inc.\"";
+    f += ",Organic Search\r\n";
+    if (i % 53 == 52) f += "not-an-email,X,Y,broken,,lead,2024-03-01,,,,\r\n";
+  }
+  return f;
+}
+
+TEST_F(ImporterTest, BulkModeLeavesTheSameStoreAsBatchByBatch) {
+  const std::string file = HubSpotLikeFile(300);
+  // A second store with the same users, for the batch-by-batch run.
+  auto other = store::sqlite::OpenSqliteStore(store::sqlite::SqliteSettings{.path = ":memory:"});
+  ASSERT_TRUE(other);
+  ASSERT_TRUE((*other)->Write([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(auto page, [&]() -> core::Result<core::Page<core::User>> {
+      core::Result<core::Page<core::User>> users;
+      EXPECT_TRUE(store_->Read([&](store::Tx& mine) -> core::Result<void> {
+        core::UserQuery q;
+        q.page.limit = 500;
+        users = mine.users().List(q);
+        return {};
+      }));
+      return users;
+    }());
+    for (const auto& u : page.items) TANDEM_TRY(tx.users().Insert(u, ""));
+    return {};
+  }));
+
+  ImportOptions batch_by_batch;
+  batch_by_batch.batch_rows = 7;
+  batch_by_batch.bulk = BulkMode::kOff;
+  ImportOptions bulk = batch_by_batch;
+  bulk.bulk = BulkMode::kOn;
+  ContactImporter plain(**other, clock_);
+  auto a = plain.Run(marketer(), SourceOf(file, 4096), batch_by_batch);
+  ASSERT_TRUE(a) << a.error().message;
+  auto b = Import(file, bulk);
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_FALSE(a->bulk);
+  EXPECT_TRUE(b->bulk);
+
+  EXPECT_EQ(a->counts.rows, b->counts.rows);
+  EXPECT_EQ(a->counts.created, b->counts.created);
+  EXPECT_EQ(a->counts.updated, b->counts.updated);
+  EXPECT_EQ(a->counts.unchanged, b->counts.unchanged);
+  EXPECT_EQ(a->counts.skipped, b->counts.skipped);
+  EXPECT_EQ(a->counts.errors, b->counts.errors);
+  EXPECT_EQ(a->counts.warnings, b->counts.warnings);
+  EXPECT_GT(b->counts.created, 250);
+  EXPECT_GT(b->counts.updated, 10);
+  EXPECT_GE(b->counts.skipped, 5 + 7) << "rows with errors and rows the store refused";
+  ASSERT_EQ(a->issues.size(), b->issues.size());
+  for (std::size_t i = 0; i < a->issues.size(); ++i) {
+    EXPECT_EQ(a->issues[i].row, b->issues[i].row);
+    EXPECT_EQ(a->issues[i].column, b->issues[i].column);
+    EXPECT_EQ(a->issues[i].reason, b->issues[i].reason);
+  }
+  const auto expected = StoreSnapshot(**other);
+  EXPECT_EQ(StoreSnapshot(*store_), expected);
+  EXPECT_GT(expected.size(), 250u);
+}
+
+TEST_F(ImporterTest, BulkModeAutoNeedsALargeFileAndASmallTableAndReimportsChangeNothing) {
+  const std::string file = HubSpotLikeFile(60, false);
+  ImportOptions options;
+  options.bulk = BulkMode::kAuto;
+  options.size_hint = file.size();  // small: batch by batch
+  auto small = Import(file, options);
+  ASSERT_TRUE(small) << small.error().message;
+  EXPECT_FALSE(small->bulk);
+  options.size_hint = kBulkMinBytes;  // large, and the table holds fewer contacts than it has rows
+  auto large = Import(file, options);
+  ASSERT_TRUE(large) << large.error().message;
+  EXPECT_TRUE(large->bulk);
+  EXPECT_EQ(large->counts.created, 0);
+  EXPECT_EQ(large->counts.updated, 0);
+  EXPECT_EQ(large->counts.unchanged, small->counts.created);
+  const auto before = StoreSnapshot(*store_);
+  clock_.Advance(std::chrono::hours(1));
+  options.bulk = BulkMode::kOn;
+  auto again = Import(file, options);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(again->bulk);
+  EXPECT_EQ(again->counts.unchanged, small->counts.created);
+  EXPECT_EQ(StoreSnapshot(*store_), before);
+  options.dry_run = true;  // a dry run writes nothing, in no mode
+  auto dry = Import(file, options);
+  ASSERT_TRUE(dry);
+  EXPECT_FALSE(dry->bulk);
+}
+
+TEST_F(ImporterTest, BulkModeThatFailsMidFileWritesNothing) {
+  std::string file = HubSpotLikeFile(40);
+  ImportOptions options;
+  options.bulk = BulkMode::kOn;
+  options.batch_rows = 5;
+  // The file cannot be read past its middle: the whole import is undone.
+  auto pos = std::make_shared<std::size_t>(0);
+  ChunkSource failing = [&file, pos]() -> core::Result<std::string_view> {
+    if (*pos >= file.size() / 2) {
+      return core::Fail(core::Error{core::ErrorCode::kUnavailable, "the disk went away", "file"});
+    }
+    std::string_view out = std::string_view(file).substr(*pos, 100);
+    *pos += out.size();
+    return out;
+  };
+  ContactImporter importer(*store_, clock_);
+  auto s = importer.Run(marketer(), failing, options);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "the disk went away");
+  EXPECT_EQ(ContactCount(), 0);
+  // The store is whole: a plain import afterwards is searchable as ever.
+  auto plain = Import(file);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_GT(ContactCount(), 30);
 }
 
 TEST(MappingFileTest, ReadsEverySectionAndRefusesMistakes) {

@@ -49,12 +49,13 @@ class TempDir {
 };
 
 // A store in a file of its own, deleted when the store is.
-class FileStore final : public Store {
+class FileStore final : public Store, public BulkStore {
  public:
   explicit FileStore(std::unique_ptr<Store> inner, std::unique_ptr<TempDir> dir)
       : dir_(std::move(dir)), inner_(std::move(inner)) {}
   Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
   Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
+  Result<void> WriteBulk(const BulkFn& fn) override { return BulkOf(*inner_)->WriteBulk(fn); }
   void SetOutboxListener(std::function<void()> listener) override {
     inner_->SetOutboxListener(std::move(listener));
   }

@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "store/bulk.hpp"
 #include "store/store.hpp"
 
 namespace tandem::store::contract {
@@ -1771,6 +1772,165 @@ TEST_P(StoreContractTest, AppendManyKeepsOrderAndChecksContacts) {
   EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().AppendMany(changes); }),
                ErrorCode::kInvalidArgument, "contact_id");
   EXPECT_EQ(R([&](Tx& tx) { return tx.stages().ListForContact(a); })->size(), 2u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk mode (Store::WriteBulk)
+
+namespace bulk {
+
+inline core::StageChange Move(Id contact, std::optional<Stage> from, Stage to, Instant at) {
+  core::StageChange ch;
+  ch.contact_id = contact;
+  ch.from = from;
+  ch.to = to;
+  ch.at = at;
+  ch.actor = core::Actor::System("import");
+  ch.cause = "import";
+  return ch;
+}
+
+inline core::ContactQuery Reached(Stage stage) {
+  core::ContactQuery q;
+  core::ReachFilter f;
+  f.stage = stage;
+  f.from = At(-1'000'000);
+  f.to = At(1'000'000);
+  q.reached = f;
+  q.page.limit = 100;
+  return q;
+}
+
+}  // namespace bulk
+
+TEST_P(StoreContractTest, WriteBulkWritesStepsAndBuildsSearchListsAndReachAtTheEnd) {
+  Id owner = AddUser("owner@example.com");
+  Id acme = AddCompany("Acme Rockets");
+  Contact old = NewContact("old@example.com", At(0));
+  old.last_name = "Oldfield";
+  old.id = AddContact(old);
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.stages().AppendMany({bulk::Move(old.id, std::nullopt, Stage::kLead, At(0))});
+  }));
+
+  std::vector<Contact> first;
+  Contact failed_one;
+  BulkStore* bulk_store = BulkOf(*store_);
+  if (bulk_store == nullptr) GTEST_SKIP() << "this backend has no bulk mode";
+  auto done = bulk_store->WriteBulk([&](const BulkStore::StepFn& step) -> Result<void> {
+    // A step that writes new contacts with their history.
+    TANDEM_TRY(step([&](Tx& tx) -> Result<void> {
+      for (int i = 0; i < 3; ++i) {
+        Contact c = NewContact("bulk" + std::to_string(i) + "@example.com", At(10 + i));
+        c.last_name = "Bulkington";
+        c.owner_id = owner;
+        if (i != 1) c.company_id = acme;
+        c.stage = i == 2 ? Stage::kMql : Stage::kLead;
+        first.push_back(c);
+      }
+      TANDEM_TRY(tx.contacts().InsertMany(first));
+      return tx.stages().AppendMany({bulk::Move(first[0].id, std::nullopt, Stage::kLead, At(10)),
+                                     bulk::Move(first[1].id, std::nullopt, Stage::kLead, At(11)),
+                                     bulk::Move(first[2].id, std::nullopt, Stage::kLead, At(12)),
+                                     bulk::Move(first[2].id, Stage::kLead, Stage::kMql, At(20))});
+    }));
+    // A step that fails is undone alone, and says why.
+    auto failed = step([&](Tx& tx) -> Result<void> {
+      std::vector<Contact> more = {NewContact("undone@example.com"),
+                                   NewContact("bulk0@example.com")};
+      failed_one = more[0];
+      return tx.contacts().InsertMany(more);
+    });
+    EXPECT_FALSE(failed);
+    if (failed) return {};
+    EXPECT_EQ(failed.error().code, ErrorCode::kAlreadyExists);
+    // Updating a stored contact and moving it on; FindByEmails sees the rows written so far.
+    return step([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(auto found,
+                    tx.contacts().FindByEmails({"bulk1@example.com", "undone@example.com"}));
+      EXPECT_EQ(found.size(), 1u);
+      old.first_name = "Renamed";
+      old.stage = Stage::kMql;
+      old.stage_entered_at = At(30);
+      TANDEM_TRY(tx.contacts().Update(old));
+      return tx.stages().AppendMany({bulk::Move(old.id, Stage::kLead, Stage::kMql, At(30))});
+    });
+  });
+  ASSERT_TRUE(done) << done.error().message;
+
+  EXPECT_EQ(*R([](Tx& tx) { return tx.contacts().CountAll(); }), 4);
+  auto undone = R([](Tx& tx) { return tx.contacts().FindByEmail("undone@example.com"); });
+  ASSERT_TRUE(undone);
+  EXPECT_FALSE(*undone);
+  for (const Contact& c : first) {
+    auto got = GetContact(c.id);
+    ASSERT_TRUE(got);
+    ExpectSame(*got, c);
+  }
+  // Search rows of the new contacts, with their company; the updated one's follows its name.
+  EXPECT_EQ(SearchContacts("bulkington"), (std::vector<Id>{first[0].id, first[1].id, first[2].id}));
+  EXPECT_EQ(SearchContacts("rockets"), (std::vector<Id>{first[0].id, first[2].id}));
+  EXPECT_EQ(SearchContacts("renamed"), (std::vector<Id>{old.id}));
+  // Lists by filter and sort walk the rebuilt indexes.
+  core::ContactQuery by_stage;
+  by_stage.stage = Stage::kMql;
+  auto mql = WalkContacts(by_stage);
+  std::sort(mql.begin(), mql.end());
+  EXPECT_EQ(mql, (std::vector<Id>{old.id, first[2].id}));
+  core::ContactQuery by_owner;
+  by_owner.owner_id = owner;
+  by_owner.sort = core::ContactSort::kLastName;
+  EXPECT_EQ(WalkContacts(by_owner).size(), 3u);
+  // The funnel's reach rows: new contacts and the stored one's new move.
+  auto reached = WalkContacts(bulk::Reached(Stage::kMql));
+  std::sort(reached.begin(), reached.end());
+  EXPECT_EQ(reached, (std::vector<Id>{old.id, first[2].id}));
+  EXPECT_EQ(WalkContacts(bulk::Reached(Stage::kLead)).size(), 4u);
+  auto history = R([&](Tx& tx) { return tx.stages().ListForContact(first[2].id); });
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[1].to, Stage::kMql);
+
+  // Afterwards ordinary writes keep search rows and reach rows again.
+  Contact later = NewContact("later@example.com", At(40));
+  later.last_name = "Latecomer";
+  later.id = AddContact(later);
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.stages().AppendMany({bulk::Move(later.id, std::nullopt, Stage::kMql, At(40))});
+  }));
+  EXPECT_EQ(SearchContacts("latecomer"), (std::vector<Id>{later.id}));
+  EXPECT_EQ(WalkContacts(bulk::Reached(Stage::kMql)).size(), 3u);
+}
+
+TEST_P(StoreContractTest, WriteBulkThatFailsLeavesNothingAndTheStoreWhole) {
+  AddContact(NewContact("kept@example.com"));
+  BulkStore* bulk_store = BulkOf(*store_);
+  if (bulk_store == nullptr) GTEST_SKIP() << "this backend has no bulk mode";
+  auto failed = bulk_store->WriteBulk([&](const BulkStore::StepFn& step) -> Result<void> {
+    TANDEM_TRY(step([&](Tx& tx) -> Result<void> {
+      std::vector<Contact> some = {NewContact("gone@example.com")};
+      return tx.contacts().InsertMany(some);
+    }));
+    return core::Fail(core::Error::Invalid("file", "the file went away"));
+  });
+  EXPECT_ERROR(failed, ErrorCode::kInvalidArgument, "file");
+  EXPECT_EQ(*R([](Tx& tx) { return tx.contacts().CountAll(); }), 1);
+  auto gone = R([](Tx& tx) { return tx.contacts().FindByEmail("gone@example.com"); });
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+  // Indexes, search and reach are as before: a new contact is found through each.
+  Contact after = NewContact("after@example.com");
+  after.last_name = "Afterwards";
+  after.stage = Stage::kSal;
+  after.id = AddContact(after);
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.stages().AppendMany({bulk::Move(after.id, std::nullopt, Stage::kSal, At(5))});
+  }));
+  EXPECT_EQ(SearchContacts("afterwards"), (std::vector<Id>{after.id}));
+  core::ContactQuery sal;
+  sal.stage = Stage::kSal;
+  EXPECT_EQ(WalkContacts(sal), (std::vector<Id>{after.id}));
+  EXPECT_EQ(WalkContacts(bulk::Reached(Stage::kSal)), (std::vector<Id>{after.id}));
 }
 
 TEST_P(StoreContractTest, CompanyFindByNameIsExactAndTakesTheFirst) {

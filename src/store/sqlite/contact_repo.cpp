@@ -181,12 +181,13 @@ Result<Id> SqliteContactRepo::Insert(const Contact& c) {
   BindContact(stmt, c);
   TANDEM_TRY(stmt.Run());
   const Id id = ctx_.conn.LastInsertId();
+  TANDEM_TRY(AddToRowCount(ctx_.conn, "contacts", 1));
+  if (ctx_.InBulk()) return id;  // WriteBulk builds the search rows at the end
   // The search row and the count are kept here rather than by triggers: see 0001_init.sql.
   TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare("INSERT INTO contacts_fts (rowid, first_name, "
                                             "last_name, email, company) VALUES (?, ?, ?, ?, ?)"));
   fts.Bind(id).Bind(c.first_name).Bind(c.last_name).Bind(c.email).Bind(company);
   TANDEM_TRY(fts.Run());
-  TANDEM_TRY(AddToRowCount(ctx_.conn, "contacts", 1));
   return id;
 }
 
@@ -348,7 +349,7 @@ namespace tandem::store::sqlite {
 
 // One prepared statement per table reused for every row; references checked once per distinct
 // id; the search rows follow each insert as in Insert (see 0001_init.sql for why not by
-// trigger); the row count is bumped once.
+// trigger), or in bulk mode are built by WriteBulk at the end; the row count is bumped once.
 Result<void> SqliteContactRepo::InsertMany(std::vector<Contact>& contacts) {
   if (contacts.empty()) return {};
   std::unordered_map<Id, std::string> company_names;
@@ -363,6 +364,7 @@ Result<void> SqliteContactRepo::InsertMany(std::vector<Contact>& contacts) {
       TANDEM_ASSIGN(company_names[*c.company_id], CheckReferences(probe));
     }
   }
+  const bool bulk = ctx_.InBulk();
   for (Contact& c : contacts) {
     TANDEM_ASSIGN(auto stmt,
                   ctx_.conn.Prepare("INSERT INTO contacts (email, first_name, last_name, phone, "
@@ -372,6 +374,7 @@ Result<void> SqliteContactRepo::InsertMany(std::vector<Contact>& contacts) {
     BindContact(stmt, c);
     TANDEM_TRY(stmt.Run());
     c.id = ctx_.conn.LastInsertId();
+    if (bulk) continue;
     TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare("INSERT INTO contacts_fts (rowid, first_name, "
                                               "last_name, email, company) VALUES (?, ?, ?, ?, ?)"));
     static const std::string kNoCompany;

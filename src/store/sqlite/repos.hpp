@@ -26,6 +26,10 @@ struct TxContext {
   Connection& conn;
   const WordTokenizer& words;
   TxEffects* effects = nullptr;  // the session's; null for a context without one
+  // The session's bulk-mode flag (Store::WriteBulk); null or false outside bulk mode. In bulk
+  // mode new contacts get no search row here: WriteBulk builds them at the end.
+  const bool* bulk = nullptr;
+  bool InBulk() const { return bulk != nullptr && *bulk; }
 };
 
 // kInvalidArgument "<field> does not name a <what>" unless `id` is empty or a row of `table`.

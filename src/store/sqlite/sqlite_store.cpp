@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <vector>
 
+#include "store/sqlite/bulk_load.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/repos.hpp"
@@ -32,6 +33,7 @@ struct Session {
   std::unique_ptr<WordTokenizer> words;
   std::unique_ptr<SqliteTx> tx;
   TxEffects effects;
+  bool bulk = false;  // within Store::WriteBulk
 };
 
 Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
@@ -39,8 +41,8 @@ Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(path, options));
   TANDEM_ASSIGN(session->words, WordTokenizer::Install(*session->conn));
-  session->tx =
-      std::make_unique<SqliteTx>(TxContext{*session->conn, *session->words, &session->effects});
+  session->tx = std::make_unique<SqliteTx>(
+      TxContext{*session->conn, *session->words, &session->effects, &session->bulk});
   return session;
 }
 
@@ -97,7 +99,7 @@ class FifoLock {
   std::uint64_t serving_ = 0;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public BulkStore {
  public:
   SqliteStore(std::unique_ptr<Session> writer, std::vector<std::unique_ptr<Session>> readers,
               bool memory, int version, base::Metrics* metrics)
@@ -132,6 +134,34 @@ class SqliteStore final : public Store {
       }
       writer_->effects = {};
       result = RunTx(*writer_, "BEGIN IMMEDIATE", fn, write_timing_);
+      announced = result && writer_->effects.outbox_appended;
+    }
+    if (announced) {
+      std::function<void()> listener;
+      {
+        std::lock_guard lock(listener_mu_);
+        listener = outbox_listener_;
+      }
+      if (listener) listener();
+    }
+    return result;
+  }
+
+  Result<void> WriteBulk(const BulkFn& fn) override {
+    bool announced = false;
+    Result<void> result;
+    {
+      std::lock_guard lock(write_mu_);
+      std::unique_lock<std::shared_mutex> memory_lock(memory_mu_, std::defer_lock);
+      if (memory_) {
+        std::lock_guard turn(memory_turnstile_);
+        memory_lock.lock();
+      }
+      writer_->effects = {};
+      Session& w = *writer_;
+      result = RunTx(
+          w, "BEGIN IMMEDIATE", [&](Tx& tx) { return RunBulk(*w.conn, w.bulk, tx, fn); },
+          write_timing_);
       announced = result && writer_->effects.outbox_appended;
     }
     if (announced) {
