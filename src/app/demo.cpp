@@ -1,5 +1,8 @@
 #include "app/demo.hpp"
 
+#include "core/event.hpp"
+#include "core/scoring.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -831,7 +834,29 @@ struct ContactPlan {
   std::optional<Deal> deal;
   std::vector<Activity> activities;  // contact_id, and deal_id when `deal_activity`, set later
   std::vector<bool> deal_activity;
+  std::vector<core::Event> events;  // in time order; contact_id set later
+  std::string anonymous_id;         // the visitor id of a contact first seen anonymously
 };
+
+// The UTM tags a source's links carry (direct traffic has none).
+struct Utm {
+  std::string_view source;
+  std::string_view medium;
+};
+constexpr Utm kUtmOf[] = {
+    {"google", "organic"},
+    {"google", "cpc"},
+    {"linkedin", "paid_social"},
+    {"newsletter", "email"},
+    {"event", "offline"},
+    {"referral", "referral"},
+    {"", ""},
+    {"partner", "partner"},
+};
+constexpr std::string_view kPages[] = {"/",     "/product",      "/pricing", "/customers",
+                                       "/blog", "/integrations", "/security"};
+constexpr std::string_view kAssets[] = {"forecasting-guide.pdf", "plant-data-checklist.pdf",
+                                        "metrics-that-matter.pdf", "roi-calculator.xlsx"};
 
 class Generator {
  public:
@@ -1213,7 +1238,118 @@ class Generator {
     c.stage = p.history.back().to;
     c.stage_entered_at = p.history.back().at;
     c.updated_at = c.stage_entered_at;
+    Track(p, source);
     return p;
+  }
+
+  // The contact's tracked events, told by its history: what it did before each move it made
+  // (see demo.hpp). From a generator of its own per contact, so the rest of the company does not
+  // depend on them.
+  void Track(ContactPlan& p, SourceIndex source) {
+    Random r(s_.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(produced_) + 1);
+    const Utm utm = kUtmOf[source];
+    const std::string& campaign = p.contact.campaign;
+    const auto& h = p.history;
+    const std::int64_t created = core::ToMillis(h.front().at);
+    int n = 0;
+    auto add = [&](std::string_view type, std::int64_t at, bool anonymous, bool tagged,
+                   std::string properties) {
+      core::Event e;
+      e.event_id = "demo-" + std::to_string(produced_) + "-" + std::to_string(n++);
+      e.type = std::string(type);
+      e.occurred_at = e.received_at = core::FromMillis(std::clamp(at, created, now_));
+      if (anonymous) {
+        e.anonymous_id = p.anonymous_id;
+      } else {
+        e.email = p.contact.email;
+      }
+      if (tagged) {
+        e.utm_source = std::string(utm.source);
+        e.utm_medium = std::string(utm.medium);
+        e.utm_campaign = campaign;
+      }
+      e.properties = std::move(properties);
+      p.events.push_back(std::move(e));
+    };
+    auto page = [&](std::int64_t at, bool anonymous, bool tagged) {
+      add("page_view", at, anonymous, tagged,
+          R"({"path":")" + std::string(r.Pick(kPages)) + R"("})");
+    };
+    // A time in [from, to), at most `span` after `from`.
+    auto within = [&](std::int64_t from, std::int64_t to, std::int64_t span) {
+      const std::int64_t end = std::min(to, from + span);
+      return end <= from ? from : from + r.Below(end - from);
+    };
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const std::int64_t at = core::ToMillis(h[i].at);
+      const std::int64_t prev = i == 0 ? created : core::ToMillis(h[i - 1].at);
+      const std::int64_t next = i + 1 < h.size() ? core::ToMillis(h[i + 1].at) : now_ + 1;
+      switch (h[i].to) {
+        case Stage::kVisitor: {
+          // An anonymous visitor, identified when it later fills in a form.
+          p.anonymous_id =
+              "demo-visitor-" + std::to_string(s_.seed) + "-" + std::to_string(produced_);
+          page(at, true, true);
+          for (int k = static_cast<int>(r.Between(1, 4)); k > 0; --k) {
+            page(within(at, next, 3 * kDay), true, false);
+          }
+          break;
+        }
+        case Stage::kLead: {
+          // What made the person a lead, at the moment it became one.
+          if (source == kEvents) {
+            add("webinar", at, false, true, R"({"attended":true})");
+          } else if (source == kOrganic || source == kPaidSearch) {
+            add("content_download", at, false, true,
+                R"({"asset":")" + std::string(r.Pick(kAssets)) + R"("})");
+          } else {
+            add("form_submit", at, false, true, R"({"form":"contact-us"})");
+          }
+          // Nurture until the next move: opens, a click, a few pages (under 40 points, so a
+          // lead the rule did not qualify does not qualify on the demo's scores either).
+          for (int k = static_cast<int>(r.Between(0, 4)); k > 0; --k) {
+            const std::int64_t t = within(at + kHour, next, 45 * kDay);
+            if (t >= next) continue;
+            add("email_open", t, false, false, R"({"email":"nurture"})");
+            if (k == 1 && r.Chance(0.4) && t + 2 * kMinute < next) {
+              add("email_click", t + 2 * kMinute, false, false, R"({"email":"nurture"})");
+            }
+          }
+          for (int k = static_cast<int>(r.Below(3)); k > 0; --k) {
+            const std::int64_t t = within(at + kHour, next, 45 * kDay);
+            if (t < next) page(t, false, false);
+          }
+          break;
+        }
+        case Stage::kMql: {
+          // The evidence the rule saw: content in the days before, then a demo request.
+          const std::int64_t start = std::max(prev + 1, at - 3 * kDay);
+          if (r.Chance(0.6)) {
+            add(source == kEvents ? "webinar" : "content_download", within(start, at, 3 * kDay),
+                false, true, R"({"asset":")" + std::string(r.Pick(kAssets)) + R"("})");
+          }
+          add("demo_request", std::max(prev + 1, at - r.Between(1, 30) * kMinute), false, true,
+              R"({"form":"demo"})");
+          break;
+        }
+        case Stage::kSal:
+        case Stage::kSql:
+        case Stage::kOpportunity: {
+          // Sales is talking to them: the pricing page, now and then.
+          if (r.Chance(0.5)) {
+            const std::int64_t t = within(at + kHour, next, 10 * kDay);
+            if (t < next) add("page_view", t, false, false, R"({"path":"/pricing"})");
+          }
+          break;
+        }
+        case Stage::kRecycled:
+        case Stage::kDisqualified:
+        case Stage::kCustomer: break;
+      }
+    }
+    std::stable_sort(
+        p.events.begin(), p.events.end(),
+        [](const core::Event& a, const core::Event& b) { return a.occurred_at < b.occurred_at; });
   }
 
   // The contact's lifecycle from `created` until it ends or time runs out.
@@ -1467,7 +1603,8 @@ class Generator {
 // Writes one batch of planned contacts with their companies, history, deals and activities.
 // Counts go to `delta`, merged by the caller once the transaction has committed.
 core::Result<void> WriteBatch(store::Tx& tx, std::vector<ContactPlan>& batch,
-                              std::vector<CompanyState>& companies, DemoSummary& delta) {
+                              std::vector<CompanyState>& companies,
+                              const core::CompiledRules& rules, Instant now, DemoSummary& delta) {
   auto invalid = [](std::string_view what, const core::Error& e) {
     return core::Fail(core::Error::Internal("the demo generated an invalid " + std::string(what) +
                                             " (" + e.field + ": " + e.message + ")"));
@@ -1490,6 +1627,29 @@ core::Result<void> WriteBatch(store::Tx& tx, std::vector<ContactPlan>& batch,
       TANDEM_ASSIGN(h.id, tx.stages().Append(h));
     }
     delta.stage_changes += std::ssize(p.history);
+    // The tracked events, the visitor id they were first seen under, and the engagement they
+    // earn under the default event rules (the fit is scored once the personas exist).
+    core::ContactScore score;
+    score.contact_id = c.id;
+    for (core::Event& e : p.events) {
+      e.contact_id = c.id;
+      if (auto v = core::NormalizeEvent(e, now); !v) return invalid("event", v.error());
+      TANDEM_ASSIGN(auto stored, tx.events().Append(e));
+      if (!stored) return invalid("event", core::Error::Conflict("event_id", "a duplicate"));
+      rules.ApplyEvent(score.engagement, e.type, e.occurred_at);
+    }
+    delta.events += std::ssize(p.events);
+    if (!p.anonymous_id.empty()) {
+      TANDEM_TRY(tx.identities().Link(store::IdentityKind::kAnonymous, p.anonymous_id, c.id,
+                                      p.events.front().occurred_at));
+      ++delta.identified_visitors;
+    }
+    if (!p.events.empty()) {
+      score.caps_text = core::EncodeCaps(rules, score.engagement);
+      score.rules_version = rules.version();
+      score.updated_at = now;
+      TANDEM_TRY(tx.scoring().PutScore(score));
+    }
     if (p.deal) {
       p.deal->contact_id = c.id;
       p.deal->company_id = c.company_id;
@@ -1518,6 +1678,8 @@ void Merge(DemoSummary& into, const DemoSummary& delta) {
   into.companies += delta.companies;
   into.contacts += delta.contacts;
   into.stage_changes += delta.stage_changes;
+  into.events += delta.events;
+  into.identified_visitors += delta.identified_visitors;
   into.activities += delta.activities;
   into.deals += delta.deals;
   into.deals_won += delta.deals_won;
@@ -1600,6 +1762,7 @@ core::Result<DemoSummary> GenerateDemo(
   TANDEM_TRY(
       store.Write([&](store::Tx& tx) { return WriteStaff(tx, setup, hash, people, summary); }));
 
+  TANDEM_ASSIGN(const core::CompiledRules rules, core::CompileRules(core::DefaultScoringRules()));
   Generator generator(s, people);
   std::vector<ContactPlan> batch;
   batch.reserve(static_cast<std::size_t>(std::min(s.contacts, kDemoBatchContacts)));
@@ -1610,7 +1773,7 @@ core::Result<DemoSummary> GenerateDemo(
     DemoSummary delta;
     TANDEM_TRY(store.Write([&](store::Tx& tx) -> core::Result<void> {
       delta = DemoSummary{};
-      return WriteBatch(tx, batch, generator.companies(), delta);
+      return WriteBatch(tx, batch, generator.companies(), rules, s.now, delta);
     }));
     Merge(summary, delta);
     if (progress) progress(summary.contacts, s.contacts);
@@ -1635,6 +1798,7 @@ core::Result<DemoSummary> GenerateDemo(
   add("contacts", std::to_string(summary.contacts));
   add("stage_changes", std::to_string(summary.stage_changes));
   add("activities", std::to_string(summary.activities));
+  add("events", std::to_string(summary.events));
   add("deals", std::to_string(summary.deals));
   TANDEM_TRY(store.Write([&](store::Tx& tx) -> core::Result<void> {
     TANDEM_TRY(tx.audit().Append(entry));
@@ -1648,9 +1812,9 @@ std::string Describe(const DemoSummary& d, std::string_view password) {
   out << "Loaded the demo company " << kCompanyName << ": " << d.users << " users in " << d.teams
       << " teams, " << Thousands(d.companies) << " companies, " << Thousands(d.contacts)
       << " contacts (" << Thousands(d.stage_changes) << " stage changes, "
-      << Thousands(d.activities) << " activities), " << Thousands(d.deals) << " deals ("
-      << Thousands(d.deals_won) << " won, " << Thousands(d.deals_lost) << " lost, "
-      << Thousands(d.deals_open) << " open).\n";
+      << Thousands(d.activities) << " activities, " << Thousands(d.events) << " tracked events), "
+      << Thousands(d.deals) << " deals (" << Thousands(d.deals_won) << " won, "
+      << Thousands(d.deals_lost) << " lost, " << Thousands(d.deals_open) << " open).\n";
   out << "Contacts by stage:";
   for (Stage st : core::kAllStages) {
     out << " " << core::ToString(st) << " "

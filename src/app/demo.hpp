@@ -34,6 +34,20 @@
 //    `stage_entered_at` are those of its last history row.
 //  * Owners: a contact gets an owner when it becomes an MQL, a rep of its territory's team
 //    chosen round robin (a rep already working the contact's company keeps it more often).
+//  * Tracked events told by each contact's history, none after now and none before its
+//    creation: an anonymous visitor's page views (under a visitor id, linked to the contact
+//    as an identity, the events attached to it: the visitor later identified); at the move to
+//    lead the conversion that made it one (a webinar for event leads, a content download for
+//    search, a form submission otherwise), then a few nurture email opens, clicks and page
+//    views (under 40 points, so the MQL rule would not have qualified it); before each move to
+//    mql the evidence the rule saw (a download or webinar in the days before, then a demo
+//    request minutes before); while sales works the contact, a pricing page view now and then;
+//    nothing after recycled, disqualified or customer. The conversion, downloads, webinars
+//    and demo requests carry the UTM source and medium of the contact's source and its
+//    campaign, so attribution has touches per campaign. Each contact's engagement score is
+//    the sum of its events under the default event rules (points, caps, 30-day half-life),
+//    written with its events; fit and grade follow when the personas are set up. Events come
+//    from a generator seeded per contact, so they do not change the rest of the company.
 //  * Activities by the owning rep around acceptance (call and email attempts with outcomes),
 //    qualification (discovery meetings) and the deal (demo, proposal, follow-ups, a closing
 //    note); a few notes by marketers. Deals: amount log-normal by company size (8k-60k EUR),
@@ -111,7 +125,9 @@ struct DemoSummary {
   std::int64_t contacts = 0;
   std::int64_t stage_changes = 0;
   std::int64_t activities = 0;
-  std::int64_t deals = 0;  // deals_won + deals_lost + deals_open
+  std::int64_t events = 0;               // tracked events
+  std::int64_t identified_visitors = 0;  // contacts first seen as anonymous visitors
+  std::int64_t deals = 0;                // deals_won + deals_lost + deals_open
   std::int64_t deals_won = 0;
   std::int64_t deals_lost = 0;
   std::int64_t deals_open = 0;

@@ -404,8 +404,11 @@ std::vector<std::string> StoreSnapshot(store::Store& store) {
     };
     for (Stage stage : {Stage::kLead, Stage::kMql, Stage::kSql, Stage::kCustomer}) {
       core::ContactQuery reached;
-      reached.reached = core::ReachFilter{stage, *core::ParseInstant("2020-01-01T00:00:00Z"),
-                                          *core::ParseInstant("2030-01-01T00:00:00Z")};
+      core::ReachFilter filter;
+      filter.stage = stage;
+      filter.from = *core::ParseInstant("2020-01-01T00:00:00Z");
+      filter.to = *core::ParseInstant("2030-01-01T00:00:00Z");
+      reached.reached = filter;
       TANDEM_ASSIGN(auto s, emails(reached));
       out.push_back("reached " + std::string(core::ToString(stage)) + ": " + s);
       core::ContactQuery in_stage;
