@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/audit.hpp"
@@ -80,24 +81,83 @@ Result<IngestReport> EventIngest::Ingest(const Principal& p, std::vector<IngestI
   return result.get();
 }
 
+std::vector<std::size_t> PlanGroup(const std::vector<std::size_t>& sizes, std::size_t budget,
+                                   std::size_t small_batch) {
+  std::vector<std::size_t> out;
+  if (sizes.empty()) return out;
+  std::vector<bool> taken(sizes.size(), false);
+  std::size_t events = 0;
+  auto take = [&](std::size_t i) {
+    taken[i] = true;
+    events += sizes[i];
+    out.push_back(i);
+  };
+  // Fast lane: small batches, while they fit in half the budget.
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] <= small_batch && events + sizes[i] <= budget / 2) take(i);
+  }
+  // Then the others in arrival order while they fit; the first of them always goes, so a bulk
+  // batch is never starved by a stream of small ones.
+  bool first = true;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (taken[i]) continue;
+    if (!first && events + sizes[i] > budget) break;
+    take(i);
+    first = false;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t EventIngest::EventBudget() const {
+  const double ns = ns_per_event_.load(std::memory_order_relaxed);
+  if (settings_.commit_budget.count() <= 0 || ns <= 0) return settings_.max_events_per_commit;
+  const double fit = static_cast<double>(settings_.commit_budget.count()) * 1000.0 / ns;
+  const auto lo = static_cast<double>(settings_.min_events_per_commit);
+  const auto hi = static_cast<double>(settings_.max_events_per_commit);
+  return static_cast<std::size_t>(std::clamp(fit, std::min(lo, hi), hi));
+}
+
 void EventIngest::Run() {
   // Named so that operators (top -H) and the ingest benchmark can find the single writer.
   pthread_setname_np(pthread_self(), "tandem-ingest");
   std::vector<Pending*> group;
+  std::vector<std::size_t> sizes;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to write
-      std::size_t events = 0;
-      while (!queue_.empty() && (group.empty() || events + queue_.front()->events.size() <=
-                                                      settings_.max_events_per_commit)) {
-        events += queue_.front()->events.size();
-        group.push_back(queue_.front());
-        queue_.pop_front();
+      sizes.clear();
+      for (const auto* p : queue_) sizes.push_back(p->events.size());
+      const auto plan = PlanGroup(sizes, EventBudget(), settings_.small_batch);
+      // Take the planned batches out of the queue, keeping the others in order.
+      std::size_t next = 0;
+      std::deque<Pending*> rest;
+      for (std::size_t i = 0; i < queue_.size(); ++i) {
+        if (next < plan.size() && plan[next] == i) {
+          group.push_back(queue_[i]);
+          ++next;
+        } else {
+          rest.push_back(queue_[i]);
+        }
       }
+      queue_.swap(rest);
     }
+    std::size_t events = 0;
+    for (const auto* p : group) events += p->events.size();
+    // The writer's own cost per event, smoothed, sizes the next groups (a measure of this
+    // thread's work, not domain time: no base::Clock).
+    const auto start = std::chrono::steady_clock::now();
     Commit(group);
+    const auto took = std::chrono::steady_clock::now() - start;
+    if (events >= 50) {
+      const double ns =
+          static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()) /
+          static_cast<double>(events);
+      const double old = ns_per_event_.load(std::memory_order_relaxed);
+      ns_per_event_.store(old <= 0 ? ns : 0.7 * old + 0.3 * ns, std::memory_order_relaxed);
+    }
     group.clear();
   }
 }

@@ -4,11 +4,15 @@
 // The path of a batch (docs/events.md):
 //  1. The caller's thread normalises and checks each item with the core (NormalizeEvent);
 //     refused items are reported with their index, field and message and go no further.
-//  2. The valid items join a queue. One writer thread takes everything queued (up to
-//     `max_events_per_commit`) and writes it in ONE store transaction: the batches of many
-//     concurrent requests share one commit (group commit), which is what lets SQLite's single
-//     writer keep up. A request returns when the transaction holding its batch has committed:
-//     an acknowledged event is durable.
+//  2. The valid items join a queue. One writer thread takes what is queued and writes it in
+//     ONE store transaction: the batches of many concurrent requests share one commit (group
+//     commit), which is what lets SQLite's single writer keep up. A request returns when the
+//     transaction holding its batch has committed: an acknowledged event is durable.
+//     A group is sized to hold the store's writer about `commit_budget` (the writer measures
+//     its own cost per event), so that other writers — a rep's accept, the notification
+//     fan-out, the SLA scheduler — wait at most that long behind ingest. Small batches (a
+//     tracker's page view, a form post: at most `small_batch` events) go first, in arrival
+//     order, using at most half a group; bulk batches follow in arrival order (PlanGroup).
 //  3. Per event, in that transaction: the contact is found by email (or by a merged email's
 //     link), or created as a lead when the email is new; an anonymous id is resolved through
 //     its identity link. The event is appended; a replay (same occurred_at and event_id) is a
@@ -24,6 +28,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -61,8 +66,21 @@ class EventSink {
 
 struct IngestSettings {
   std::size_t max_batch = 1000;                // items per request
-  std::size_t max_events_per_commit = 20'000;  // what one group commit may take
+  std::size_t max_events_per_commit = 20'000;  // what one group commit may take, at most
+  std::size_t min_events_per_commit = 250;     // the budget never shrinks a group below this
+  // How long one group commit should hold the store's writer; the writer turns it into a
+  // number of events from its measured cost per event. Zero: no time budget.
+  std::chrono::microseconds commit_budget{20'000};
+  std::size_t small_batch = 20;  // batches of at most this many events take the fast lane
 };
+
+// Which queued batches the next group commit takes, given the queue's batch sizes in arrival
+// order: first the small ones (<= small_batch events) in arrival order while they fit in half
+// of `budget` events, then the others in arrival order while the total fits in `budget` — but
+// always the first of those, so a bulk batch is never starved by small ones (a group may thus
+// exceed the budget by one batch). Returns queue positions, ascending.
+std::vector<std::size_t> PlanGroup(const std::vector<std::size_t>& sizes, std::size_t budget,
+                                   std::size_t small_batch);
 
 // One item of a batch as the API hands it over: a parsed event, or the reason it could not be
 // parsed (then `event` is ignored).
@@ -113,6 +131,8 @@ class EventIngest {
     std::uint64_t events = 0;
   };
   Stats stats() const { return {commits_.load(), events_.load()}; }
+  // The events the next group may hold, from the measured cost per event and commit_budget.
+  std::size_t EventBudget() const;
 
  private:
   struct Pending {
@@ -138,6 +158,8 @@ class EventIngest {
   bool stop_ = false;           // guarded by mu_
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> events_{0};
+  // Smoothed writer time per event (ns) over recent group commits; 0 until measured.
+  std::atomic<double> ns_per_event_{0};
   std::thread writer_;
 };
 

@@ -62,10 +62,26 @@ std::string EmailText(const std::string& title, const core::OutboxMessage& m,
 }  // namespace
 
 Result<int> NotificationDispatcher::DispatchPending() {
+  bool pending = false;
+  TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(Id cursor, tx.outbox().GetCursor(kDispatcherCursor));
+    TANDEM_ASSIGN(auto messages, tx.outbox().ListAfter(cursor, 1));
+    pending = !messages.empty();
+    return {};
+  }));
+  if (!pending) return 0;
+  int handled = 0;
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(handled, DispatchIn(tx));
+    return {};
+  }));
+  return handled;
+}
+
+Result<int> NotificationDispatcher::DispatchIn(store::Tx& tx) {
   int handled = 0;
   const auto now = clock_.Now();
-  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
-    handled = 0;
+  {
     TANDEM_ASSIGN(Id cursor, tx.outbox().GetCursor(kDispatcherCursor));
     TANDEM_ASSIGN(auto messages, tx.outbox().ListAfter(cursor, settings_.batch));
     for (const auto& m : messages) {
@@ -126,8 +142,7 @@ Result<int> NotificationDispatcher::DispatchPending() {
       ++handled;
     }
     if (handled > 0) TANDEM_TRY(tx.outbox().SetCursor(kDispatcherCursor, cursor));
-    return {};
-  }));
+  }
   return handled;
 }
 

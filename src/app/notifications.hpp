@@ -51,7 +51,13 @@ class NotificationDispatcher {
   void SetSettings(DispatchSettings settings) { settings_ = settings; }
 
   // Handles up to one batch of messages; returns how many were handled (0 when caught up).
+  // Looks first in a read transaction, so a caught-up dispatcher never waits for the writer.
   Result<int> DispatchPending();
+
+  // The same, inside the caller's open write transaction: what the handoff calls right after
+  // announcing a message, so the message's deliveries commit with the change that caused it
+  // (the notification thread then only sends). Handles up to one batch after the cursor.
+  Result<int> DispatchIn(store::Tx& tx);
 
  private:
   store::Store& store_;

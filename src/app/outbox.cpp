@@ -1,5 +1,7 @@
 #include "app/outbox.hpp"
 
+#include "app/notifications.hpp"
+
 #include <cstdio>
 
 namespace tandem::app {
@@ -132,6 +134,7 @@ Result<void> OutboxHandoffNotifier::Publish(store::Tx& tx, const HandoffEvent& e
   }
   p.Time("at", e.at);
   TANDEM_TRY(Announce(tx, e.type, e.contact_id, e.recipient_id, p.Done(), e.at));
+  if (dispatcher_ != nullptr) TANDEM_TRY(dispatcher_->DispatchIn(tx));
   return {};
 }
 

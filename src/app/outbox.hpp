@@ -19,6 +19,8 @@
 
 namespace tandem::app {
 
+class NotificationDispatcher;
+
 using core::Id;
 using core::Result;
 
@@ -64,7 +66,16 @@ Result<void> AnnounceMql(store::Tx& tx, const core::Contact& c, std::optional<co
 // (members named `*_id` holding a number are written as numbers), then `at`.
 class OutboxHandoffNotifier final : public HandoffNotifier {
  public:
+  // With a dispatcher, each message is also fanned out (deliveries, in-app notifications) in
+  // the same transaction, so sending it never waits for the store's writer again: under a
+  // saturating ingest load the notification thread would otherwise queue behind a whole
+  // group commit (docs/notifications.md). Services sets it; null keeps fan-out to the
+  // notification thread.
+  void SetDispatcher(NotificationDispatcher* dispatcher) { dispatcher_ = dispatcher; }
   Result<void> Publish(store::Tx& tx, const HandoffEvent& e) override;
+
+ private:
+  NotificationDispatcher* dispatcher_ = nullptr;
 };
 
 }  // namespace tandem::app

@@ -72,6 +72,7 @@ struct Services {
     activities.SetHandoff(&handoff);
     deals.SetHandoff(&handoff);
     handoff.SetNotifier(&handoff_announcer);
+    handoff_announcer.SetDispatcher(&dispatcher);
     forms.SetObserver(&scoring);
   }
 

@@ -288,19 +288,34 @@ SendOutcome DeliveryWorker::Attempt(const Delivery& d, core::Instant now) {
 }
 
 core::Result<int> DeliveryWorker::RunDue(core::Instant now) {
+  TANDEM_ASSIGN(auto sent, SendDue(now));
+  TANDEM_TRY(Record(sent));
+  return static_cast<int>(sent.size());
+}
+
+core::Result<std::vector<Delivery>> DeliveryWorker::SendDue(core::Instant now) {
+  std::size_t skip = 0;
+  {
+    std::lock_guard lock(mu_);
+    skip = unrecorded_.size();
+  }
   std::vector<Delivery> due;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> core::Result<void> {
-    TANDEM_ASSIGN(due, tx.webhooks().ListDue(now, settings_.batch));
+    TANDEM_ASSIGN(due, tx.webhooks().ListDue(now, settings_.batch + static_cast<int>(skip)));
     return {};
   }));
-  // The outcomes are written together once the batch is sent: one write transaction per batch
-  // instead of one per delivery, so a busy writer (ingest's group commits) delays no POST. A
-  // crash in between sends the batch again: deliveries are at least once, and receivers
-  // recognise a repeat by its Tandem-Delivery id.
-  int attempted = 0;
+  {
+    std::lock_guard lock(mu_);
+    std::erase_if(due, [&](const Delivery& d) { return unrecorded_.contains(d.id); });
+    if (due.size() > static_cast<std::size_t>(settings_.batch)) {
+      due.resize(static_cast<std::size_t>(settings_.batch));
+    }
+    for (const auto& d : due) unrecorded_.insert(d.id);
+  }
+  // The outcomes are written together once the batch is sent (Record): one write transaction
+  // per batch instead of one per delivery, so a busy writer delays no POST.
   for (auto& d : due) {
     SendOutcome outcome = Attempt(d, now);
-    ++attempted;
     d.attempts += 1;
     d.last_attempt_at = now;
     d.last_status = outcome.status ? std::optional<int>(outcome.status) : std::nullopt;
@@ -315,13 +330,27 @@ core::Result<int> DeliveryWorker::RunDue(core::Instant now) {
           now + core::BackoffDelay(settings_.retry, d.attempts, settings_.random_unit());
     }
   }
-  if (!due.empty()) {
-    TANDEM_TRY(store_.Write([&](store::Tx& tx) -> core::Result<void> {
-      for (const auto& d : due) TANDEM_TRY(tx.webhooks().UpdateDelivery(d));
-      return {};
-    }));
+  return due;
+}
+
+core::Result<void> DeliveryWorker::Record(const std::vector<Delivery>& sent) {
+  if (sent.empty()) return {};
+  auto written = store_.Write([&](store::Tx& tx) -> core::Result<void> {
+    for (const auto& d : sent) TANDEM_TRY(tx.webhooks().UpdateDelivery(d));
+    return {};
+  });
+  // Written or not, these are this worker's to send again: a failed write leaves them pending
+  // in the store, due as before.
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& d : sent) unrecorded_.erase(d.id);
   }
-  return attempted;
+  return written;
+}
+
+std::size_t DeliveryWorker::Unrecorded() const {
+  std::lock_guard lock(mu_);
+  return unrecorded_.size();
 }
 
 core::Result<std::optional<core::Instant>> DeliveryWorker::NextDue() {

@@ -19,8 +19,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -129,14 +131,31 @@ class DeliveryWorker {
   DeliveryWorker(store::Store& store, HttpSender& http, EmailSender* email,
                  const app::HostResolver& resolver, DeliverySettings settings);
 
-  // Sends what is due at `now`, at most one batch; returns how many were attempted.
+  // Sends what is due at `now`, at most one batch, and records the outcomes; returns how many
+  // were attempted. SendDue + Record in one call.
   core::Result<int> RunDue(core::Instant now);
-  // When the next pending delivery is due, if any.
+
+  // The two halves of RunDue, for a server that records on another thread so that sending
+  // never waits for the store's writer (busy with ingest's group commits):
+  // SendDue attempts up to one batch of due deliveries that are not already sent-but-unrecorded
+  // and returns them with their new state (status, attempts, next attempt); Record writes such
+  // a batch in one transaction. Until its Record, a sent delivery is not sent again by this
+  // worker. A crash in between sends it again after restart (at least once; receivers drop
+  // repeats by the Tandem-Delivery id).
+  core::Result<std::vector<core::Delivery>> SendDue(core::Instant now);
+  core::Result<void> Record(const std::vector<core::Delivery>& sent);
+  // How many sent deliveries wait for their Record.
+  std::size_t Unrecorded() const;
+
+  // When the next pending delivery is due, if any (sent-but-unrecorded ones included).
   core::Result<std::optional<core::Instant>> NextDue();
 
  private:
   SendOutcome Attempt(const core::Delivery& d, core::Instant now);
   SendOutcome AttemptWebhook(const core::Delivery& d, core::Instant now);
+
+  mutable std::mutex mu_;
+  std::unordered_set<core::Id> unrecorded_;  // guarded by mu_
 
   store::Store& store_;
   HttpSender& http_;

@@ -1,9 +1,13 @@
 // The server's notification thread: fans the outbox out and sends what is due.
 //
 // One thread, owned by this object (started by Start, joined by Stop or the destructor), loops:
-// dispatch every pending outbox message (app::NotificationDispatcher), send the deliveries due
-// now (DeliveryWorker::RunDue), then wait until the next delivery is due, a Wake() call, or
-// `poll` at most (new outbox messages are found by the next pass; services need not wake it).
+// dispatch every pending outbox message (app::NotificationDispatcher; usually none left, the
+// handoff fans out in its own transaction), send the deliveries due now
+// (DeliveryWorker::SendDue), then wait until the next delivery is due, a Wake() call, or `poll`
+// at most (new outbox messages are found by the next pass; services need not wake it).
+// A second thread records the sent batches' outcomes (DeliveryWorker::Record): the store has
+// one writer, busy with ingest's group commits under load, and a POST must not wait for it.
+// Stop records what was sent before returning.
 // Tests do not start the thread: they call Pass(now) and move a FakeClock.
 // Thread-safety: Start/Stop from one thread; Wake from any.
 #pragma once
@@ -12,6 +16,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "app/notifications.hpp"
 #include "base/clock.hpp"
@@ -39,6 +44,8 @@ class NotificationWorker {
 
  private:
   void Loop();
+  void RecordLoop();
+  core::Result<int> SendPass(core::Instant now);
 
   app::NotificationDispatcher& dispatcher_;
   DeliveryWorker& deliveries_;
@@ -49,6 +56,11 @@ class NotificationWorker {
   bool stop_ = false;
   bool woken_ = false;
   std::thread thread_;
+  // Sent batches waiting for RecordLoop; guarded by mu_.
+  std::vector<std::vector<core::Delivery>> to_record_;
+  bool recorder_stop_ = false;  // guarded by mu_
+  std::condition_variable record_cv_;
+  std::thread recorder_;
 };
 
 }  // namespace tandem::jobs

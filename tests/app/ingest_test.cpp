@@ -354,5 +354,64 @@ TEST_F(IngestTest, MergeRefusesItselfMissingContactsAndOtherRepsContacts) {
   EXPECT_EQ(GetContact(b.id).email, "b@example.com");
 }
 
+// How a group commit is chosen from the queue (PlanGroup): small batches first, bulk batches
+// in arrival order within the budget, and never a starved head.
+TEST(IngestGroupPlan, TakesSmallBatchesFirstThenBulkInArrivalOrderWithinTheBudget) {
+  // queue: bulk 500, small 2, bulk 500, small 1, bulk 500; budget 1,100 events.
+  EXPECT_EQ(PlanGroup({500, 2, 500, 1, 500}, 1100, 20), (std::vector<std::size_t>{0, 1, 2, 3}));
+  // budget 600: the small ones, then the first bulk batch only.
+  EXPECT_EQ(PlanGroup({500, 2, 500, 1, 500}, 600, 20), (std::vector<std::size_t>{0, 1, 3}));
+}
+
+TEST(IngestGroupPlan, TheFirstBulkBatchGoesEvenWhenItExceedsTheBudget) {
+  EXPECT_EQ(PlanGroup({1000}, 250, 20), (std::vector<std::size_t>{0}));
+  // Small batches fill half the budget (125 of 250), the bulk head still goes, the next waits.
+  EXPECT_EQ(PlanGroup({1000, 20, 20, 20, 20, 20, 20, 20, 1000}, 250, 20),
+            (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6}));
+}
+
+TEST(IngestGroupPlan, SmallBatchesBeyondHalfTheBudgetWaitTheirTurnInArrivalOrder) {
+  // Budget 40: the small lane takes 20 (two of 10); the third small one joins the bulk pass in
+  // arrival order while the total fits.
+  EXPECT_EQ(PlanGroup({10, 10, 10, 10, 10}, 40, 10), (std::vector<std::size_t>{0, 1, 2, 3}));
+  EXPECT_TRUE(PlanGroup({}, 100, 10).empty());
+}
+
+TEST_F(IngestTest, ManySmallAndBulkBatchesFromConcurrentCallersAreAllCommittedOnce) {
+  // A tight budget (every group at its floor) with small and bulk batches in flight at once:
+  // each batch is acknowledged with its own counts, and every event is stored exactly once.
+  IngestSettings settings;
+  settings.min_events_per_commit = 1;
+  settings.max_events_per_commit = 60;
+  settings.small_batch = 3;
+  EventIngest ingest(*store_, clock_, settings);
+  std::vector<std::thread> threads;
+  std::atomic<std::size_t> accepted{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < 5; ++b) {
+        const int n = (t % 2 == 0) ? 2 : 40;
+        std::vector<IngestItem> items;
+        for (int i = 0; i < n; ++i) {
+          IngestItem item;
+          item.event.event_id =
+              "e-" + std::to_string(t) + "-" + std::to_string(b) + "-" + std::to_string(i);
+          item.event.type = "page_view";
+          item.event.occurred_at = kT0 - std::chrono::minutes(1);
+          item.event.anonymous_id = "visitor-" + std::to_string(t);
+          items.push_back(std::move(item));
+        }
+        auto r = ingest.Ingest(marketer(), std::move(items));
+        ASSERT_TRUE(r.has_value()) << r.error().message;
+        EXPECT_EQ(r->accepted, static_cast<std::size_t>(n));
+        accepted += r->accepted;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(accepted.load(), 3u * 5 * 2 + 3u * 5 * 40);
+  EXPECT_EQ(ingest.stats().events, accepted.load());
+}
+
 }  // namespace
 }  // namespace tandem::app::apptest

@@ -412,5 +412,42 @@ TEST_F(DeliveryTest, UserNotificationsBecomeInAppAndEmailAndSurviveARestart) {
   EXPECT_EQ(inbox->unread, 1);
 }
 
+// The server sends and records on two threads: a sent delivery is not sent again while its
+// outcome waits to be recorded, and the recorded outcome is what the store keeps.
+TEST_F(DeliveryTest, ASentDeliveryIsNotSentAgainBeforeItsOutcomeIsRecorded) {
+  auto sub = Subscribe("http://127.0.0.1:9/hook");
+  Announce();
+  RecordingSender http;
+  DeliveryWorker worker(*store_, http, nullptr, system_resolver_, Settings());
+  auto first = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ(worker.Unrecorded(), 1u);
+  EXPECT_EQ((*first)[0].status, DeliveryStatus::kDelivered);
+  // Still pending in the store, but this worker knows it is sent.
+  EXPECT_EQ(Deliveries(sub.id).at(0).status, DeliveryStatus::kPending);
+  Announce();  // a second message meanwhile: only it goes out
+  auto second = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_NE((*second)[0].id, (*first)[0].id);
+  EXPECT_EQ(http.posts.size(), 2u);
+  auto none = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+
+  ASSERT_TRUE(worker.Record(*first));
+  ASSERT_TRUE(worker.Record(*second));
+  EXPECT_EQ(worker.Unrecorded(), 0u);
+  for (const auto& d : Deliveries(sub.id)) {
+    EXPECT_EQ(d.status, DeliveryStatus::kDelivered);
+    EXPECT_EQ(d.attempts, 1);
+  }
+  auto after = worker.RunDue(clock_.Now() + 24h);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, 0);
+  EXPECT_EQ(http.posts.size(), 2u);
+}
+
 }  // namespace
 }  // namespace tandem::jobs
