@@ -20,6 +20,7 @@
 #include "app/demo_setup.hpp"
 #include "app/goals.hpp"
 #include "app/importer.hpp"
+#include "cli/backup_commands.hpp"
 #include "cli/loop_commands.hpp"
 #include "cli/report_commands.hpp"
 #include "cli/progress.hpp"
@@ -1160,6 +1161,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
       ->check(CLI::Range(1, 500));
   LoopCommands loop(app);
   ReportCommands reports(app);
+  BackupCommands backups(app);
 
   try {
     app.parse(argc, argv);
@@ -1194,6 +1196,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (*hook_deliveries) return WebhookDeliveries(o, out, err);
   if (auto rc = loop.Run(out, err)) return *rc;
   if (auto rc = reports.Run(out, err)) return *rc;
+  if (auto rc = backups.Run(out, err)) return *rc;
   return 2;
 }
 
