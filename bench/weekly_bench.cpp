@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
           " AND coalesce(f.r6, f.r5, f.r4, f.r3, f.r2, f.r1, f.r0) >= " + fs + ";\n";
   for (const auto& g : pack.goals) {
     const std::string gs = std::to_string(core::ToMillis(core::GoalStart(g.goal)));
-    const std::string ge = std::to_string(
-        core::ToMillis(std::min(pack.end, core::GoalEnd(g.goal))));
+    const std::string ge =
+        std::to_string(core::ToMillis(std::min(pack.end, core::GoalEnd(g.goal))));
     const std::string ws = std::to_string(
         std::max(core::ToMillis(pack.start), core::ToMillis(core::GoalStart(g.goal))));
     hand += "SELECT 'goal', SUM(r2 >= " + gs + " AND r2 < " + ge + "), SUM(r2 >= " + ws +
@@ -149,13 +149,15 @@ int main(int argc, char** argv) {
       ")))) FROM handoff_assignments a JOIN sla_clocks k ON k.assignment_id = a.id "
       "AND k.obligation = 'first_touch' WHERE a.assigned_at >= " +
       fs + " AND a.assigned_at < " + ts + " AND a.owner_id IS NOT NULL GROUP BY a.owner_id;\n";
-  hand += "SELECT 'mqls', COUNT(*), SUM(s.grade IN ('A', 'B')), SUM(s.persona_id IS NOT NULL) "
-          "FROM stage_history h LEFT JOIN contact_scores s ON s.contact_id = h.contact_id "
-          "WHERE h.to_stage = 'mql' AND h.at >= " +
-          fs + " AND h.at < " + ts + ";\n";
-  hand += "SELECT 'reasons', h.reason, COUNT(*) FROM stage_history h WHERE h.from_stage = 'mql' "
-          "AND h.cause = 'rejected' AND h.at >= " +
-          fs + " AND h.at < " + ts + " GROUP BY h.reason ORDER BY 3 DESC LIMIT 5;\n";
+  hand +=
+      "SELECT 'mqls', COUNT(*), SUM(s.grade IN ('A', 'B')), SUM(s.persona_id IS NOT NULL) "
+      "FROM stage_history h LEFT JOIN contact_scores s ON s.contact_id = h.contact_id "
+      "WHERE h.to_stage = 'mql' AND h.at >= " +
+      fs + " AND h.at < " + ts + ";\n";
+  hand +=
+      "SELECT 'reasons', h.reason, COUNT(*) FROM stage_history h WHERE h.from_stage = 'mql' "
+      "AND h.cause = 'rejected' AND h.at >= " +
+      fs + " AND h.at < " + ts + " GROUP BY h.reason ORDER BY 3 DESC LIMIT 5;\n";
   hand +=
       "WITH d AS (SELECT id, contact_id, amount_minor AS amt, created_at FROM deals WHERE "
       "currency = '" +
@@ -193,11 +195,12 @@ int main(int argc, char** argv) {
               contacts.c_str(), events.c_str(), core::FormatIsoWeek(week).c_str(),
               core::FormatDate(pack.monday).c_str(), core::FormatDate(pack.sunday).c_str(),
               pack.time_zone.c_str(), runs);
-  std::printf("pack: %s; %zu goals, %zu reps, %lld MQLs, %zu reasons, %zu campaigns, %zu "
-              "actions\n\n",
-              pack.summary.c_str(), pack.goals.size(), pack.sla.sales.rows.size(),
-              static_cast<long long>(pack.sla.marketing.mqls), pack.top_reasons.size(),
-              pack.best_campaigns.size(), pack.actions.size());
+  std::printf(
+      "pack: %s; %zu goals, %zu reps, %lld MQLs, %zu reasons, %zu campaigns, %zu "
+      "actions\n\n",
+      pack.summary.c_str(), pack.goals.size(), pack.sla.sales.rows.size(),
+      static_cast<long long>(pack.sla.marketing.mqls), pack.top_reasons.size(),
+      pack.best_campaigns.size(), pack.actions.size());
   std::printf("| query | wall ms | CPU ms |\n| --- | ---: | ---: |\n");
   std::printf("| Tandem weekly pack (every block) | %.1f | %.1f |\n", tandem.wall, tandem.cpu);
   std::printf("| sqlite3 shell: the same figures by hand (7 statements) | %.1f | %.1f |\n",
@@ -207,10 +210,11 @@ int main(int argc, char** argv) {
   std::printf("\nratio Tandem / hand-written shell (start subtracted): wall %.2f, CPU %.2f\n",
               tandem.wall / std::max(0.1, shell.wall - shell_empty.wall),
               tandem.cpu / std::max(0.1, shell.cpu - shell_empty.cpu));
-  std::printf("MQLs: Tandem %lld, by hand %lld; pipeline credited: Tandem %lld, by hand %lld "
-              "(%s)\n",
-              static_cast<long long>(pack.sla.marketing.mqls), static_cast<long long>(hand_mqls),
-              static_cast<long long>(tandem_pipeline), static_cast<long long>(hand_pipeline),
-              equal ? "equal" : "DIFFERENT");
+  std::printf(
+      "MQLs: Tandem %lld, by hand %lld; pipeline credited: Tandem %lld, by hand %lld "
+      "(%s)\n",
+      static_cast<long long>(pack.sla.marketing.mqls), static_cast<long long>(hand_mqls),
+      static_cast<long long>(tandem_pipeline), static_cast<long long>(hand_pipeline),
+      equal ? "equal" : "DIFFERENT");
   return equal ? 0 : 1;
 }

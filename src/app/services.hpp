@@ -108,8 +108,8 @@ struct Services {
   AttributionService attribution;
   PayService pay;              // shared pay from the contract's compensation terms
   WeeklyReportService weekly;  // the weekly smarketing pack
-  SavedViewService views;  // the dashboard's saved list views
-  AssignService assign;    // bulk assignment of contacts, through the handoff
+  SavedViewService views;      // the dashboard's saved list views
+  AssignService assign;        // bulk assignment of contacts, through the handoff
 };
 
 }  // namespace tandem::app
