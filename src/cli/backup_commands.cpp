@@ -8,6 +8,7 @@
 
 #include "server/runtime.hpp"
 #include "store/sqlite/backup.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace tandem::cli {
 
@@ -52,10 +53,14 @@ struct BackupCommands::State {
     const auto start = std::chrono::steady_clock::now();
     auto r = store::sqlite::RestoreDatabase(from, *path);
     if (!r) return Fail(err, r.error());
-    out << fmt::format(
-        "restored {} from {}: {} pages, {}, schema version {} (migrated forward on next open), "
-        "{:.1f} s\n",
-        *path, from, r->pages, Mib(r->bytes), r->schema_version, SecondsSince(start));
+    const auto migrations = store::sqlite::EmbeddedMigrations();
+    const int latest = migrations.empty() ? 0 : migrations.back().version;
+    out << fmt::format("restored {} from {}: {} pages, {}, schema version {}{}, {:.1f} s\n", *path,
+                       from, r->pages, Mib(r->bytes), r->schema_version,
+                       r->schema_version < latest
+                           ? fmt::format(" (migrated to {} on next open)", latest)
+                           : std::string(),
+                       SecondsSince(start));
     return 0;
   }
 };
