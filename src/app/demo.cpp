@@ -615,6 +615,10 @@ constexpr double kBaseSal = 0.56;
 constexpr double kBaseSql = 0.60;
 constexpr double kBaseOpp = 0.45;
 constexpr double kBaseWin = 0.29;
+// The window has one guaranteed won deal per slice of about this many days (see PlanWins).
+constexpr std::int64_t kWinSliceDays = 14;
+// The shortest time from a contact's creation to a deal it brings in such a slice.
+constexpr std::int64_t kMinWinCycleDays = 4;
 // Persona fit multipliers per step (fit, no fit).
 constexpr std::array<double, 5> kFitRate = {1.30, 1.12, 1.06, 1.05, 1.10};
 constexpr std::array<double, 5> kNoFitRate = {0.62, 0.78, 0.88, 0.90, 0.80};
@@ -877,6 +881,7 @@ class Generator {
     const double companies = std::min<double>(s.contacts / 6.0, 50'000.0 + s.contacts / 40.0);
     new_company_chance_ = s.contacts > 0 ? companies / s.contacts : 0;
     PlanDays();
+    PlanWins();
     taken_emails_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(s.contacts, 4'000'000)));
   }
 
@@ -929,6 +934,49 @@ class Generator {
     for (std::size_t i = 0; assigned < s_.contacts; ++i, ++assigned) {
       ++day_counts_[remainders[i % remainders.size()].second];
     }
+  }
+
+  // A company that has been selling for a while closes deals all the time, whereas contacts
+  // created inside the window would close their first deals only weeks in (a cycle of about two
+  // months from first touch), and a short or small demo could then have none at all. So the
+  // window is cut into slices of about kWinSliceDays days and each slice gets one deal won in
+  // it: a close time in its second half, taken by the first contact at a company arriving
+  // between 14 and 42 days (fewer near the start of the window, at least kMinWinCycleDays)
+  // before it, whose path then runs straight to the win (LiveToWin). When no contact arrives in
+  // time, a later one takes the slice if the close can still fall inside it. Close times and
+  // cycles come from a generator of their own, so the rest of the company does not change.
+  void PlanWins() {
+    const std::int64_t start = now_ - s_.days * kDay;
+    const std::int64_t n = std::max<std::int64_t>(1, s_.days / kWinSliceDays);
+    const std::int64_t len = (now_ - start) / n;
+    Random r(s_.seed * 0xD1B54A32D192ED03ULL + 0x5EED);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::int64_t lo = start + i * len;
+      const std::int64_t hi = i + 1 == n ? now_ : lo + len;
+      // Room for moving the close into working hours (at most ~2.6 days) before the slice ends.
+      const std::int64_t latest = hi - std::min<std::int64_t>(3 * kDay, (hi - lo) / 4);
+      const std::int64_t earliest = lo + (hi - lo) / 2;
+      const std::int64_t close = earliest + r.Below(std::max<std::int64_t>(1, latest - earliest));
+      const std::int64_t cycle = r.Between(14, 42) * kDay;
+      const std::int64_t min_cycle =
+          std::min<std::int64_t>(kMinWinCycleDays * kDay, (close - start) / 2);
+      wins_.push_back({std::max(start, close - cycle), close - min_cycle, close, latest});
+    }
+  }
+
+  // The close time of the won deal a contact created at `created` (at a company) is to bring,
+  // if it is the one a slice waits for.
+  std::optional<std::int64_t> TakeWin(std::int64_t created) {
+    while (win_next_ < wins_.size()) {
+      const WinSlot& w = wins_[win_next_];
+      if (created < w.from) return std::nullopt;
+      ++win_next_;
+      if (created <= w.until) return w.close;
+      // Late for the planned close: close as quickly later in the slice, if it still fits.
+      const std::int64_t close = created + (w.close - w.until);
+      if (close <= w.latest) return close;
+    }
+    return std::nullopt;
   }
 
   void FillDay() {
@@ -1233,7 +1281,12 @@ class Generator {
 
     c.email = UniqueEmail(c.first_name, c.last_name, domain);
 
-    Live(p, territory, source, persona, freemail, created);
+    // A contact at a company may be the one that closes a slice's won deal (see PlanWins).
+    if (const auto won_at = freemail ? std::nullopt : TakeWin(created)) {
+      LiveToWin(p, territory, source, persona, created, *won_at);
+    } else {
+      Live(p, territory, source, persona, freemail, created);
+    }
 
     c.stage = p.history.back().to;
     c.stage_entered_at = p.history.back().at;
@@ -1461,6 +1514,42 @@ class Generator {
     }
   }
 
+  // A contact whose path runs straight to a deal won at `close` (see PlanWins): created as a
+  // lead, qualified by the rule, accepted and qualified by its rep, then the deal, each step at
+  // a share of the time to the close (in working hours where that still comes before it).
+  void LiveToWin(ContactPlan& p, Territory territory, SourceIndex source, Persona persona,
+                 std::int64_t created, std::int64_t close) {
+    const Actor system = Actor::System("demo");
+    const auto& rate = kSources[source].rate;
+    const auto& fit = persona == kNoPersona ? kNoFitRate : kFitRate;
+    if (const std::int64_t w = WorkTime(close, territory); w <= now_) close = w;
+    const std::int64_t span = close - created;
+    auto step = [&](double share, std::int64_t after) {
+      std::int64_t t = created + static_cast<std::int64_t>(share * static_cast<double>(span));
+      if (const std::int64_t w = WorkTime(t, territory); w < close) t = w;
+      return std::max(t, after + kMinute);
+    };
+    Path path{p, Stage::kLead, created};
+    Move(path, Stage::kLead, created, system, "created");
+    const std::int64_t mql_at = std::max(created + kMinute, created + span / 16);
+    Move(path, Stage::kMql, mql_at, system, "mql_rule");
+    const int owner = PickOwner(territory, p.company);
+    const Person& rep = people_[static_cast<std::size_t>(owner)];
+    p.contact.owner_id = rep.id;
+    const std::int64_t call = step(0.10, mql_at);
+    AddActivity(p, ActivityType::kCall, owner, call, "Intro call", "connected",
+                "Spoke with " + p.contact.first_name + "; interested, booked a discovery meeting.",
+                rng_.Between(6, 25), false);
+    const std::int64_t accepted = step(0.12, call);
+    Move(path, Stage::kSal, accepted, rep.actor(), "accepted");
+    const std::int64_t meeting = step(0.25, accepted);
+    AddActivity(p, ActivityType::kMeeting, owner, meeting, "Discovery meeting", "held",
+                "Pain: " + std::string(rng_.Pick(kPains)) + ".", rng_.Chance(0.5) ? 30 : 45, false);
+    const std::int64_t qualified = step(0.32, meeting);
+    Move(path, Stage::kSql, qualified, rep.actor(), "qualified");
+    OpenDeal(p, path, territory, persona, owner, rate, fit, step(0.45, qualified), close);
+  }
+
   void Reject(Path& path, std::int64_t at, const Person& rep, Persona persona, SourceIndex source,
               Words recycle, Words disqualify, double disqualify_share, std::string_view cause) {
     if (source == kPaidSocial && persona == kNoPersona) disqualify_share += 0.15;
@@ -1504,7 +1593,7 @@ class Generator {
 
   void OpenDeal(ContactPlan& p, Path& path, Territory territory, Persona persona, int owner,
                 const std::array<double, 5>& rate, const std::array<double, 5>& fit,
-                std::int64_t opp_at) {
+                std::int64_t opp_at, std::optional<std::int64_t> won_at = std::nullopt) {
     const Person& rep = people_[static_cast<std::size_t>(owner)];
     const std::int64_t employees =
         p.company >= 0 ? companies_[static_cast<std::size_t>(p.company)].employees : 50;
@@ -1534,9 +1623,10 @@ class Generator {
         std::chrono::floor<std::chrono::days>(core::FromMillis(opp_at + Delay(45 * 24, 0.3)));
     Move(path, Stage::kOpportunity, opp_at, rep.actor(), "deal_created");
 
-    const bool won = rng_.Chance(kBaseWin * rate[4] * fit[4]);
+    const bool won = won_at ? true : rng_.Chance(kBaseWin * rate[4] * fit[4]);
     const std::int64_t close_at =
-        WorkTime(opp_at + (won ? Delay(42 * 24, 0.45) : Delay(30 * 24, 0.6)), territory);
+        won_at ? *won_at
+               : WorkTime(opp_at + (won ? Delay(42 * 24, 0.45) : Delay(30 * 24, 0.6)), territory);
     const std::int64_t demo = WorkTime(opp_at + Delay(3 * 24, 0.5), territory);
     const std::int64_t end = std::min(close_at, now_);
     if (demo <= end) {
@@ -1593,6 +1683,15 @@ class Generator {
   std::vector<Arrival> day_arrivals_;
   std::size_t day_next_ = 0;
   std::int64_t produced_ = 0;
+
+  struct WinSlot {
+    std::int64_t from;   // contacts arriving from here ...
+    std::int64_t until;  // ... up to here bring the won deal at `close`
+    std::int64_t close;
+    std::int64_t latest;  // the latest close still inside the slice
+  };
+  std::vector<WinSlot> wins_;
+  std::size_t win_next_ = 0;
 
   std::vector<CompanyState> companies_;
   std::array<std::array<std::vector<int>, kSegments>, kTerritories> pools_;

@@ -32,6 +32,15 @@
 //    to close). No event is later than `now`: a path stops where time runs out, which leaves
 //    fresh MQLs waiting in the reps' inboxes and recent deals open. The contact's `stage` and
 //    `stage_entered_at` are those of its last history row.
+//  * Deals won all through the window, whatever the seed and size: a company that has been
+//    selling for a while closes deals every week, while contacts created inside the window
+//    would close their first ones only about two months in (a short or small demo could have
+//    none, and the planner could then not measure a deal size). The window is cut into slices
+//    of about two weeks (one slice when shorter) and each gets one won deal closing in its
+//    second half, brought by the first contact at a company arriving 14 to 42 days before
+//    (at least 4 days, or half the time since the window began); that contact's path runs
+//    straight from lead to customer. A slice stays without one only when no contact at a
+//    company arrives in time (a few contacts over many days).
 //  * Owners: a contact gets an owner when it becomes an MQL, a rep of its territory's team
 //    chosen round robin (a rep already working the contact's company keeps it more often).
 //  * Tracked events told by each contact's history, none after now and none before its

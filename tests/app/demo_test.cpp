@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "app/analytics.hpp"
 #include "app/auth.hpp"
 #include "app/contract_file.hpp"
 #include "app/demo_setup.hpp"
@@ -514,6 +516,70 @@ TEST_F(DemoTest, DescribeListsTheLoginsAndThePassword) {
     EXPECT_NE(text.find(login.email), std::string::npos) << login.email;
   }
   EXPECT_NE(text.find("2,000 contacts"), std::string::npos) << text;
+}
+
+// Whatever the seed and however small or short the demo, deals are won all through the window
+// (one at least in every slice of about two weeks), so the planner can measure the deal size and
+// every rate over the demo's days; their contacts' histories run the whole main path in order.
+TEST(DemoWonDealsTest, EveryTwoWeeksOfTheWindowHaveAWonDeal) {
+  PasswordHasher hasher(PasswordSettings::Fastest());
+  struct Case {
+    std::int64_t contacts;
+    int days;
+  };
+  for (const Case& k : {Case{60, 60}, Case{150, 30}, Case{250, 180}, Case{3000, 60}}) {
+    for (std::uint64_t seed : {1u, 2u, 3u, 42u, 2026u}) {
+      SCOPED_TRACE("contacts " + std::to_string(k.contacts) + ", days " + std::to_string(k.days) +
+                   ", seed " + std::to_string(seed));
+      auto store = OpenStore();
+      DemoSettings s = Settings(k.contacts, seed);
+      s.days = k.days;
+      auto summary = GenerateDemo(*store, hasher, s);
+      ASSERT_TRUE(summary) << summary.error().message;
+      const Loaded loaded = Load(*store);
+      const std::int64_t now = core::ToMillis(Now());
+      const std::int64_t start = now - k.days * 24 * 3'600'000LL;
+      const std::int64_t slices = std::max(1, k.days / 14);
+      const std::int64_t len = (now - start) / slices;
+      std::vector<int> won(static_cast<std::size_t>(slices));
+      std::map<core::Id, const Contact*> by_id;
+      for (const auto& c : loaded.contacts) by_id[c.id] = &c;
+      for (const auto& d : loaded.deals) {
+        if (d.stage != core::DealStage::kWon) continue;
+        ASSERT_TRUE(d.closed_at);
+        const std::int64_t at = core::ToMillis(*d.closed_at);
+        ASSERT_GE(at, start);
+        ASSERT_LE(at, now);
+        ++won[static_cast<std::size_t>(std::min(slices - 1, (at - start) / len))];
+        // The contact reached the customer stage through every step, in time order.
+        ASSERT_TRUE(d.contact_id);
+        const auto& h = loaded.history.at(*d.contact_id);
+        EXPECT_EQ(h.back().to, Stage::kCustomer);
+        EXPECT_EQ(h.back().at, *d.closed_at);
+        EXPECT_EQ(by_id.at(*d.contact_id)->stage, Stage::kCustomer);
+        for (std::size_t i = 1; i < h.size(); ++i) EXPECT_LT(h[i - 1].at, h[i].at);
+        EXPECT_GE(*d.closed_at, by_id.at(*d.contact_id)->created_at);
+      }
+      for (std::int64_t i = 0; i < slices; ++i) {
+        EXPECT_GE(won[static_cast<std::size_t>(i)], 1) << "no deal won in slice " << i;
+      }
+      EXPECT_EQ(summary->deals_won, std::accumulate(won.begin(), won.end(), 0));
+      // The planner measures the deal size and the rates over the demo (its precondition that a
+      // deal was won in the window stands).
+      if (k.contacts >= 250) {
+        base::FakeClock clock(Now());
+        AnalyticsService analytics(*store, clock);
+        PlanRequest req;
+        req.revenue_minor = 500'000'00;
+        req.from = date::sys_days{date::year{2027} / 1 / 1};
+        req.to = date::sys_days{date::year{2027} / 3 / 31};
+        req.trailing_days = k.days;
+        auto plan = analytics.Plan(core::Principal{}, req);
+        ASSERT_TRUE(plan) << plan.error().field << ": " << plan.error().message;
+        EXPECT_TRUE(plan->deal_size_measured);
+      }
+    }
+  }
 }
 
 TEST(DemoDeterminismTest, SameSeedAndNowGiveTheSameCompany) {
