@@ -5,7 +5,8 @@
 //
 // Signs in as each role and opens every page of its navigation (no console error allowed
 // anywhere), filters and pages the leads list, opens a contact and logs a call, acknowledges
-// the contract and signs a persona off, and saves a screenshot of every page (laptop and
+// the contract, creates, edits and signs personas off, edits a form, a team and a tracker site
+// key in the settings, and saves a screenshot of every page (laptop and
 // phone sizes) in ARTIFACT_DIR (default build/test-artifacts/dashboard).
 // Exit 0: passed; 1: failed; 77: skipped (no Chromium on this machine).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -114,9 +115,9 @@ const NAV = {
 const TITLES = { Import: 'Import contacts', Funnel: 'Funnel explorer', Goals: 'Goals and planner', Feedback: 'Feedback from sales' };
 // Settings sections per role, in their order (web/src/pages/Settings.tsx).
 const SETTINGS = {
-  admin: ['Users', 'Teams', 'Business calendar', 'Routing', 'API keys', 'Webhooks', 'Forms'],
+  admin: ['Users', 'Teams', 'Business calendar', 'Routing', 'API keys', 'Webhooks', 'Forms', 'Tracker sites'],
   manager: ['Teams', 'Business calendar', 'Routing'],
-  marketing: ['Business calendar', 'Forms'],
+  marketing: ['Business calendar', 'Forms', 'Tracker sites'],
 };
 
 // Every control of the page has a label (a <label>, aria-label or aria-labelledby; buttons by text).
@@ -807,6 +808,78 @@ try {
     await ctx.close();
   });
 
+  await step('personas: marketing creates one, changes the criteria of another, the head signs the new version', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    watch(page, 'persona-editor');
+    await resume(page, USERS.marketing);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+    await page.getByRole('heading', { name: 'Head of data at a SaaS company' }).waitFor();
+    await page.getByRole('button', { name: 'New persona' }).click();
+    const editor = page.getByRole('form', { name: 'New persona' });
+    await editor.getByRole('button', { name: 'Create persona' }).click();
+    check((await editor.getByRole('alert').textContent())?.includes('key'), 'a persona without a key is refused with a message');
+    await editor.getByLabel('Key', { exact: true }).fill('revops_lead');
+    await editor.getByLabel('Name', { exact: true }).fill('Revenue operations lead');
+    await editor.getByLabel('Description', { exact: true }).fill('Runs revenue operations at a company of 100 people or more.');
+    await editor.getByRole('group', { name: 'Criterion 1' }).getByLabel('Values (separated by commas)').fill('revenue operations, revops');
+    await editor.getByRole('button', { name: 'Add a criterion' }).click();
+    const second = editor.getByRole('group', { name: 'Criterion 2' });
+    await second.getByLabel('Property').selectOption('company.employees');
+    await second.getByLabel('Test').selectOption('range');
+    await editor.getByRole('button', { name: 'Create persona' }).click();
+    check((await editor.getByRole('alert').textContent())?.includes('Criterion 2'), 'a range without bounds names its criterion');
+    await second.getByLabel('From').fill('100');
+    await shot(page, 'personas-new');
+    await editor.getByRole('button', { name: 'Create persona' }).click();
+    const created = page.getByRole('article', { name: 'Revenue operations lead' });
+    await created.waitFor();
+    const createdText = await created.textContent();
+    check(createdText.includes('title contains revenue operations or revops') && createdText.includes('company employees at least 100'), `the new persona shows its criteria (${createdText.slice(0, 160)})`);
+    check((await created.getByText('Awaiting sign-off').count()) === 1, 'a new persona awaits sign-off');
+
+    // A change of criteria is a new version, signed again.
+    const pilot = page.getByRole('article', { name: 'Head of data at a SaaS company' });
+    check((await pilot.getByText('Signed off', { exact: true }).count()) === 1, 'the persona is signed off before the change');
+    await pilot.getByRole('button', { name: 'Edit the persona Head of data at a SaaS company' }).click();
+    const form = page.getByRole('form', { name: 'Edit “Head of data at a SaaS company”' });
+    await form.getByRole('group', { name: 'Criterion 3' }).getByLabel('To').fill('5000');
+    await form.getByRole('group', { name: 'Criterion 1' }).getByLabel('Weight').fill('4');
+    await shot(page, 'personas-editor');
+    await form.getByRole('button', { name: 'Save as a new version' }).click();
+    await pilot.getByRole('heading', { name: 'Sign-off of version 2' }).waitFor();
+    const pilotText = await pilot.textContent();
+    check(pilotText.includes('company employees from 50 to 5000') && pilotText.includes('(weight 4)'), `the changed criteria are shown (${pilotText.slice(0, 200)})`);
+    check((await pilot.getByText('Awaiting sign-off').count()) === 1, 'the new version awaits sign-off again');
+    check(pilotText.includes('Head of marketing: not yet') && pilotText.includes('Head of sales: not yet'), 'neither head has signed the new version');
+    await pilot.getByRole('button', { name: 'Sign off as head of marketing' }).click();
+    await pilot.getByText(`${USERS.marketing},`).waitFor();
+    check((await pilot.getByRole('button', { name: /Sign off as/ }).count()) === 0, 'the head of marketing has nothing left to sign');
+    await shot(page, 'personas-new-version-signed');
+    const marketingApi = await apiLogin(url, USERS.marketing, PASSWORD);
+    const saved = (await marketingApi('GET', '/api/v1/personas')).items.find((p) => p.key === 'head_of_data_saas_pilot');
+    check(
+      saved.version === 2 && saved.criteria[2].max === 5000 && saved.criteria[0].weight === 4 && saved.signoffs.some((s) => s.version === 2 && s.capacity === 'head_of_marketing') && !saved.signed_off,
+      'the API holds version 2, its criteria and the head of marketing\'s sign-off',
+    );
+
+    // The head of sales signs it too, and it counts again.
+    const salesCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const salesPage = await salesCtx.newPage();
+    watch(salesPage, 'persona-sales-head');
+    await resume(salesPage, USERS.salesHead);
+    await salesPage.goto(url + '/personas');
+    const pilotForSales = salesPage.getByRole('article', { name: 'Head of data at a SaaS company' });
+    await pilotForSales.getByRole('button', { name: 'Sign off as head of sales' }).click();
+    await pilotForSales.getByText('Signed off', { exact: true }).waitFor();
+    check((await salesPage.getByRole('button', { name: /^Edit the persona/ }).count()) === 0, 'a head of sales does not edit personas');
+    const w = await salesPage.evaluate(() => document.documentElement.scrollWidth);
+    check(w <= 392, `personas do not scroll sideways on a phone (${w}px)`);
+    await shot(salesPage, 'phone-personas');
+    await salesCtx.close();
+    await ctx.close();
+  });
+
   await step('import: upload a CSV, follow the job, read the report', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -927,6 +1000,130 @@ try {
     for (const path of ['/settings/users', '/settings/routing', '/settings/forms', '/feedback', '/attribution', '/goals']) {
       await page.goto(url + path);
       await page.locator('#page-title').waitFor();
+      await page.waitForLoadState('networkidle');
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 392, `${path} does not scroll sideways on a phone (${w}px)`);
+      await shot(page, `phone-${path.slice(1).replace(/\//g, '-')}`);
+    }
+    await ctx.close();
+  });
+
+  await step('settings: a manager renames a team; an admin changes its members', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    watch(page, 'settings-teams-manager');
+    await resume(page, USERS.manager);
+    await page.goto(url + '/settings/teams');
+    await page.getByRole('button', { name: 'Edit the team Sales North America' }).click();
+    const editor = page.getByRole('region', { name: 'Team: Sales North America' });
+    await editor.getByLabel('Name of the team').fill('');
+    await editor.getByRole('button', { name: 'Save team' }).click();
+    check((await editor.getByRole('alert').textContent())?.includes('name'), 'a team without a name is refused with a message');
+    await editor.getByLabel('Name of the team').fill('Sales Americas');
+    await editor.getByLabel('Its region').fill('Americas');
+    await editor.getByRole('button', { name: 'Save team' }).click();
+    await page.getByText('Saved the team Sales Americas.').waitFor();
+    await page.getByRole('cell', { name: 'Sales Americas', exact: true }).waitFor();
+    const renamed = page.getByRole('region', { name: 'Team: Sales Americas' });
+    check((await renamed.getByRole('heading', { name: /^Members \(\d+\)$/ }).textContent()) === 'Members (4)', 'the team lists its manager and three reps');
+    check((await renamed.getByText('Admins move people between teams.').count()) === 1, 'a manager is told who moves people');
+    check((await renamed.getByRole('button', { name: /^Remove / }).count()) === 0, 'a manager has no member buttons');
+    await shot(page, 'settings-team-edit');
+    await ctx.close();
+
+    const admin = await apiLogin(url, USERS.admin, PASSWORD);
+    const newcomer = await admin('POST', '/api/v1/users', { email: 'nora.newcomer@northwind-analytics.example', name: 'Nora Newcomer', role: 'sales' });
+    const actx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const apage = await actx.newPage();
+    watch(apage, 'settings-teams-admin');
+    await resume(apage, USERS.admin);
+    await apage.goto(url + '/settings/teams');
+    await apage.getByRole('button', { name: 'Edit the team Sales Americas' }).click();
+    const team = apage.getByRole('region', { name: 'Team: Sales Americas' });
+    await team.getByLabel('Add a person to Sales Americas').selectOption({ label: 'Nora Newcomer (no team)' });
+    await team.getByRole('button', { name: 'Add to team' }).click();
+    await apage.getByText('Nora Newcomer joined Sales Americas.').waitFor();
+    await team.getByRole('heading', { name: 'Members (5)' }).waitFor();
+    check((await admin('GET', `/api/v1/users/${newcomer.id}`)).team_id !== null, 'the person is in the team');
+    const w = await apage.evaluate(() => document.documentElement.scrollWidth);
+    check(w <= 392, `teams do not scroll sideways on a phone (${w}px)`);
+    await shot(apage, 'phone-settings-team-members');
+    await team.getByRole('button', { name: 'Remove Nora Newcomer from Sales Americas' }).click();
+    await team.getByRole('heading', { name: 'Members (4)' }).waitFor();
+    check((await admin('GET', `/api/v1/users/${newcomer.id}`)).team_id === null, 'removed, the person has no team');
+    await actx.close();
+  });
+
+  await step('settings: marketing edits a form, archives and unarchives it; a tracker site key and its snippet', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    const page = await ctx.newPage();
+    watch(page, 'settings-marketing');
+    await resume(page, USERS.marketing);
+    await page.goto(url + '/settings/forms');
+    await page.getByRole('button', { name: 'Edit the form E2E contact sales' }).click();
+    const editor = page.getByRole('form', { name: 'Edit “E2E contact sales”' });
+    check(await editor.getByLabel('Ask for Job title').isChecked(), 'the editor shows the fields asked');
+    await editor.getByLabel('Name of the form').fill('E2E talk to sales');
+    await editor.getByLabel('Ask for Phone').check();
+    await editor.getByLabel('Phone is required').check();
+    await editor.getByLabel('Ask for Company').uncheck();
+    await editor.getByLabel(/^Consent text/).fill('I agree that Northwind may contact me.');
+    await editor.getByLabel('Consent required to post').check();
+    await shot(page, 'settings-form-edit');
+    await editor.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved “E2E talk to sales”').waitFor();
+    const snippet = await page.getByLabel('Embed code for “E2E talk to sales”').inputValue();
+    check(snippet.includes('name="phone" type="tel" required') && !snippet.includes('name="company"') && snippet.includes('name="consent" value="yes" required> I agree that Northwind may contact me.'), `the snippet follows the edit (${snippet.slice(0, 120)}…)`);
+    const action = snippet.match(/action="([^"]+)"/)[1];
+    const noConsent = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: 'email=edited.lead%40example.com&phone=%2B49301234567' });
+    check(noConsent.status === 422, `a post without the now required consent is refused (${noConsent.status})`);
+
+    // Archived, the form refuses posts; unarchived, it takes them again.
+    await page.getByRole('button', { name: 'Archive the form E2E talk to sales' }).click();
+    await page.getByRole('button', { name: 'Yes, archive' }).click();
+    await page.getByRole('region', { name: 'Archived forms' }).getByText('E2E talk to sales').waitFor();
+    const gone = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=late.lead%40example.com&phone=1&consent=yes', redirect: 'manual' });
+    check(gone.status === 410, `an archived form refuses posts (${gone.status})`);
+    await shot(page, 'settings-form-archived');
+    await page.getByRole('button', { name: 'Unarchive the form E2E talk to sales' }).click();
+    await page.getByText('“E2E talk to sales” takes posts again.').waitFor();
+    const back = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=back.lead%40example.com&phone=%2B49301234567&consent=yes', redirect: 'manual' });
+    check(back.status === 303 || back.status === 200, `an unarchived form takes posts (${back.status})`);
+
+    // A tracker site key: its one-line snippet copied, page views taken from its website only, revoked.
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Tracker sites' }).click();
+    await page.getByText('No tracker sites yet').waitFor();
+    await page.getByLabel('Site name').fill('Northwind website');
+    await page.getByRole('button', { name: 'Create site key' }).click();
+    check((await page.getByRole('alert').textContent())?.includes('address'), 'a site without its website is refused with a message');
+    await page.getByLabel('Websites it runs on').fill('https://www.northwind-e2e.example');
+    await page.getByRole('button', { name: 'Create site key' }).click();
+    const box = page.getByLabel('Tracker snippet for “Northwind website”');
+    await box.waitFor();
+    const tag = await box.inputValue();
+    const m = tag.match(/^<script src="(http:\/\/127\.0\.0\.1:\d+)\/t\.js" data-key="([^"]+)" async><\/script>$/);
+    check(Boolean(m) && m[1] === url, `the snippet is one script tag from this server (${tag})`);
+    await page.getByRole('button', { name: 'Copy tracker snippet' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    check((await page.evaluate(() => navigator.clipboard.readText())) === tag, 'the clipboard holds the tracker snippet');
+    await shot(page, 'settings-tracker-site');
+    const key = m ? m[2] : '';
+    let views = 0;
+    const view = (origin) =>
+      fetch(url + '/t/e', { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: origin }, body: JSON.stringify({ key, type: 'page_view', event_id: `e2e-page-view-${++views}`, anonymous_id: 'e2e-visitor-1', url: 'https://www.northwind-e2e.example/pricing' }) });
+    const taken = await view('https://www.northwind-e2e.example');
+    check(taken.status >= 200 && taken.status < 300, `a page view from the site is taken (${taken.status} ${taken.status >= 300 ? await taken.text() : ''})`);
+    const elsewhere = await view('https://elsewhere.example');
+    check(elsewhere.status === 403, `a page view from another website is refused (${elsewhere.status})`);
+    await page.getByRole('button', { name: 'Revoke the key of Northwind website' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText('Revoked the key of “Northwind website”').waitFor();
+    check((await view('https://www.northwind-e2e.example')).status === 410, 'a revoked key is refused');
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/settings/forms', '/settings/tracker']) {
+      await page.goto(url + path);
+      await page.locator('.settings-section').first().waitFor();
       await page.waitForLoadState('networkidle');
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       check(w <= 392, `${path} does not scroll sideways on a phone (${w}px)`);

@@ -5,9 +5,9 @@ import { embedSnippet, type CaptureForm } from './pages/settings/Forms';
 
 describe('settings', () => {
   it('shows each role the sections its API allows', () => {
-    expect(sectionsFor('admin').map((s) => s.key)).toEqual(['users', 'teams', 'calendar', 'routing', 'api-keys', 'webhooks', 'forms']);
+    expect(sectionsFor('admin').map((s) => s.key)).toEqual(['users', 'teams', 'calendar', 'routing', 'api-keys', 'webhooks', 'forms', 'tracker']);
     expect(sectionsFor('manager').map((s) => s.key)).toEqual(['teams', 'calendar', 'routing']);
-    expect(sectionsFor('marketing').map((s) => s.key)).toEqual(['calendar', 'forms']);
+    expect(sectionsFor('marketing').map((s) => s.key)).toEqual(['calendar', 'forms', 'tracker']);
     expect(sectionsFor('sales')).toEqual([]);
   });
 
@@ -26,6 +26,7 @@ describe('settings', () => {
       allowed_origins: ['*'],
       archived: false,
       created_at: '',
+      updated_at: '',
     };
     const s = embedSnippet(form, 'https://crm.example');
     expect(s).not.toContain('\n');

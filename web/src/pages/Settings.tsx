@@ -1,6 +1,6 @@
 // Settings: one page per section under /settings/<section>, each shown to the roles the API
 // lets do it (users, API keys and webhooks: admins; teams and routing: admins and managers;
-// forms: admins and marketing; the calendar: everyone but sales reps).
+// forms and tracker sites: admins and marketing; the calendar: everyone but sales reps).
 import { PageHeader } from '../components/ui';
 import { useTitle } from '../hooks';
 import type { PageProps } from '../routes';
@@ -10,6 +10,7 @@ import { ApiKeys } from './settings/Keys';
 import { Calendar, Routing } from './settings/Contract';
 import { Forms } from './settings/Forms';
 import { Teams, Users } from './settings/People';
+import { TrackerSites } from './settings/Sites';
 import { Webhooks } from './settings/Webhooks';
 
 interface SectionDef {
@@ -27,6 +28,7 @@ export const SECTIONS: SectionDef[] = [
   { key: 'api-keys', label: 'API keys', roles: ['admin'], component: ApiKeys },
   { key: 'webhooks', label: 'Webhooks', roles: ['admin'], component: Webhooks },
   { key: 'forms', label: 'Forms', roles: ['admin', 'marketing'], component: Forms },
+  { key: 'tracker', label: 'Tracker sites', roles: ['admin', 'marketing'], component: TrackerSites },
 ];
 
 export function sectionsFor(role: Role): SectionDef[] {

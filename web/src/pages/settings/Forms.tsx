@@ -1,7 +1,7 @@
-// Web forms: list, create, and the one-line embed snippet with a copy button (docs/capture.md).
-// Marketing and admins.
+// Web forms: list, create, edit (name, fields, consent, websites), archive and unarchive, and the
+// one-line embed snippet with a copy button (docs/capture.md). Marketing and admins.
 import { useRef, useState } from 'preact/hooks';
-import { describeError, get, post } from '../../api';
+import { describeError, get, post, request } from '../../api';
 import { Empty, ErrorNote, Loading } from '../../components/ui';
 import { formatDate } from '../../format';
 import { useLoad } from '../../hooks';
@@ -24,6 +24,7 @@ export interface CaptureForm {
   allowed_origins: string[];
   archived: boolean;
   created_at: string;
+  updated_at: string;
 }
 
 const PROPERTIES: { value: string; label: string; type: string }[] = [
@@ -65,14 +66,177 @@ function Snippet({ form }: { form: CaptureForm }) {
   );
 }
 
+interface FieldRow {
+  property: string;
+  label: string;
+  name: string;
+  asked: boolean;
+  required: boolean;
+}
+
+// The editable rows of a form's fields: email (always asked and required), the known
+// properties, then the form's other fields (custom ones, kept unless unticked).
+export function fieldRows(form: Pick<CaptureForm, 'fields'>): FieldRow[] {
+  const rows: FieldRow[] = PROPERTIES.map((p) => {
+    const f = form.fields.find((x) => x.property === p.value);
+    return { property: p.value, label: p.label, name: f?.name ?? p.value, asked: Boolean(f), required: f?.required ?? false };
+  });
+  for (const f of form.fields) {
+    if (f.property === 'email' || PROPERTIES.some((p) => p.value === f.property)) continue;
+    rows.push({ property: f.property, label: f.name, name: f.name, asked: true, required: f.required });
+  }
+  return rows;
+}
+
+// The fields to send: the form's email field first, then the asked rows in the form's order,
+// newly asked ones after.
+export function fieldsFromRows(form: Pick<CaptureForm, 'fields'>, rows: FieldRow[]): FormField[] {
+  const email = form.fields.find((f) => f.property === 'email') ?? { name: 'email', property: 'email', required: true };
+  const asked = rows.filter((r) => r.asked);
+  const order = (r: FieldRow) => {
+    const i = form.fields.findIndex((f) => f.property === r.property);
+    return i < 0 ? form.fields.length + asked.indexOf(r) : i;
+  };
+  return [{ ...email, required: true }, ...[...asked].sort((a, b) => order(a) - order(b)).map((r) => ({ name: r.name, property: r.property, required: r.required }))];
+}
+
+function FormEditor({ form, onSaved, onCancel }: { form: CaptureForm; onSaved: (f: CaptureForm) => void; onCancel: () => void }) {
+  const [name, setName] = useState(form.name);
+  const [rows, setRows] = useState(() => fieldRows(form));
+  const [consent, setConsent] = useState(form.consent_text);
+  const [consentRequired, setConsentRequired] = useState(form.consent_required);
+  const [origins, setOrigins] = useState(form.allowed_origins.join(', '));
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = `edit-form-${form.id}`;
+  const setRow = (i: number, change: Partial<FieldRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...change, required: (change.asked ?? r.asked) ? change.required ?? r.required : false } : r)));
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    if (!name.trim()) return setError('Give the form a name.');
+    const allowed = origins
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    setBusy(true);
+    try {
+      const saved = await request<CaptureForm>('PATCH', `/api/v1/forms/${form.id}`, {
+        body: {
+          name: name.trim(),
+          fields: fieldsFromRows(form, rows),
+          consent_text: consent.trim(),
+          consent_required: Boolean(consent.trim()) && consentRequired,
+          allowed_origins: allowed.length ? allowed : ['*'],
+        },
+      });
+      onSaved(saved);
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form-editor" aria-labelledby={id} onSubmit={save}>
+      <h3 id={id} class="small-heading">
+        Edit “{form.name}”
+      </h3>
+      <div class="settings-form">
+        <div class="field grow">
+          <label for={`${id}-name`}>Name of the form</label>
+          <input id={`${id}-name`} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </div>
+        <div class="field grow">
+          <label for={`${id}-origins`}>Websites allowed to post (empty: any)</label>
+          <input id={`${id}-origins`} value={origins} onInput={(e) => setOrigins(e.currentTarget.value)} />
+        </div>
+      </div>
+      <div class="table-wrap">
+        <table class="table fields-table">
+          <caption class="visually-hidden">Fields of the form</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Asked</th>
+              <th scope="col">Required</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Email</th>
+              <td>
+                <input type="checkbox" checked disabled aria-label="Ask for Email (always)" />
+              </td>
+              <td>
+                <input type="checkbox" checked disabled aria-label="Email is required (always)" />
+              </td>
+            </tr>
+            {rows.map((r, i) => (
+              <tr key={r.property}>
+                <th scope="row">{r.label}</th>
+                <td>
+                  <input type="checkbox" checked={r.asked} aria-label={`Ask for ${r.label}`} onChange={(e) => setRow(i, { asked: e.currentTarget.checked })} />
+                </td>
+                <td>
+                  <input type="checkbox" checked={r.required} disabled={!r.asked} aria-label={`${r.label} is required`} onChange={(e) => setRow(i, { required: e.currentTarget.checked })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="settings-form">
+        <div class="field grow">
+          <label for={`${id}-consent`}>Consent text (empty: no consent is asked)</label>
+          <textarea id={`${id}-consent`} rows={2} value={consent} onInput={(e) => setConsent(e.currentTarget.value)} />
+        </div>
+        <div class="field checkbox">
+          <label>
+            <input type="checkbox" checked={consentRequired && Boolean(consent.trim())} disabled={!consent.trim()} onChange={(e) => setConsentRequired(e.currentTarget.checked)} /> Consent required to post
+          </label>
+        </div>
+      </div>
+      {error && (
+        <p class="note error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="button-row">
+        <button type="submit" disabled={busy}>
+          Save changes
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function Forms() {
-  const forms = useLoad((signal) => get<{ items: CaptureForm[] }>('/api/v1/forms', signal).then((r) => r.items), []);
+  const forms = useLoad((signal) => get<{ items: CaptureForm[] }>('/api/v1/forms?archived=true', signal).then((r) => r.items), []);
   const [name, setName] = useState('');
   const [extra, setExtra] = useState<string[]>(['first_name', 'last_name', 'company']);
   const [consent, setConsent] = useState('');
   const [origins, setOrigins] = useState('');
   const [error, setError] = useState('');
   const [shown, setShown] = useState<number | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [status, setStatus] = useState('');
+  const setArchived = async (f: CaptureForm, archived: boolean) => {
+    setError('');
+    try {
+      await request('PATCH', `/api/v1/forms/${f.id}`, { body: { archived } });
+      setConfirming(null);
+      setEditing(null);
+      setShown(null);
+      setStatus(archived ? `Archived “${f.name}”: posts to it are refused (410) until it is unarchived.` : `“${f.name}” takes posts again.`);
+      forms.reload();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
   const create = async (e: Event) => {
     e.preventDefault();
     setError('');
@@ -91,12 +255,14 @@ export function Forms() {
       });
       setName('');
       setShown(f.id);
+      setStatus(`Created “${f.name}”; its embed code is below.`);
       forms.reload();
     } catch (err) {
       setError(describeError(err));
     }
   };
   const list = (forms.data ?? []).filter((f) => !f.archived);
+  const archived = (forms.data ?? []).filter((f) => f.archived);
   return (
     <>
       <Section title="New form" id="new-form">
@@ -130,6 +296,9 @@ export function Forms() {
         )}
       </Section>
       <Section title="Forms" id="forms">
+        <p class="muted small" aria-live="polite">
+          {status}
+        </p>
         {forms.error ? (
           <ErrorNote error={forms.error} retry={forms.reload} />
         ) : !forms.data ? (
@@ -145,18 +314,69 @@ export function Forms() {
                 <div class="form-head">
                   <strong>{f.name}</strong>
                   <span class="muted small">
-                    {f.fields.length} fields · created {formatDate(f.created_at)} · <span class="mono">{f.public_id}</span>
+                    {f.fields.length} fields{f.consent_text ? (f.consent_required ? ' · consent required' : ' · consent asked') : ''} · created {formatDate(f.created_at)} · <span class="mono">{f.public_id}</span>
                   </span>
-                  <button type="button" class="secondary small" aria-expanded={shown === f.id ? 'true' : 'false'} onClick={() => setShown(shown === f.id ? null : f.id)}>
-                    {shown === f.id ? 'Hide embed code' : 'Embed code'}
-                  </button>
+                  <span class="button-row">
+                    <button type="button" class="secondary small" aria-expanded={shown === f.id ? 'true' : 'false'} onClick={() => setShown(shown === f.id ? null : f.id)}>
+                      {shown === f.id ? 'Hide embed code' : 'Embed code'}
+                    </button>
+                    <button type="button" class="secondary small" aria-label={`Edit the form ${f.name}`} aria-expanded={editing === f.id ? 'true' : 'false'} onClick={() => setEditing(editing === f.id ? null : f.id)}>
+                      Edit
+                    </button>
+                    {confirming === f.id ? (
+                      <span class="confirm" role="group" aria-label={`Archive the form ${f.name}?`}>
+                        <span class="small">Archive? Posts to it are refused until it is unarchived.</span>
+                        <button type="button" class="danger small" onClick={() => setArchived(f, true)}>
+                          Yes, archive
+                        </button>
+                        <button type="button" class="secondary small" onClick={() => setConfirming(null)}>
+                          Keep it
+                        </button>
+                      </span>
+                    ) : (
+                      <button type="button" class="secondary small" aria-label={`Archive the form ${f.name}`} onClick={() => setConfirming(f.id)}>
+                        Archive
+                      </button>
+                    )}
+                  </span>
                 </div>
-                {shown === f.id && <Snippet form={f} />}
+                {editing === f.id && (
+                  <FormEditor
+                    form={f}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(saved) => {
+                      setEditing(null);
+                      setShown(saved.id);
+                      setStatus(`Saved “${saved.name}”; the embed code below has its new fields.`);
+                      forms.reload();
+                    }}
+                  />
+                )}
+                {shown === f.id && editing !== f.id && <Snippet form={f} />}
               </li>
             ))}
           </ul>
         )}
       </Section>
+      {archived.length > 0 && (
+        <Section title="Archived forms" id="archived-forms">
+          <ul class="form-list">
+            {archived.map((f) => (
+              <li key={f.id} class="form-item">
+                <div class="form-head">
+                  <strong>{f.name}</strong>
+                  <span class="muted small">
+                    archived {formatDate(f.updated_at)} · posts are refused
+                  </span>
+                  <button type="button" class="secondary small" aria-label={`Unarchive the form ${f.name}`} onClick={() => setArchived(f, false)}>
+                    Unarchive
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
     </>
   );
 }

@@ -1,5 +1,6 @@
-// Users (admins: list, create, role, deactivate) and teams (admins and managers).
-import { useState } from 'preact/hooks';
+// Users (admins: list, create, role, deactivate) and teams (admins and managers: create, rename,
+// change manager, function and region, delete; admins also move people in and out).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError, get, post, request } from '../../api';
 import { Empty, ErrorNote, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
@@ -174,12 +175,159 @@ export function Users() {
   );
 }
 
+// One team's name, manager, function and region (admins and managers), and its members: admins
+// add and remove people (a person's team is part of their user record, which admins manage).
+function TeamEditor({ team, teams, users, onSaved, onMembers, onClose }: { team: Team; teams: Team[]; users: User[]; onSaved: () => void; onMembers: () => void; onClose: () => void }) {
+  const { user: me } = useSession();
+  const [draft, setDraft] = useState({ name: team.name, function: team.function, manager_id: team.manager_id === null ? '' : String(team.manager_id), region: team.region });
+  const [adding, setAdding] = useState('');
+  const [said, setSaid] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const canMove = me.role === 'admin';
+  const managers = users.filter((u) => (u.active && (u.role === 'manager' || u.role === 'admin')) || u.id === team.manager_id);
+  const members = users.filter((u) => u.team_id === team.id);
+  const others = users.filter((u) => u.active && u.team_id !== team.id);
+  const teamOf = (u: User) => (u.team_id === null ? 'no team' : `in ${teams.find((t) => t.id === u.team_id)?.name ?? 'another team'}`);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    setSaid('');
+    if (!draft.name.trim()) return setError('Give the team a name.');
+    setBusy(true);
+    try {
+      const saved = await request<Team>('PATCH', `/api/v1/teams/${team.id}`, {
+        body: { name: draft.name.trim(), function: draft.function, manager_id: draft.manager_id ? Number(draft.manager_id) : null, region: draft.region.trim() },
+      });
+      setSaid(`Saved the team ${saved.name}.`);
+      onSaved();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const move = async (u: User, teamId: number | null, said: string) => {
+    setError('');
+    try {
+      await request('PATCH', `/api/v1/users/${u.id}`, { body: { team_id: teamId } });
+      forgetUsers();
+      setAdding('');
+      setSaid(said);
+      onMembers();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+  const id = `team-${team.id}`;
+  return (
+    <Section title={`Team: ${team.name}`} id={`${id}-title`}>
+      <form class="settings-form" onSubmit={save}>
+        <div class="field">
+          <label for={`${id}-name`}>Name of the team</label>
+          <input id={`${id}-name`} ref={first} value={draft.name} onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for={`${id}-function`}>Its function</label>
+          <select id={`${id}-function`} value={draft.function} onChange={(e) => setDraft({ ...draft, function: e.currentTarget.value })}>
+            <option value="sales">Sales</option>
+            <option value="marketing">Marketing</option>
+            <option value="revenue">Revenue</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for={`${id}-manager`}>Its manager</label>
+          <select id={`${id}-manager`} value={draft.manager_id} onChange={(e) => setDraft({ ...draft, manager_id: e.currentTarget.value })}>
+            <option value="">No manager</option>
+            {managers.map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name}
+                {u.active ? '' : ' (inactive)'}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`${id}-region`}>Its region</label>
+          <input id={`${id}-region`} value={draft.region} onInput={(e) => setDraft({ ...draft, region: e.currentTarget.value })} />
+        </div>
+        <div class="button-row">
+          <button type="submit" disabled={busy}>
+            Save team
+          </button>
+          <button type="button" class="secondary" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </form>
+      <p class="muted small">The manager of a marketing or sales team signs personas and the SLA contract off as head of that function.</p>
+      <h3 class="small-heading">Members ({members.length})</h3>
+      {members.length === 0 ? (
+        <p class="muted">Nobody is in this team yet.</p>
+      ) : (
+        <ul class="plain member-list">
+          {members.map((u) => (
+            <li key={u.id}>
+              <span>
+                {u.name} <span class="muted small">{ROLE_LABELS[u.role]}{u.active ? '' : ', inactive'}</span>
+              </span>
+              {canMove && (
+                <button type="button" class="secondary small" aria-label={`Remove ${u.name} from ${team.name}`} onClick={() => move(u, null, `${u.name} left ${team.name}.`)}>
+                  Remove
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canMove ? (
+        <div class="settings-form add-member">
+          <div class="field grow">
+            <label for={`${id}-add`}>Add a person to {team.name}</label>
+            <select id={`${id}-add`} value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>
+              <option value="">Choose a person</option>
+              {others.map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name} ({teamOf(u)})
+                </option>
+              ))}
+            </select>
+          </div>
+          <button
+            type="button"
+            disabled={!adding}
+            onClick={() => {
+              const u = others.find((x) => String(x.id) === adding);
+              if (u) move(u, team.id, `${u.name} joined ${team.name}.`);
+            }}
+          >
+            Add to team
+          </button>
+        </div>
+      ) : (
+        <p class="muted small">Admins move people between teams.</p>
+      )}
+      {error && (
+        <p class="note error" role="alert">
+          {error}
+        </p>
+      )}
+      <p class="muted small" aria-live="polite">
+        {said}
+      </p>
+    </Section>
+  );
+}
+
 export function Teams() {
   const teams = useLoad(loadTeams, []);
   const users = useLoad(allUsers, []);
   const [draft, setDraft] = useState({ name: '', function: 'sales', manager_id: '', region: '' });
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
+  const [editing, setEditing] = useState<number | null>(null);
   const create = async (e: Event) => {
     e.preventDefault();
     setError('');
@@ -199,12 +347,14 @@ export function Teams() {
     try {
       await request('DELETE', `/api/v1/teams/${t.id}`);
       setStatus(`Deleted the team ${t.name}; its members stay, without a team.`);
+      if (editing === t.id) setEditing(null);
       teams.reload();
     } catch (err) {
       setError(describeError(err));
     }
   };
   const managers = (users.data ?? []).filter((u) => u.active && (u.role === 'manager' || u.role === 'admin'));
+  const editingTeam = teams.data?.find((t) => t.id === editing);
   const nameOf = (id: number | null) => (id === null ? '' : users.data?.find((u) => u.id === id)?.name ?? `User ${id}`);
   return (
     <>
@@ -282,7 +432,10 @@ export function Teams() {
                     <td>{t.function}</td>
                     <td class="hide-sm">{nameOf(t.manager_id)}</td>
                     <td class="hide-sm">{t.region}</td>
-                    <td>
+                    <td class="nowrap">
+                      <button type="button" class="secondary small" aria-label={`Edit the team ${t.name}`} aria-expanded={editing === t.id ? 'true' : 'false'} onClick={() => setEditing(editing === t.id ? null : t.id)}>
+                        Edit
+                      </button>{' '}
                       <button type="button" class="secondary small" aria-label={`Delete the team ${t.name}`} onClick={() => remove(t)}>
                         Delete
                       </button>
@@ -294,6 +447,17 @@ export function Teams() {
           </div>
         )}
       </Section>
+      {editingTeam && users.data && (
+        <TeamEditor
+          key={editingTeam.id}
+          team={editingTeam}
+          teams={teams.data ?? []}
+          users={users.data}
+          onClose={() => setEditing(null)}
+          onSaved={teams.reload}
+          onMembers={users.reload}
+        />
+      )}
     </>
   );
 }
