@@ -1080,8 +1080,18 @@ try {
     check(noConsent.status === 422, `a post without the now required consent is refused (${noConsent.status})`);
 
     // Archived, the form refuses posts; unarchived, it takes them again.
-    await page.getByRole('button', { name: 'Archive the form E2E talk to sales' }).click();
-    await page.getByRole('button', { name: 'Yes, archive' }).click();
+    // With the keyboard: the confirmation takes the focus, Escape keeps the form, Enter archives.
+    await page.getByRole('button', { name: 'Archive the form E2E talk to sales' }).focus();
+    await page.keyboard.press('Enter');
+    const confirmFocused = () => page.waitForFunction(() => document.activeElement?.textContent === 'Yes, archive', null, { timeout: 5000 }).then(() => true, () => false);
+    check(await confirmFocused(), 'the confirmation takes the focus');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Archive the form E2E talk to sales' }).waitFor();
+    check((await page.getByRole('button', { name: 'Yes, archive' }).count()) === 0, 'Escape keeps the form');
+    await page.getByRole('button', { name: 'Archive the form E2E talk to sales' }).focus();
+    await page.keyboard.press('Enter');
+    await confirmFocused();
+    await page.keyboard.press('Enter');
     await page.getByRole('region', { name: 'Archived forms' }).getByText('E2E talk to sales').waitFor();
     const gone = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=late.lead%40example.com&phone=1&consent=yes', redirect: 'manual' });
     check(gone.status === 410, `an archived form refuses posts (${gone.status})`);

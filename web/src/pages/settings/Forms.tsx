@@ -5,7 +5,7 @@ import { describeError, get, post, request } from '../../api';
 import { Empty, ErrorNote, Loading } from '../../components/ui';
 import { formatDate } from '../../format';
 import { useLoad } from '../../hooks';
-import { CopyButton, Section } from './common';
+import { Confirm, CopyButton, Section } from './common';
 
 export interface FormField {
   name: string;
@@ -304,8 +304,8 @@ export function Forms() {
         ) : !forms.data ? (
           <Loading />
         ) : list.length === 0 ? (
-          <Empty title="No forms yet">
-            <p>Create a form above and paste its one-line snippet into your website.</p>
+          <Empty title={archived.length ? 'No forms in use' : 'No forms yet'}>
+            <p>Create a form above and paste its one-line snippet into your website{archived.length ? ', or unarchive one below' : ''}.</p>
           </Empty>
         ) : (
           <ul class="form-list">
@@ -324,15 +324,7 @@ export function Forms() {
                       Edit
                     </button>
                     {confirming === f.id ? (
-                      <span class="confirm" role="group" aria-label={`Archive the form ${f.name}?`}>
-                        <span class="small">Archive? Posts to it are refused until it is unarchived.</span>
-                        <button type="button" class="danger small" onClick={() => setArchived(f, true)}>
-                          Yes, archive
-                        </button>
-                        <button type="button" class="secondary small" onClick={() => setConfirming(null)}>
-                          Keep it
-                        </button>
-                      </span>
+                      <Confirm label={`Archive the form ${f.name}?`} question="Archive? Posts to it are refused until it is unarchived." yes="Yes, archive" onYes={() => setArchived(f, true)} onNo={() => setConfirming(null)} />
                     ) : (
                       <button type="button" class="secondary small" aria-label={`Archive the form ${f.name}`} onClick={() => setConfirming(f.id)}>
                         Archive

@@ -6,7 +6,7 @@ import { describeError, get, post, request } from '../../api';
 import { Empty, ErrorNote, Loading } from '../../components/ui';
 import { formatDate } from '../../format';
 import { useLoad } from '../../hooks';
-import { CopyButton, Section } from './common';
+import { Confirm, CopyButton, Section } from './common';
 
 export interface TrackerSite {
   id: number;
@@ -137,15 +137,7 @@ export function TrackerSites() {
                       {shown === s.id ? 'Hide snippet' : 'Tracker snippet'}
                     </button>
                     {confirming === s.id ? (
-                      <span class="confirm" role="group" aria-label={`Revoke the key of ${s.name}?`}>
-                        <span class="small">Revoke? The site’s page views are refused from then on.</span>
-                        <button type="button" class="danger small" onClick={() => revoke(s)}>
-                          Yes, revoke
-                        </button>
-                        <button type="button" class="secondary small" onClick={() => setConfirming(null)}>
-                          Keep it
-                        </button>
-                      </span>
+                      <Confirm label={`Revoke the key of ${s.name}?`} question="Revoke? The site’s page views are refused from then on." yes="Yes, revoke" onYes={() => revoke(s)} onNo={() => setConfirming(null)} />
                     ) : (
                       <button type="button" class="secondary small" aria-label={`Revoke the key of ${s.name}`} onClick={() => setConfirming(s.id)}>
                         Revoke

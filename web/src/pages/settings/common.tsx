@@ -1,6 +1,6 @@
 // Pieces the settings sections share: a copy button, the secret shown once, a status line.
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 // Copies `text`; says so in a live region. Falls back to selecting the text when the browser
 // refuses the clipboard (an insecure origin, a denied permission).
@@ -59,5 +59,23 @@ export function Section({ title, id, children }: { title: string; id: string; ch
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+// "Are you sure?" in place of a button: the question with a confirming and a cancelling button.
+// The confirming one takes the focus (so the keyboard lands on it); Escape cancels.
+export function Confirm({ label, question, yes, onYes, onNo }: { label: string; question: string; yes: string; onYes: () => void; onNo: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <span class="confirm" role="group" aria-label={label} onKeyDown={(e) => e.key === 'Escape' && onNo()}>
+      <span class="small">{question}</span>
+      <button type="button" class="danger small" ref={ref} onClick={onYes}>
+        {yes}
+      </button>
+      <button type="button" class="secondary small" onClick={onNo}>
+        Keep it
+      </button>
+    </span>
   );
 }
