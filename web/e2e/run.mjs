@@ -863,6 +863,17 @@ try {
       'the API holds version 2, its criteria and the head of marketing\'s sign-off',
     );
 
+    // Archived, a persona leaves the list for the archived ones; unarchived, it comes back.
+    await created.getByRole('button', { name: 'Archive the persona Revenue operations lead' }).click();
+    await created.getByRole('button', { name: 'Yes, archive' }).click();
+    const archivedPersonas = page.getByRole('region', { name: 'Archived personas' });
+    await archivedPersonas.getByText('Revenue operations lead').waitFor();
+    check((await page.getByRole('article', { name: 'Revenue operations lead' }).count()) === 0, 'an archived persona leaves the list');
+    await shot(page, 'personas-archived');
+    await archivedPersonas.getByRole('button', { name: 'Unarchive the persona Revenue operations lead' }).click();
+    await page.getByRole('article', { name: 'Revenue operations lead' }).waitFor();
+    check((await page.getByRole('region', { name: 'Archived personas' }).count()) === 0, 'unarchived, it is back in the list');
+
     // The head of sales signs it too, and it counts again.
     const salesCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const salesPage = await salesCtx.newPage();
@@ -1068,13 +1079,19 @@ try {
     await editor.getByLabel('Ask for Phone').check();
     await editor.getByLabel('Phone is required').check();
     await editor.getByLabel('Ask for Company').uncheck();
+    await editor.getByLabel('New custom field (its key)').fill('Budget!');
+    await editor.getByRole('button', { name: 'Add custom field' }).click();
+    check((await editor.getByRole('alert').textContent())?.includes('starts with a letter'), 'a bad custom field key is refused with a message');
+    await editor.getByLabel('New custom field (its key)').fill('budget');
+    await editor.getByRole('button', { name: 'Add custom field' }).click();
+    check(await editor.getByLabel('Ask for budget').isChecked(), 'the custom field is added and asked');
     await editor.getByLabel(/^Consent text/).fill('I agree that Northwind may contact me.');
     await editor.getByLabel('Consent required to post').check();
     await shot(page, 'settings-form-edit');
     await editor.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved “E2E talk to sales”').waitFor();
     const snippet = await page.getByLabel('Embed code for “E2E talk to sales”').inputValue();
-    check(snippet.includes('name="phone" type="tel" required') && !snippet.includes('name="company"') && snippet.includes('name="consent" value="yes" required> I agree that Northwind may contact me.'), `the snippet follows the edit (${snippet.slice(0, 120)}…)`);
+    check(snippet.includes('name="phone" type="tel" required') && snippet.includes('name="budget" type="text"') && !snippet.includes('name="company"') && snippet.includes('name="consent" value="yes" required> I agree that Northwind may contact me.'), `the snippet follows the edit (${snippet.slice(0, 120)}…)`);
     const action = snippet.match(/action="([^"]+)"/)[1];
     const noConsent = await fetch(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: 'email=edited.lead%40example.com&phone=%2B49301234567' });
     check(noConsent.status === 422, `a post without the now required consent is refused (${noConsent.status})`);

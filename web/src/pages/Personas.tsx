@@ -1,7 +1,8 @@
 // Personas: who marketing and sales agree to target, with their fit criteria and whether both
 // heads have signed the current version off. Marketing and admins create personas and change
 // their criteria here (every change is a new version, to be signed again); a head (a marketing
-// or sales team's manager) or an admin signs the current version off.
+// or sales team's manager) or an admin signs the current version off. Marketing and admins
+// archive a persona (kept with its history, no longer scored) and unarchive it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError, get, post, request } from '../api';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
@@ -9,6 +10,7 @@ import { formatDate } from '../format';
 import { useLoad, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Page } from '../types';
+import { Confirm } from './settings/common';
 
 export interface Criterion {
   property: string;
@@ -284,11 +286,24 @@ function PersonaEditor({ persona, onSaved, onCancel }: { persona: Persona | null
 export function Personas() {
   useTitle('Personas');
   const { user } = useSession();
-  const personas = useLoad((signal) => get<Page<Persona>>('/api/v1/personas', signal), []);
+  const personas = useLoad((signal) => get<Page<Persona>>('/api/v1/personas?archived=true', signal), []);
   const teams = useLoad((signal) => get<Page<Team>>('/api/v1/teams', signal).catch(() => ({ items: [], next_cursor: null })), []);
   const [creating, setCreating] = useState(false);
   const [status, setStatus] = useState('');
   const canEdit = user.role === 'admin' || user.role === 'marketing';
+  const active = (personas.data?.items ?? []).filter((p) => !p.archived);
+  const archived = (personas.data?.items ?? []).filter((p) => p.archived);
+  const [archiveError, setArchiveError] = useState('');
+  const unarchive = async (p: Persona) => {
+    setArchiveError('');
+    try {
+      const back = await request<Persona>('PATCH', `/api/v1/personas/${p.id}`, { body: { archived: false } });
+      setStatus(`“${back.name}” is back as version ${back.version}; it waits for both heads’ sign-off.`);
+      personas.reload();
+    } catch (err) {
+      setArchiveError(describeError(err));
+    }
+  };
   const capacities: Capacity[] = [];
   if (user.role === 'admin') capacities.push('head_of_marketing', 'head_of_sales');
   else
@@ -326,13 +341,13 @@ export function Personas() {
         <ErrorNote error={personas.error} retry={personas.reload} />
       ) : !personas.data ? (
         <Loading label="Loading personas…" />
-      ) : personas.data.items.length === 0 ? (
+      ) : active.length === 0 ? (
         <Empty title="No personas yet">
           <p>{canEdit ? 'Create the first persona with “New persona”; both heads then sign it off here.' : 'Marketing defines the personas; both heads then sign them off here.'}</p>
         </Empty>
       ) : (
         <ul class="persona-list">
-          {personas.data.items.map((p) => (
+          {active.map((p) => (
             <li key={p.id}>
               <PersonaCard
                 persona={p}
@@ -347,6 +362,31 @@ export function Personas() {
           ))}
         </ul>
       )}
+      {archived.length > 0 && (
+        <section class="card archived-personas" aria-labelledby="archived-personas">
+          <h2 id="archived-personas">Archived personas</h2>
+          <p class="muted small">Kept with their history; contacts are no longer scored against them.</p>
+          <ul class="plain member-list">
+            {archived.map((p) => (
+              <li key={p.id}>
+                <span>
+                  {p.name} <span class="muted small">version {p.version}, archived {formatDate(p.updated_at)}</span>
+                </span>
+                {canEdit && (
+                  <button type="button" class="secondary small" aria-label={`Unarchive the persona ${p.name}`} onClick={() => unarchive(p)}>
+                    Unarchive
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {archiveError && (
+            <p class="note error" role="alert">
+              {archiveError}
+            </p>
+          )}
+        </section>
+      )}
     </div>
   );
 }
@@ -358,6 +398,7 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const earlier = p.signoffs.filter((s) => s.version < p.version);
 
   const sign = async (capacity: Capacity) => {
@@ -368,6 +409,20 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
       onChanged(`Signed version ${p.version} of “${p.name}” off as ${CAPACITY_LABELS[capacity].toLowerCase()}.`);
     } catch (e) {
       setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const archive = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await request('DELETE', `/api/v1/personas/${p.id}`);
+      onChanged(`Archived “${p.name}”; contacts are no longer scored against it.`);
+    } catch (e) {
+      setError(describeError(e));
+      setConfirming(false);
     } finally {
       setBusy(false);
     }
@@ -433,6 +488,14 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
               Edit
             </button>
           )}
+          {canEdit &&
+            (confirming ? (
+              <Confirm label={`Archive the persona ${p.name}?`} question="Archive? Contacts are no longer scored against it." yes="Yes, archive" onYes={archive} onNo={() => setConfirming(false)} />
+            ) : (
+              <button type="button" class="secondary" aria-label={`Archive the persona ${p.name}`} onClick={() => setConfirming(true)}>
+                Archive
+              </button>
+            ))}
         </div>
       )}
       {error && (

@@ -108,7 +108,16 @@ function FormEditor({ form, onSaved, onCancel }: { form: CaptureForm; onSaved: (
   const [origins, setOrigins] = useState(form.allowed_origins.join(', '));
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [custom, setCustom] = useState('');
   const id = `edit-form-${form.id}`;
+  const addCustom = () => {
+    setError('');
+    const key = custom.trim();
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(key)) return setError('A custom field’s key starts with a letter, then a-z, 0-9 or _ (64 at most).');
+    if (rows.some((r) => r.property === `custom.${key}` || r.name === key) || key === 'email') return setError(`The form already has a field “${key}”.`);
+    setRows([...rows, { property: `custom.${key}`, label: key, name: key, asked: true, required: false }]);
+    setCustom('');
+  };
   const setRow = (i: number, change: Partial<FieldRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...change, required: (change.asked ?? r.asked) ? change.required ?? r.required : false } : r)));
   const save = async (e: Event) => {
     e.preventDefault();
@@ -184,6 +193,27 @@ function FormEditor({ form, onSaved, onCancel }: { form: CaptureForm; onSaved: (
             ))}
           </tbody>
         </table>
+      </div>
+      <div class="settings-form">
+        <div class="field">
+          <label for={`${id}-custom`}>New custom field (its key)</label>
+          <input
+            id={`${id}-custom`}
+            class="mono"
+            value={custom}
+            placeholder="e.g. budget"
+            onInput={(e) => setCustom(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                addCustom();
+              }
+            }}
+          />
+        </div>
+        <button type="button" class="secondary" onClick={addCustom}>
+          Add custom field
+        </button>
       </div>
       <div class="settings-form">
         <div class="field grow">
