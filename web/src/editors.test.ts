@@ -37,6 +37,17 @@ describe('form editor', () => {
   });
 });
 
+describe('form editor: a new custom field', () => {
+  it('goes after the form’s fields, named by its key', () => {
+    const form = { fields: [{ name: 'email', property: 'email', required: true }] };
+    const rows = [...fieldRows(form), { property: 'custom.team_size', label: 'team_size', name: 'team_size', asked: true, required: false }];
+    expect(fieldsFromRows(form, rows)).toEqual([
+      { name: 'email', property: 'email', required: true },
+      { name: 'team_size', property: 'custom.team_size', required: false },
+    ]);
+  });
+});
+
 describe('tracker sites', () => {
   it('makes the one-line script tag with the key, escaped', () => {
     expect(trackerSnippet({ public_key: 'site_abc' }, 'https://crm.example')).toBe('<script src="https://crm.example/t.js" data-key="site_abc" async></script>');
