@@ -852,14 +852,16 @@ try {
     check(pilotText.includes('company employees from 50 to 5000') && pilotText.includes('(weight 4)'), `the changed criteria are shown (${pilotText.slice(0, 200)})`);
     check((await pilot.getByText('Awaiting sign-off').count()) === 1, 'the new version awaits sign-off again');
     check(pilotText.includes('Head of marketing: not yet') && pilotText.includes('Head of sales: not yet'), 'neither head has signed the new version');
+    await pilot.getByLabel('Note with your sign-off (optional)').fill('Wider company size agreed with sales on Monday.');
     await pilot.getByRole('button', { name: 'Sign off as head of marketing' }).click();
     await pilot.getByText(`${USERS.marketing},`).waitFor();
+    check((await pilot.locator('q.signoff-note').textContent()) === 'Wider company size agreed with sales on Monday.', 'the sign-off shows its note');
     check((await pilot.getByRole('button', { name: /Sign off as/ }).count()) === 0, 'the head of marketing has nothing left to sign');
     await shot(page, 'personas-new-version-signed');
     const marketingApi = await apiLogin(url, USERS.marketing, PASSWORD);
     const saved = (await marketingApi('GET', '/api/v1/personas')).items.find((p) => p.key === 'head_of_data_saas_pilot');
     check(
-      saved.version === 2 && saved.criteria[2].max === 5000 && saved.criteria[0].weight === 4 && saved.signoffs.some((s) => s.version === 2 && s.capacity === 'head_of_marketing') && !saved.signed_off,
+      saved.version === 2 && saved.criteria[2].max === 5000 && saved.criteria[0].weight === 4 && saved.signoffs.some((s) => s.version === 2 && s.capacity === 'head_of_marketing' && s.note === 'Wider company size agreed with sales on Monday.') && !saved.signed_off,
       'the API holds version 2, its criteria and the head of marketing\'s sign-off',
     );
 

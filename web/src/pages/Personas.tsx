@@ -399,13 +399,15 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [note, setNote] = useState('');
   const earlier = p.signoffs.filter((s) => s.version < p.version);
 
   const sign = async (capacity: Capacity) => {
     setBusy(true);
     setError(null);
     try {
-      await post(`/api/v1/personas/${p.id}/signoff`, { version: p.version, capacity });
+      await post(`/api/v1/personas/${p.id}/signoff`, { version: p.version, capacity, note: note.trim() });
+      setNote('');
       onChanged(`Signed version ${p.version} of “${p.name}” off as ${CAPACITY_LABELS[capacity].toLowerCase()}.`);
     } catch (e) {
       setError(describeError(e));
@@ -466,7 +468,15 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
           const s = current.find((x) => x.capacity === c);
           return (
             <li key={c}>
-              {CAPACITY_LABELS[c]}: {s ? <span>{s.user_email}, {formatDate(s.signed_at)}</span> : <span class="muted">not yet</span>}
+              {CAPACITY_LABELS[c]}:{' '}
+              {s ? (
+                <span>
+                  {s.user_email}, {formatDate(s.signed_at)}
+                  {s.note && <q class="signoff-note">{s.note}</q>}
+                </span>
+              ) : (
+                <span class="muted">not yet</span>
+              )}
             </li>
           );
         })}
@@ -475,6 +485,12 @@ function PersonaCard({ persona: p, capacities, canEdit, onChanged }: { persona: 
         <p class="muted small">
           Earlier versions: {earlier.length} sign-off{earlier.length === 1 ? '' : 's'}, the last for version {earlier[earlier.length - 1]?.version}.
         </p>
+      )}
+      {open.length > 0 && (
+        <div class="field">
+          <label for={`signoff-note-${p.id}`}>Note with your sign-off (optional)</label>
+          <input id={`signoff-note-${p.id}`} value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} />
+        </div>
       )}
       {(open.length > 0 || canEdit) && (
         <div class="button-row">
