@@ -6,6 +6,7 @@
 #include "api/dto.hpp"
 #include "api/handlers.hpp"
 #include "api/static_files.hpp"
+#include "app/contract_compare.hpp"
 #include "app/contract_file.hpp"
 
 namespace tandem::api {
@@ -376,6 +377,26 @@ void AddContractSchemas(RouteTable& t) {
                {}};
   terms.open = true;
   t.AddSchema(std::move(terms));
+  t.AddSchema(
+      {"ContractChange",
+       "One term that differs between two versions. Values are as in the contract's flattened "
+       "form (`sales.first_touch_hours` = `4`).",
+       {EnumField("section", {"clauses", "personas", "sla_targets", "calendar"},
+                  "clauses: parties, objectives, the MQL rule, routing, rejection reasons, "
+                  "recycling, escalation, compensation; sla_targets: marketing's and sales' "
+                  "commitments.")
+            .Required(),
+        TextField("path", "The term, e.g. `calendar.hours.monday`.").Required(),
+        EnumField("change", {"added", "removed", "changed"}, "").Required(),
+        TextField("before", "Null when added.").Nullable().Required(),
+        TextField("after", "Null when removed.").Nullable().Required()}});
+  t.AddSchema({"ContractDiff",
+               "The differences from one version to another, in the older version's order, "
+               "then what the newer one adds.",
+               {ObjectField("from", "ContractVersion", "").Required(),
+                ObjectField("to", "ContractVersion", "").Required(),
+                BoolField("same", "True when both versions mean the same.").Required(),
+                ListField("changes", "ContractChange", "").Required()}});
   t.AddSchema({"ContractDocument",
                "A version of the contract with its text, terms and acknowledgements.",
                {ObjectField("version", "ContractVersion", "").Required(),
@@ -421,6 +442,33 @@ void AddContractRoutes(RouteTable& t, const Deps& d) {
          .fn = [&svc](const Call& c) -> core::Result<Response> {
            TANDEM_ASSIGN(auto in, svc.Version(c.principal(), c.id()));
            return JsonReply(200, DocumentJson(in));
+         }});
+  t.Add({.method = "GET",
+         .pattern = std::string(kBase) + "/diff",
+         .operation_id = "diffContractVersions",
+         .summary = "What changes in meaning from one version of the contract to another: each "
+                    "term added, removed or changed, with its section (clauses, personas, "
+                    "sla_targets, calendar) and both values. 404 names a missing version",
+         .tag = "contract",
+         .query = {IdField("from", "The older version (any version may be given).").Required(),
+                   IdField("to", "The newer version.").Required()},
+         .reply = {.schema = "ContractDiff"},
+         .fn = [&svc](const Call& c) -> core::Result<Response> {
+           TANDEM_ASSIGN(auto cmp, app::CompareContractVersions(
+                                       svc, c.principal(), *c.query.Id("from"), *c.query.Id("to")));
+           json::array changes;
+           for (const auto& x : cmp.changes) {
+             changes.emplace_back(
+                 json::object{{"section", core::ToString(x.section)},
+                              {"path", x.path},
+                              {"change", core::ToString(x.kind)},
+                              {"before", x.before ? json::value(*x.before) : json::value(nullptr)},
+                              {"after", x.after ? json::value(*x.after) : json::value(nullptr)}});
+           }
+           return JsonReply(200, json::object{{"from", VersionJson(cmp.from)},
+                                              {"to", VersionJson(cmp.to)},
+                                              {"same", cmp.changes.empty()},
+                                              {"changes", std::move(changes)}});
          }});
   t.Add({.method = "POST",
          .pattern = std::string(kBase) + "/versions",

@@ -1,5 +1,7 @@
 #include "core/contract.hpp"
 
+#include "core/contract_diff.hpp"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -234,22 +236,15 @@ std::vector<std::pair<std::string, std::string>> FlattenContract(const Contract&
 }
 
 std::vector<std::string> DiffContracts(const Contract& a, const Contract& b) {
-  const auto fa = FlattenContract(a);
-  const auto fb = FlattenContract(b);
-  std::map<std::string, std::string> mb(fb.begin(), fb.end());
-  std::map<std::string, std::string> ma(fa.begin(), fa.end());
   std::vector<std::string> out;
-  // In the order of the old contract, then what the new one adds in its own order.
-  for (const auto& [path, value] : fa) {
-    auto it = mb.find(path);
-    if (it == mb.end()) {
-      out.push_back("- " + path + ": " + value);
-    } else if (it->second != value) {
-      out.push_back(path + ": " + value + " -> " + it->second);
+  for (const auto& c : CompareContracts(a, b)) {
+    switch (c.kind) {
+      case ContractChange::Kind::kRemoved: out.push_back("- " + c.path + ": " + *c.before); break;
+      case ContractChange::Kind::kChanged:
+        out.push_back(c.path + ": " + *c.before + " -> " + *c.after);
+        break;
+      case ContractChange::Kind::kAdded: out.push_back("+ " + c.path + ": " + *c.after); break;
     }
-  }
-  for (const auto& [path, value] : fb) {
-    if (!ma.contains(path)) out.push_back("+ " + path + ": " + value);
   }
   return out;
 }

@@ -87,6 +87,64 @@ TEST_F(ContractApiTest, HeadsAcknowledge) {
   EXPECT_FALSE(got.body.at("parties").at(1).at("acknowledged_at").is_null());
 }
 
+TEST_F(ContractApiTest, DiffBetweenTwoVersionsGroupsTheChanges) {
+  auto v1 = Post(admin_, MinimalContract(4));
+  ASSERT_EQ(v1.status(), 201) << v1;
+  std::string text = MinimalContract(8);
+  text.replace(text.find("Europe/Paris"), 12, "Europe/Berlin");
+  text += "\n[personas]\ntargeted = [\"cfo\"]\n";
+  auto v2 = Post(admin_, text);
+  ASSERT_EQ(v2.status(), 201) << v2;
+  const std::string a = std::to_string(v1.Int("id")), b = std::to_string(v2.Int("id"));
+
+  auto d = As(rep1_, "GET", "/api/v1/contract/diff?from=" + a + "&to=" + b);
+  ASSERT_EQ(d.status(), 200) << d;
+  EXPECT_EQ(d.body.at("from").at("id").as_int64(), v1.Int("id"));
+  EXPECT_EQ(d.body.at("to").at("id").as_int64(), v2.Int("id"));
+  EXPECT_FALSE(d.body.at("same").as_bool());
+  const auto& changes = d.body.at("changes").as_array();
+  ASSERT_EQ(changes.size(), 3u) << d;
+  EXPECT_EQ(S(changes[0].at("section")), "personas");
+  EXPECT_EQ(S(changes[0].at("path")), "personas.targeted");
+  EXPECT_EQ(S(changes[0].at("before")), "none");
+  EXPECT_EQ(S(changes[0].at("after")), "cfo");
+  EXPECT_EQ(S(changes[1].at("section")), "sla_targets");
+  EXPECT_EQ(S(changes[1].at("path")), "sales.first_touch_hours");
+  EXPECT_EQ(S(changes[1].at("change")), "changed");
+  EXPECT_EQ(S(changes[1].at("before")), "4");
+  EXPECT_EQ(S(changes[1].at("after")), "8");
+  EXPECT_EQ(S(changes[2].at("section")), "calendar");
+  EXPECT_EQ(S(changes[2].at("after")), "\"Europe/Berlin\"");
+
+  // Backwards, and a version with itself.
+  auto back = As(rep1_, "GET", "/api/v1/contract/diff?from=" + b + "&to=" + a);
+  ASSERT_EQ(back.status(), 200);
+  EXPECT_EQ(S(back.body.at("changes").at(1).at("before")), "8");
+  auto same = As(rep1_, "GET", "/api/v1/contract/diff?from=" + a + "&to=" + a);
+  ASSERT_EQ(same.status(), 200);
+  EXPECT_TRUE(same.body.at("same").as_bool());
+  EXPECT_TRUE(same.body.at("changes").as_array().empty());
+}
+
+TEST_F(ContractApiTest, DiffValidatesItsVersions) {
+  auto v1 = Post(admin_, MinimalContract());
+  ASSERT_EQ(v1.status(), 201);
+  const std::string a = std::to_string(v1.Int("id"));
+  auto missing = As(rep1_, "GET", "/api/v1/contract/diff?from=" + a + "&to=999");
+  EXPECT_EQ(missing.status(), 404) << missing;
+  EXPECT_NE(S(missing.body.at("error").at("message")).find("999"), std::string::npos);
+  EXPECT_EQ(As(rep1_, "GET", "/api/v1/contract/diff?from=999&to=" + a).status(), 404);
+  auto no_to = As(rep1_, "GET", "/api/v1/contract/diff?from=" + a);
+  EXPECT_EQ(no_to.status(), 400) << no_to;
+  EXPECT_EQ(no_to.ErrorField(), "to");
+  EXPECT_EQ(As(rep1_, "GET", "/api/v1/contract/diff").status(), 400);
+  EXPECT_EQ(As(rep1_, "GET", "/api/v1/contract/diff?from=x&to=" + a).status(), 400);
+  EXPECT_EQ(As(rep1_, "GET", "/api/v1/contract/diff?from=-1&to=" + a).status(), 400);
+  EXPECT_EQ(As(rep1_, "GET", "/api/v1/contract/diff?from=" + a + "&to=" + a + "&bogus=1").status(),
+            400);
+  EXPECT_EQ(Send("GET", "/api/v1/contract/diff?from=" + a + "&to=" + a).status(), 401);
+}
+
 TEST_F(ContractApiTest, TheHtmlDocumentIsEscaped) {
   EXPECT_EQ(As(rep1_, "GET", "/contract").status(), 404);
   std::string text = MinimalContract();

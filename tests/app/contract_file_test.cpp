@@ -1,4 +1,5 @@
 #include "app/contract_file.hpp"
+#include "core/contract_diff.hpp"
 
 #include <gtest/gtest.h>
 
@@ -260,6 +261,69 @@ TEST(ContractDiffTest, ShowsChangedAddedAndRemovedTerms) {
   EXPECT_EQ(
       core::DiffContracts(*a, *d),
       (std::vector<std::string>{"calendar.time_zone: \"Europe/Paris\" -> \"Europe/Berlin\""}));
+}
+
+// The structured diff the API and the SLA page show: every change with its section, kind and
+// both values, in DiffContracts' order.
+TEST(ContractDiffTest, CompareContractsSaysSectionKindAndBothValues) {
+  using Change = core::ContractChange;
+  using core::ContractSection;
+  auto a = ParseContract(Example());
+  std::string text = Example();
+  auto swap = [&text](std::string_view from, std::string_view to) {
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  swap("first_touch_hours = 4", "first_touch_hours = 2");
+  swap("targeted = [\"ops_leader_manufacturing\", \"head_of_data_saas\"]",
+       "targeted = [\"head_of_data_saas\"]");
+  swap("monday = [\"09:00-12:30\", \"13:30-18:00\"]", "monday = [\"10:00-18:00\"]");
+  swap("[[rejection_reasons]]\ncode = \"no_budget\"",
+       "[[rejection_reasons]]\ncode = \"partner\"\nlabel = \"Works for a partner\"\nnext = "
+       "\"disqualified\"\n\n[[rejection_reasons]]\ncode = \"no_budget\"");
+  auto b = ParseContract(text);
+  ASSERT_TRUE(a && b) << (b ? "" : FormatIssues("b", b.error()));
+
+  const auto changes = core::CompareContracts(*a, *b);
+  ASSERT_EQ(changes.size(), 5u);
+  EXPECT_EQ(changes[0],
+            (Change{ContractSection::kPersonas, "personas.targeted", Change::Kind::kChanged,
+                    "ops_leader_manufacturing, head_of_data_saas", "head_of_data_saas"}));
+  EXPECT_EQ(changes[1], (Change{ContractSection::kSlaTargets, "sales.first_touch_hours",
+                                Change::Kind::kChanged, "4", "2"}));
+  EXPECT_EQ(changes[2].section, ContractSection::kCalendar);
+  EXPECT_EQ(changes[2].path, "calendar.hours.monday");
+  EXPECT_EQ(changes[2].after, "10:00-18:00");
+  EXPECT_EQ(changes[3], (Change{ContractSection::kClauses, "rejection_reasons.partner.label",
+                                Change::Kind::kAdded, std::nullopt, "\"Works for a partner\""}));
+  EXPECT_EQ(changes[4].path, "rejection_reasons.partner.next");
+
+  // Backwards, an addition is a removal, in the order of the contract it is removed from (the
+  // reason comes before the calendar there); the readable lines are the same changes.
+  const auto back = core::CompareContracts(*b, *a);
+  ASSERT_EQ(back.size(), 5u);
+  EXPECT_EQ(back[2].path, "rejection_reasons.partner.label");
+  EXPECT_EQ(back[2].kind, Change::Kind::kRemoved);
+  EXPECT_EQ(back[2].before, "\"Works for a partner\"");
+  EXPECT_FALSE(back[2].after.has_value());
+  EXPECT_EQ(back[4].path, "calendar.hours.monday");
+  EXPECT_EQ(back[4].before, "10:00-18:00");
+  EXPECT_EQ(core::DiffContracts(*a, *b).size(), changes.size());
+  EXPECT_TRUE(core::CompareContracts(*a, *a).empty());
+}
+
+TEST(ContractDiffTest, SectionOfAPath) {
+  using core::ContractSection;
+  EXPECT_EQ(core::SectionOf("personas.targeted"), ContractSection::kPersonas);
+  EXPECT_EQ(core::SectionOf("marketing.mql_quota"), ContractSection::kSlaTargets);
+  EXPECT_EQ(core::SectionOf("sales.disposition_days"), ContractSection::kSlaTargets);
+  EXPECT_EQ(core::SectionOf("calendar.time_zone"), ContractSection::kCalendar);
+  EXPECT_EQ(core::SectionOf("team_calendars.\"Sales NA\".holidays"), ContractSection::kCalendar);
+  EXPECT_EQ(core::SectionOf("routing.strategy"), ContractSection::kClauses);
+  EXPECT_EQ(core::SectionOf("name"), ContractSection::kClauses);
+  EXPECT_EQ(core::SectionOf("salesforce.x"), ContractSection::kClauses);
+  EXPECT_EQ(core::ToString(ContractSection::kSlaTargets), "sla_targets");
 }
 
 TEST(ContractDiffTest, HashFollowsMeaningNotLayout) {
