@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/handlers.hpp"
+#include "api/view_query.hpp"
 
 namespace tandem::api {
 
@@ -30,32 +31,6 @@ core::Error Bad(const core::Error& e) {
                               (e.field.empty() ? std::string() : e.field + ": ") + e.message);
 }
 
-// A view's query must be one the contacts list (and its CSV export) takes: the same parameters,
-// checked by the same code, plus the columns.
-core::Result<void> CheckViewQuery(const std::string& query) {
-  auto request = MakeRequest("GET", "/?" + query);
-  if (!request) return core::Fail(Bad(request.error()));
-  auto q = Query::Parse(request->query, ViewParams());
-  if (!q) return core::Fail(Bad(q.error()));
-  if (auto r = ContactQueryFrom(*q, 1); !r) return core::Fail(Bad(r.error()));
-  const std::string columns = q->Text("columns");
-  std::vector<std::string> seen;
-  std::size_t start = 0;
-  while (!columns.empty() && start <= columns.size()) {
-    const std::size_t comma = std::min(columns.find(',', start), columns.size());
-    const std::string name = columns.substr(start, comma - start);
-    if (std::find(Columns().begin(), Columns().end(), name) == Columns().end()) {
-      return core::Fail(core::Error::Invalid("query", "columns: unknown column \"" + name + "\""));
-    }
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      return core::Fail(core::Error::Invalid("query", "columns: \"" + name + "\" is given twice"));
-    }
-    seen.push_back(name);
-    start = comma + 1;
-  }
-  return {};
-}
-
 std::vector<Field> EditableFields() {
   return {TextField("name", "1 to 100 characters; unique among the owner's views."),
           TextField("query",
@@ -82,6 +57,32 @@ std::string Location(core::Id id) {
 }
 
 }  // namespace
+
+// A view's query must be one the contacts list (and its CSV export) takes: the same parameters,
+// checked by the same code, plus the columns.
+core::Result<void> CheckViewQuery(const std::string& query) {
+  auto request = MakeRequest("GET", "/?" + query);
+  if (!request) return core::Fail(Bad(request.error()));
+  auto q = Query::Parse(request->query, ViewParams());
+  if (!q) return core::Fail(Bad(q.error()));
+  if (auto r = ContactQueryFrom(*q, 1); !r) return core::Fail(Bad(r.error()));
+  const std::string columns = q->Text("columns");
+  std::vector<std::string> seen;
+  std::size_t start = 0;
+  while (!columns.empty() && start <= columns.size()) {
+    const std::size_t comma = std::min(columns.find(',', start), columns.size());
+    const std::string name = columns.substr(start, comma - start);
+    if (std::find(Columns().begin(), Columns().end(), name) == Columns().end()) {
+      return core::Fail(core::Error::Invalid("query", "columns: unknown column \"" + name + "\""));
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return core::Fail(core::Error::Invalid("query", "columns: \"" + name + "\" is given twice"));
+    }
+    seen.push_back(name);
+    start = comma + 1;
+  }
+  return {};
+}
 
 void AddSavedViewRoutes(RouteTable& t, const Deps& d) {
   app::SavedViewService& svc = d.services.views;

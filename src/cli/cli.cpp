@@ -24,6 +24,7 @@
 #include "cli/loop_commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_commands.hpp"
+#include "cli/view_commands.hpp"
 #include "core/funnel.hpp"
 #include "core/plan.hpp"
 #include "server/runtime.hpp"
@@ -1162,6 +1163,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   LoopCommands loop(app);
   ReportCommands reports(app);
   BackupCommands backups(app);
+  ViewCommands views(app);
 
   try {
     app.parse(argc, argv);
@@ -1197,6 +1199,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (auto rc = loop.Run(out, err)) return *rc;
   if (auto rc = reports.Run(out, err)) return *rc;
   if (auto rc = backups.Run(out, err)) return *rc;
+  if (auto rc = views.Run(out, err)) return *rc;
   return 2;
 }
 
