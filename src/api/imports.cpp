@@ -3,6 +3,8 @@
 
 #include "api/cursor.hpp"
 #include "api/handlers.hpp"
+#include "api/json_io.hpp"
+#include "app/import_preview.hpp"
 
 namespace tandem::api {
 
@@ -55,6 +57,81 @@ std::string Location(core::Id id) {
   return std::string(kBase) + "/" + std::to_string(id);
 }
 
+Field MappingParam() {
+  return TextField("mapping",
+                   "Columns mapped by hand, as a JSON object: the column's header -> what it "
+                   "is (`{\"Firma\":\"company\",\"Notes\":\"ignore\",\"Score\":"
+                   "\"custom:score\"}`), the codes of docs/import.md's mapping file. They win "
+                   "over the preset, as a mapping file's [columns] do.");
+}
+
+// The `mapping` parameter as the importer's overrides (kInvalidArgument naming "mapping").
+core::Result<core::imports::MappingOverrides> OverridesFrom(const Query& q) {
+  core::imports::MappingOverrides o;
+  const auto text = q.OptText("mapping");
+  if (!text) return o;
+  auto bad = [](std::string m) {
+    return core::Fail(core::Error::Invalid("mapping", std::move(m)));
+  };
+  auto parsed = ParseJson(*text);
+  if (!parsed || !parsed->is_object()) {
+    return bad("must be a JSON object of column header -> target, e.g. {\"Firma\":\"company\"}");
+  }
+  for (const auto& [header, target] : parsed->as_object()) {
+    if (!target.is_string()) {
+      return bad("the target of column \"" + std::string(header) + "\" must be a string");
+    }
+    auto t = core::imports::TargetFromString(std::string_view(target.as_string()));
+    if (!t) {
+      return bad("column \"" + std::string(header) + "\": unknown target \"" +
+                 std::string(target.as_string()) +
+                 "\" (email, first_name, company, custom:NAME, ignore...)");
+    }
+    o.columns[std::string(header)] = std::move(*t);
+  }
+  return o;
+}
+
+std::string_view DelimiterName(char d) {
+  switch (d) {
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    default: return "comma";
+  }
+}
+
+json::object PreviewJson(const app::ImportPreview& p) {
+  const auto& m = p.mapping;
+  json::array columns;
+  for (std::size_t i = 0; i < m.headers.size(); ++i) {
+    json::array samples;
+    for (const auto& row : p.rows) {
+      samples.emplace_back(i < row.size() ? json::value(row[i]) : json::value(nullptr));
+    }
+    const auto& t = m.columns[i];
+    columns.emplace_back(
+        json::object{{"index", static_cast<std::int64_t>(i)},
+                     {"header", m.headers[i]},
+                     {"target", core::imports::TargetCode(t)},
+                     {"from", p.overridden[i]                            ? "mapping"
+                              : t.field == core::imports::Field::kIgnore ? "none"
+                                                                         : "preset"},
+                     {"samples", std::move(samples)}});
+  }
+  json::array unmapped, targets;
+  for (const auto& h : m.unmapped) unmapped.emplace_back(h);
+  for (const auto& c : core::imports::TargetCodes()) targets.emplace_back(c);
+  return json::object{
+      {"preset", core::imports::ToString(m.preset)},
+      {"preset_detected", m.preset_detected},
+      {"delimiter", DelimiterName(p.delimiter)},
+      {"rows", static_cast<std::int64_t>(p.rows.size())},
+      {"columns", std::move(columns)},
+      {"unmapped", std::move(unmapped)},
+      {"problem", p.problem.empty() ? json::value(nullptr) : json::value(p.problem)},
+      {"targets", std::move(targets)}};
+}
+
 }  // namespace
 
 void AddImportRoutes(RouteTable& t, const Deps& d) {
@@ -92,6 +169,59 @@ void AddImportRoutes(RouteTable& t, const Deps& d) {
                               "An error skips the row; a warning does not.")),
                 Out(TextField("reason", ""))}});
 
+  t.AddSchema(
+      {"ImportColumn",
+       "How the import reads one column of the file.",
+       {Out(IntField("index", 0, 0, "0-based position in the file.")),
+        Out(TextField("header", "As in the file, trimmed.")),
+        Out(TextField("target",
+                      "What the column gives: a code of `targets`, `custom:NAME`, or "
+                      "`ignore`.")),
+        Out(EnumField("from", {"preset", "mapping", "none"},
+                      "preset: the preset's name for it; mapping: the `mapping` parameter; none: "
+                      "nothing reads it.")),
+        Out(StringListField("samples",
+                            "The column's cells in the first rows (null: the row is "
+                            "shorter)."))}});
+  t.AddSchema({"ImportPreview",
+               "What an import of this file would do with its columns: the importer's own mapping.",
+               {Out(EnumField("preset", {"generic", "hubspot", "salesforce", "pipedrive"}, "")),
+                Out(BoolField("preset_detected", "Detected from the header rather than asked.")),
+                Out(EnumField("delimiter", {"comma", "semicolon", "tab"}, "")),
+                Out(IntField("rows", 0, 0, "Data rows sampled (at most 5).")),
+                Out(ListField("columns", "ImportColumn", "")),
+                Out(StringListField("unmapped", "Headers nothing reads.")),
+                Out(TextField("problem",
+                              "Why the import would fail as a whole with this mapping (no "
+                              "column gives the email); null when it would run.")
+                        .Nullable()),
+                Out(StringListField("targets", "Every target a column may be mapped to."))}});
+  t.Add({.method = "POST",
+         .pattern = std::string(kBase) + "/preview",
+         .operation_id = "previewImport",
+         .summary = "How an import would map the columns of a contacts CSV (the body: the file "
+                    "or, with partial=true, its first bytes), with the first rows as samples. "
+                    "Nothing is stored",
+         .tag = "imports",
+         .query = {EnumField("preset", {"generic", "hubspot", "salesforce", "pipedrive"},
+                             "Default: detected from the header."),
+                   BoolField("partial",
+                             "The body is only the start of the file: a row it "
+                             "cuts off is left out."),
+                   MappingParam()},
+         .body = Schema{"ContactsCsvHead", "The file or its start, as text/csv.", {}},
+         .raw_body = true,
+         .body_type = "text/csv",
+         .reply = {.schema = "ImportPreview"},
+         .fn = [](const Call& c) -> core::Result<Response> {
+           std::optional<core::imports::Preset> preset;
+           if (auto p = c.query.OptText("preset")) preset = core::imports::PresetFromString(*p);
+           TANDEM_ASSIGN(auto overrides, OverridesFrom(c.query));
+           TANDEM_ASSIGN(auto preview, app::PreviewImport(c.principal(), c.request.body,
+                                                          c.query.Bool("partial").value_or(false),
+                                                          preset, overrides));
+           return JsonReply(200, PreviewJson(preview));
+         }});
   t.Add({.method = "POST",
          .pattern = kBase,
          .operation_id = "startImport",
@@ -101,7 +231,7 @@ void AddImportRoutes(RouteTable& t, const Deps& d) {
          .query = {EnumField("preset", {"generic", "hubspot", "salesforce", "pipedrive"},
                              "Default: detected from the header."),
                    BoolField("dry_run", "Check and count, write nothing."),
-                   TextField("file_name", "Shown in the job and the audit log.")},
+                   TextField("file_name", "Shown in the job and the audit log."), MappingParam()},
          .body = Schema{"ContactsCsv",
                         "The contacts file itself (RFC 4180 CSV, docs/import.md), sent as "
                         "text/csv.",
@@ -117,6 +247,7 @@ void AddImportRoutes(RouteTable& t, const Deps& d) {
              options.preset = core::imports::PresetFromString(*p);
            }
            options.dry_run = c.query.Bool("dry_run").value_or(false);
+           TANDEM_ASSIGN(options.overrides, OverridesFrom(c.query));
            TANDEM_ASSIGN(auto job, svc.Start(c.principal(), c.request.body,
                                              c.query.Text("file_name"), std::move(options)));
            Response r = JsonReply(202, JobJson(job));

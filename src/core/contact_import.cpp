@@ -1,5 +1,7 @@
 #include "core/contact_import.hpp"
 
+#include "core/import_mapping.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -353,8 +355,9 @@ std::string FoldKey(std::string_view text) {
   return out;
 }
 
-Result<Mapping> BuildMapping(const std::vector<std::string_view>& header,
-                             std::optional<Preset> preset, const MappingOverrides& overrides) {
+Result<Mapping> MapColumns(const std::vector<std::string_view>& header,
+                           std::optional<Preset> preset, const MappingOverrides& overrides,
+                           std::vector<bool>* overridden) {
   Mapping m;
   std::vector<std::string> lower;
   for (auto h : header) {
@@ -394,19 +397,46 @@ Result<Mapping> BuildMapping(const std::vector<std::string_view>& header,
           "mapping", "the mapping names a column \"" + h + "\" that the file does not have"));
     }
   }
-  bool has_email = false;
   for (std::size_t i = 0; i < lower.size(); ++i) {
     ColumnTarget t;
+    bool named = false;
     if (auto it = by_header.find(lower[i]); it != by_header.end()) {
       t = it->second;
+      named = true;
     } else if (const Alias* a = FindFor(m.preset, lower[i])) {
       t = ColumnTarget{a->field, std::string(a->custom)};
     }
     if (t.field == Field::kIgnore && !lower[i].empty()) m.unmapped.push_back(m.headers[i]);
-    has_email = has_email || t.field == Field::kEmail;
     m.columns.push_back(std::move(t));
+    if (overridden) overridden->push_back(named);
   }
-  if (!has_email) {
+  for (const auto& [k, v] : overrides.owners) m.owners[Lower(Trim(k))] = v;
+  for (const auto& [k, v] : overrides.stages) m.stages[FoldKey(k)] = v;
+  return m;
+}
+
+bool HasEmailColumn(const Mapping& m) {
+  return std::any_of(m.columns.begin(), m.columns.end(),
+                     [](const ColumnTarget& t) { return t.field == Field::kEmail; });
+}
+
+std::string TargetCode(const ColumnTarget& t) {
+  if (t.field == Field::kCustom) return "custom:" + t.custom_name;
+  return std::string(ToString(t.field));
+}
+
+std::vector<std::string> TargetCodes() {
+  std::vector<std::string> out;
+  for (int f = static_cast<int>(Field::kIgnore); f < static_cast<int>(Field::kCustom); ++f) {
+    out.emplace_back(ToString(static_cast<Field>(f)));
+  }
+  return out;
+}
+
+Result<Mapping> BuildMapping(const std::vector<std::string_view>& header,
+                             std::optional<Preset> preset, const MappingOverrides& overrides) {
+  TANDEM_ASSIGN(Mapping m, MapColumns(header, preset, overrides));
+  if (!HasEmailColumn(m)) {
     std::string seen;
     for (std::size_t i = 0; i < m.headers.size() && i < 12; ++i) {
       seen += (i ? ", " : "") + m.headers[i];
@@ -415,8 +445,6 @@ Result<Mapping> BuildMapping(const std::vector<std::string_view>& header,
         Error::Invalid("mapping", "no column gives the email (headers: " + seen +
                                       "); name it in the mapping file's [columns] as \"email\""));
   }
-  for (const auto& [k, v] : overrides.owners) m.owners[Lower(Trim(k))] = v;
-  for (const auto& [k, v] : overrides.stages) m.stages[FoldKey(k)] = v;
   return m;
 }
 

@@ -1,4 +1,7 @@
 // /api/v1/imports: upload, background job, progress, report, permissions, media type.
+#include <algorithm>
+#include <cctype>
+
 #include "api_fixture.hpp"
 
 namespace tandem::api::apitest {
@@ -6,6 +9,10 @@ namespace {
 
 class ImportsApiTest : public ApiTest {
  protected:
+  Reply Preview(const std::string& token, const std::string& csv, const std::string& query = "") {
+    return Send("POST", "/api/v1/imports/preview" + query, csv,
+                {{"Authorization", "Bearer " + token}, {"Content-Type", "text/csv"}});
+  }
   Reply Upload(const std::string& token, const std::string& csv,
                const std::string& query = "?file_name=leads.csv",
                const std::string& type = "text/csv; charset=utf-8") {
@@ -101,6 +108,137 @@ TEST_F(ImportsApiTest, BadRequestsAreRefused) {
   EXPECT_EQ(As(marketer_, "GET", "/api/v1/imports/999").status(), 404);
   EXPECT_EQ(As(marketer_, "GET", "/api/v1/imports/999/errors").status(), 404);
   EXPECT_EQ(As(marketer_, "GET", "/api/v1/imports/x").status(), 400);
+}
+
+// Percent-encodes a query value.
+std::string Enc(std::string_view v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : v) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+TEST_F(ImportsApiTest, PreviewShowsTheImportersMappingWithSamples) {
+  auto r = Preview(marketer_, kCsv);
+  ASSERT_EQ(r.status(), 200) << r;
+  EXPECT_EQ(r.Str("preset"), "hubspot");
+  EXPECT_TRUE(r.obj().at("preset_detected").as_bool());
+  EXPECT_EQ(r.Str("delimiter"), "semicolon");
+  EXPECT_EQ(r.Int("rows"), 4);
+  EXPECT_TRUE(r.obj().at("problem").is_null());
+  const auto& cols = r.obj().at("columns").as_array();
+  ASSERT_EQ(cols.size(), 5u);
+  EXPECT_EQ(S(cols[0].at("header")), "Email");
+  EXPECT_EQ(S(cols[0].at("target")), "email");
+  EXPECT_EQ(S(cols[0].at("from")), "preset");
+  EXPECT_EQ(S(cols[2].at("target")), "stage");
+  EXPECT_EQ(S(cols[4].at("target")), "became_mql_at");
+  const auto& names = cols[1].at("samples").as_array();
+  ASSERT_EQ(names.size(), 4u);
+  EXPECT_EQ(S(names[0]), "Ada");
+  EXPECT_EQ(S(names[2]), "Cy; Jr");
+  EXPECT_TRUE(r.obj().at("unmapped").as_array().empty());
+  const auto& targets = r.obj().at("targets").as_array();
+  EXPECT_EQ(S(targets[0]), "ignore");
+  EXPECT_NE(std::find(targets.begin(), targets.end(), json::value("company")), targets.end());
+  // Nothing was stored.
+  EXPECT_TRUE(As(admin_, "GET", "/api/v1/contacts").items().empty());
+  // At most five rows are sampled.
+  std::string many = "Email\n";
+  for (int i = 0; i < 9; ++i) many += "p" + std::to_string(i) + "@x.example\n";
+  auto five = Preview(marketer_, many);
+  ASSERT_EQ(five.status(), 200) << five;
+  EXPECT_EQ(five.Int("rows"), 5);
+  EXPECT_EQ(five.obj().at("columns").at(0).at("samples").as_array().size(), 5u);
+}
+
+// The mapping chosen in the preview is what the import applies.
+TEST_F(ImportsApiTest, AMappingByHandFixesAFileTheImportWouldRefuse) {
+  const std::string csv = "E-Mail-Adresse,Firma,Notizen\r\nada@x.example,Acme,hi\r\n";
+  auto before = Preview(admin_, csv);
+  ASSERT_EQ(before.status(), 200) << before;
+  EXPECT_NE(before.Str("problem").find("no column gives the email"), std::string::npos);
+  EXPECT_EQ(S(before.obj().at("columns").at(0).at("target")), "ignore");
+  EXPECT_EQ(S(before.obj().at("columns").at(0).at("from")), "none");
+  EXPECT_EQ(before.obj().at("unmapped").as_array().size(), 3u);
+
+  const std::string mapping = "?mapping=" + Enc(R"({"e-mail-adresse":"email","Firma":"company",)"
+                                                R"("Notizen":"custom:notes"})");
+  auto after = Preview(admin_, csv, mapping);
+  ASSERT_EQ(after.status(), 200) << after;
+  EXPECT_TRUE(after.obj().at("problem").is_null()) << after;
+  const auto& cols = after.obj().at("columns").as_array();
+  EXPECT_EQ(S(cols[0].at("target")), "email");
+  EXPECT_EQ(S(cols[0].at("from")), "mapping");
+  EXPECT_EQ(S(cols[1].at("target")), "company");
+  EXPECT_EQ(S(cols[2].at("target")), "custom:notes");
+  EXPECT_TRUE(after.obj().at("unmapped").as_array().empty());
+
+  auto refused = Upload(admin_, csv);
+  auto applied = Upload(admin_, csv, mapping + "&file_name=de.csv");
+  ASSERT_EQ(refused.status(), 202);
+  ASSERT_EQ(applied.status(), 202) << applied;
+  services_->imports.WaitIdle();
+  EXPECT_EQ(As(admin_, "GET", "/api/v1/imports/" + std::to_string(refused.Int("id"))).Str("status"),
+            "failed");
+  auto job = As(admin_, "GET", "/api/v1/imports/" + std::to_string(applied.Int("id")));
+  EXPECT_EQ(job.Str("status"), "succeeded") << job;
+  EXPECT_EQ(job.obj().at("counts").at("created").as_int64(), 1);
+  auto contacts = As(admin_, "GET", "/api/v1/contacts");
+  ASSERT_EQ(contacts.items().size(), 1u);
+  EXPECT_EQ(S(contacts.items()[0].at("email")), "ada@x.example");
+  EXPECT_EQ(S(contacts.items()[0].at("custom").at("notes")), "hi");
+}
+
+TEST_F(ImportsApiTest, APartialPreviewLeavesOutTheRowItCutsOff) {
+  const std::string head = "Email,First Name\r\nada@x.example,Ada\r\nbo@x.exa";
+  auto partial = Preview(marketer_, head, "?partial=true");
+  ASSERT_EQ(partial.status(), 200) << partial;
+  EXPECT_EQ(partial.Int("rows"), 1);
+  auto whole = Preview(marketer_, head);
+  ASSERT_EQ(whole.status(), 200);
+  EXPECT_EQ(whole.Int("rows"), 2);
+  // A quote left open by the cut.
+  auto quoted = Preview(marketer_, "Email,Note\nada@x.example,\"two\nlines", "?partial=true");
+  ASSERT_EQ(quoted.status(), 200) << quoted;
+  EXPECT_EQ(quoted.Int("rows"), 0);
+}
+
+TEST_F(ImportsApiTest, BadPreviewsAreRefused) {
+  EXPECT_EQ(Preview(rep1_, kCsv).status(), 403);
+  EXPECT_EQ(Preview(manager_, kCsv).status(), 403);
+  EXPECT_EQ(Send("POST", "/api/v1/imports/preview", kCsv, {{"Content-Type", "text/csv"}}).status(),
+            401);
+  auto empty = Preview(marketer_, "");
+  EXPECT_EQ(empty.status(), 400) << empty;
+  EXPECT_EQ(empty.ErrorField(), "file");
+  auto not_json = Preview(marketer_, kCsv, "?mapping=" + Enc("Email=email"));
+  EXPECT_EQ(not_json.status(), 400) << not_json;
+  EXPECT_EQ(not_json.ErrorField(), "mapping");
+  auto not_string = Preview(marketer_, kCsv, "?mapping=" + Enc(R"({"Email":1})"));
+  EXPECT_EQ(not_string.status(), 400);
+  EXPECT_EQ(not_string.ErrorField(), "mapping");
+  auto unknown = Preview(marketer_, kCsv, "?mapping=" + Enc(R"({"Email":"shoe_size"})"));
+  EXPECT_EQ(unknown.status(), 400);
+  EXPECT_NE(S(unknown.obj().at("error").at("message")).find("shoe_size"), std::string::npos);
+  auto missing = Preview(marketer_, kCsv, "?mapping=" + Enc(R"({"Fax":"phone"})"));
+  EXPECT_EQ(missing.status(), 400) << missing;
+  EXPECT_NE(S(missing.obj().at("error").at("message")).find("Fax"), std::string::npos);
+  EXPECT_EQ(Preview(marketer_, kCsv, "?preset=zoho").status(), 400);
+  EXPECT_EQ(Preview(marketer_, kCsv, "?colour=red").status(), 400);
+  EXPECT_EQ(Send("POST", "/api/v1/imports/preview", kCsv,
+                 {{"Authorization", "Bearer " + marketer_}, {"Content-Type", "application/json"}})
+                .status(),
+            415);
+  EXPECT_EQ(Upload(marketer_, kCsv, "?mapping=" + Enc("[1]")).status(), 400);
 }
 
 }  // namespace
