@@ -393,6 +393,71 @@ try {
     await ctx.close();
   });
 
+  await step('leads list: choose and order the columns with the keyboard, saved with a view', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'leads-columns');
+    await resume(page, USERS.marketing);
+    await page.goto(url + '/leads?stage=mql');
+    await settled(page, 'stage=mql');
+    const headers = () => page.locator('table.leads thead th[data-col]').allTextContents().then((t) => t.map((x) => x.trim()));
+    check(JSON.stringify(await headers()) === JSON.stringify(['Name', 'Title', 'Stage', 'Owner', 'Source', 'Created']), `the default columns (${await headers()})`);
+    const picker = page.locator('.column-picker');
+    await picker.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await picker.getByLabel('Email', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await page.waitForURL(/columns=/);
+    await picker.getByLabel('Title', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await page.waitForURL((u) => !new URL(u).searchParams.get('columns').includes('title'));
+    await picker.getByRole('button', { name: 'Move Stage earlier' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/columns=name%2Cstage|columns=name,stage/);
+    const focused = await page
+      .waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Move Stage earlier', null, { timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    check(focused, 'focus stays on the arrow after a move');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/columns=stage/);
+    const wanted = ['Stage', 'Name', 'Email', 'Owner', 'Source', 'Created'];
+    check(JSON.stringify(await headers()) === JSON.stringify(wanted), `the chosen columns in order (${await headers()})`);
+    const cells = page.locator('table.leads tbody tr').first().locator('td:not(.select-col)');
+    check((await cells.first().locator('.badge').count()) === 1, 'the first cell is the stage');
+    check((await cells.nth(2).textContent()).includes('@'), 'the email has its own column');
+    check((await picker.getByText('Stage is now column 1 of 6.').count()) === 1, 'the move is announced');
+    check((await unlabelled(page)).length === 0, 'every control of the picker is labelled');
+    await shot(page, 'marketing-leads-columns');
+    // Saved with a view, and brought back by it.
+    await page.getByRole('button', { name: 'Save as view…' }).click();
+    await page.getByLabel('View name').fill('MQLs by stage');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByText('Saved the view “MQLs by stage”.').waitFor();
+    const saved = (await marketingApi('GET', '/api/v1/views')).items.find((v) => v.name === 'MQLs by stage');
+    check(saved && new URLSearchParams(saved.query).get('columns') === 'stage,name,email,owner,source,created', `the view stores its columns (${saved?.query})`);
+    await picker.getByRole('button', { name: 'Default columns' }).click();
+    await page.waitForURL((u) => !new URL(u).searchParams.has('columns'));
+    check(JSON.stringify(await headers()) === JSON.stringify(['Name', 'Title', 'Stage', 'Owner', 'Source', 'Created']), 'back to the default columns');
+    check((await page.getByLabel('Saved view').inputValue()) === '', 'other columns: the view is no longer the one shown');
+    await page.getByLabel('Saved view').selectOption({ label: 'MQLs by stage' });
+    await page.waitForURL(/columns=stage/);
+    check(JSON.stringify(await headers()) === JSON.stringify(wanted), 'the view brings its columns back');
+    await page.reload();
+    await settled(page, 'stage=mql');
+    check(JSON.stringify(await headers()) === JSON.stringify(wanted), 'the columns survive a reload');
+    // On a phone the table still fits.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 392, `the chosen columns do not scroll sideways on a phone (${width}px)`);
+    await shot(page, 'phone-leads-columns');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Delete the view MQLs by stage' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByText('Deleted the view “MQLs by stage”.').waitFor();
+    await ctx.close();
+  });
+
   await step('sales rep: my leads, open a contact, log a call in two clicks', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
@@ -612,6 +677,88 @@ try {
     await settled(page, 'reached=');
     check(new URL(page.url()).searchParams.get('source') === source, `the list keeps the source ${source}`);
     check((await page.locator('table.leads tbody tr').count()) > 0, 'and shows its contacts');
+    await ctx.close();
+  });
+
+  await step('home: the funnel with its broken step, the contacts behind its numbers, the explorer', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'home-funnel');
+    await resume(page, USERS.manager);
+    const card = page.locator('section.home-funnel');
+    await card.locator('table.funnel-table').waitFor();
+    // The goal's plan (95% of MQLs accepted) marks MQL -> SAL, as in the explorer.
+    check((await card.locator('tr.broken[data-stage="mql"] .broken-badge').textContent()) === 'Broken step', 'Home marks MQL -> SAL as the broken step');
+    check((await card.locator('.funnel-summary').textContent()).includes('MQLs this quarter'), 'Home names the goal whose plan it compares with');
+    const mqls = Number((await card.locator('tr[data-stage="mql"] td.reached a.count-link').textContent()).replace(/[^0-9]/g, ''));
+    check(mqls > 0, `Home counts MQLs reached in the last 90 days (${mqls})`);
+    await shot(page, 'manager-home-funnel');
+    // A count opens the leads list of those contacts (a count of at most one page is checked row by row).
+    const links = card.locator('table.funnel-table a.count-link');
+    let target = null;
+    for (let i = 0, n = await links.count(); i < n && !target; i++) {
+      const v = Number((await links.nth(i).textContent()).replace(/[^0-9]/g, ''));
+      if (v >= 1 && v <= 50) target = { i, v };
+    }
+    check(target !== null, 'some count on Home is small enough to check on one page');
+    if (target) {
+      await links.nth(target.i).click();
+      await page.waitForURL(/\/leads\?.*reached=/);
+      await settled(page, 'reached=');
+      const rows = await page.locator('table.leads tbody tr').count();
+      check(rows === target.v, `the list holds the ${target.v} contacts behind Home's number (${rows})`);
+      await page.goBack();
+      await card.locator('table.funnel-table').waitFor();
+    }
+    // The stage counts list the contacts in that stage now.
+    const stageCell = page.locator('section[aria-labelledby="stages-title"] tbody tr').filter({ hasText: 'SAL' }).first();
+    const sals = Number((await stageCell.locator('td.num').textContent()).replace(/[^0-9]/g, ''));
+    await stageCell.locator('a').click();
+    await page.waitForURL(/\/leads\?stage=sal/);
+    await settled(page, 'stage=sal');
+    check((await page.locator('table.leads tbody tr').count()) === Math.min(sals, 50), `the SAL count lists its contacts (${sals})`);
+    await page.goBack();
+    // The explorer opens with the same settings and counts the same MQLs.
+    await card.getByRole('link', { name: 'Open in the funnel explorer' }).click();
+    await page.waitForURL(/\/funnel\?/);
+    await page.locator('table.funnel-table').waitFor();
+    await funnelReady(page);
+    check((await funnelCount(page, 'mql', 'reached')) === mqls, 'the explorer counts the same MQLs');
+    check((await page.locator('tr.broken[data-stage="mql"] .broken-badge').textContent()) === 'Broken step', 'and the same broken step');
+    await ctx.close();
+  });
+
+  await step('SLA page: what changed between two contract versions', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'contract-diff');
+    await resume(page, USERS.manager);
+    await page.goto(url + '/sla');
+    const card = page.locator('section.contract-diff');
+    await card.locator('.diff-result').waitFor();
+    const versions = (await admin('GET', '/api/v1/contract/versions')).items.map((v) => v.id);
+    check(versions.length >= 2, `two versions to compare (${versions})`);
+    check((await card.getByLabel('From version').inputValue()) === String(versions[1]), 'from the version before the newest');
+    check((await card.getByLabel('To version').inputValue()) === String(versions[0]), 'to the newest');
+    // The newer version routes to the sales rep too: an added term under Clauses.
+    const added = card.locator(`.diff-section[data-section="clauses"] tr[data-path="routing.reps.${USERS.sales}.weight"]`);
+    await added.waitFor();
+    check((await added.locator('.badge').textContent()) === 'Added', 'the new rep is listed as added');
+    check((await added.locator('.diff-after').textContent()).trim() === '1', 'with its weight');
+    check((await unlabelled(page)).length === 0, 'the version selects are labelled');
+    await shot(page, 'manager-sla-diff');
+    await card.getByLabel('From version').selectOption(String(versions[0]));
+    await page.waitForURL(/diff_from=/);
+    await card.getByText(`Version ${versions[0]} compared with itself: nothing changes.`).waitFor();
+    check((await card.locator('table.diff-table').count()) === 0, 'no table when nothing changes');
+    await page.reload();
+    await card.getByText(`Version ${versions[0]} compared with itself: nothing changes.`).waitFor();
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(url + '/sla');
+    await card.locator('.diff-result').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 392, `the SLA page with its diff does not scroll sideways on a phone (${width}px)`);
+    await shot(page, 'phone-sla-diff');
     await ctx.close();
   });
 
@@ -902,16 +1049,34 @@ try {
     await page.getByRole('button', { name: 'Upload and import' }).click();
     await page.getByText('Choose a CSV file first.').waitFor();
     const csv = [
-      'Email;First Name;Last Name;Job Title',
-      'ines.moreau@atelier-import.example;Inès;Moreau;Head of Data',
-      'paul.weber@atelier-import.example;Paul;"Weber; Jr.";CFO',
-      'not-an-email;Broken;Row;Intern',
+      'Email;First Name;Last Name;Job Title;Firma',
+      'ines.moreau@atelier-import.example;Inès;Moreau;Head of Data;Atelier Import',
+      'paul.weber@atelier-import.example;Paul;"Weber; Jr.";CFO;Atelier Import',
+      'not-an-email;Broken;Row;Intern;',
     ].join('\r\n');
     await page.getByLabel('CSV file').setInputFiles({ name: 'webinar-leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByRole('heading', { name: /First rows of webinar-leads.csv/ }).waitFor();
-    check((await page.locator('.preview tbody tr').count()) === 3, 'the preview shows the three rows');
-    check((await page.locator('.preview tbody tr').nth(1).textContent()).includes('Weber; Jr.'), 'the preview reads quoted cells');
+    // The server says how it will read each column, with the first values.
+    await page.getByRole('heading', { name: /How webinar-leads.csv will be read/ }).waitFor();
+    const mapRows = page.locator('table.mapping-table tbody tr');
+    check((await mapRows.count()) === 5, 'the preview lists the five columns');
+    check((await page.getByLabel('Read the column “Email” as').inputValue()) === 'email', 'Email is read as the email');
+    check((await page.getByLabel('Read the column “Job Title” as').inputValue()) === 'title', 'Job Title is read as the title');
+    check((await page.locator('table.mapping-table tr[data-header="Last Name"] .samples').textContent()).includes('Weber; Jr.'), 'the samples read quoted cells');
+    check((await page.getByLabel('Read the column “Firma” as').inputValue()) === 'ignore', 'an unknown column is not read');
+    check((await page.getByText('semicolon-separated').count()) === 1, 'the delimiter is said');
     await shot(page, 'marketing-import-preview');
+    // Map the unknown column by hand, and the email away and back: the server says what it would do.
+    await page.getByLabel('Read the column “Email” as').selectOption('ignore');
+    await page.getByText('No column is read as the email yet').waitFor();
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.getByText('Choose which column holds the email first').waitFor();
+    await page.getByLabel('Read the column “Email” as').selectOption('email');
+    await page.getByText('No column is read as the email yet').waitFor({ state: 'detached' });
+    await page.getByLabel('Read the column “Firma” as').selectOption('company');
+    await page.locator('table.mapping-table tr[data-header="Firma"]').getByText('chosen by you').waitFor();
+    check((await page.getByLabel('Read the column “Firma” as').inputValue()) === 'company', 'Firma is now read as the company');
+    check((await unlabelled(page)).length === 0, 'every mapping control is labelled');
+    await shot(page, 'marketing-import-mapped');
     await page.getByRole('button', { name: 'Upload and import' }).click();
     await page.waitForURL(/\/import\?job=\d+/);
     await page.locator('.badge', { hasText: 'Done' }).waitFor({ timeout: 60000 });
@@ -927,6 +1092,10 @@ try {
     await page.getByLabel('Search').fill('Moreau');
     await settled(page, 'q=Moreau');
     check((await page.locator('table.leads a.row-link').allTextContents()).includes('Inès Moreau'), 'the imported contact is listed');
+    // The column mapped by hand was applied: the contact works for the company of the file.
+    const ines = (await admin('GET', '/api/v1/contacts?q=Moreau')).items.find((c) => c.email === 'ines.moreau@atelier-import.example');
+    const company = ines?.company_id ? await admin('GET', `/api/v1/companies/${ines.company_id}`) : null;
+    check(company?.name === 'Atelier Import', `the Firma column became the company (${company?.name})`);
     await ctx.close();
   });
 

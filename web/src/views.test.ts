@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressFromView, filterQuery, matchingView, type SavedView, type ViewFilters } from './views';
+import { addressFromView, filterQuery, matchingView, viewQuery, type SavedView, type ViewFilters } from './views';
 
 const EMPTY: ViewFilters = {
   q: '', stage: '', owner: '', source: '', campaign: '', from: '', to: '', sort: '',
@@ -25,12 +25,28 @@ describe('saved views', () => {
     expect(addressFromView('owner_id=7').get('owner')).toBe('7');
   });
 
-  it('recognises the view the list shows, whatever the order and the columns', () => {
+  it('recognises the view the list shows, whatever the order, with its columns', () => {
     const views: SavedView[] = [
       { id: 1, name: 'A', query: 'stage=sal', owner_id: 1, shared: false, created_at: '', updated_at: '' },
       { id: 2, name: 'B', query: 'owner=me&stage=mql&columns=name,stage', owner_id: 1, shared: true, created_at: '', updated_at: '' },
+      { id: 3, name: 'C', query: 'stage=lead&columns=name,title,stage,owner,source,created', owner_id: 1, shared: false, created_at: '', updated_at: '' },
     ];
-    expect(matchingView(views, { ...EMPTY, stage: 'mql', owner: 'me' })?.id).toBe(2);
-    expect(matchingView(views, { ...EMPTY, stage: 'lead' })).toBeUndefined();
+    expect(matchingView(views, { ...EMPTY, stage: 'mql', owner: 'me', columns: 'name,stage' })?.id).toBe(2);
+    // The same filters with other columns are another view.
+    expect(matchingView(views, { ...EMPTY, stage: 'mql', owner: 'me' })).toBeUndefined();
+    expect(matchingView(views, { ...EMPTY, stage: 'mql', owner: 'me', columns: 'stage,name' })).toBeUndefined();
+    // Columns spelled out as the default are the default.
+    expect(matchingView(views, { ...EMPTY, stage: 'lead' })?.id).toBe(3);
+    expect(matchingView(views, { ...EMPTY, stage: 'sal' })?.id).toBe(1);
+  });
+
+  it('saves the columns with the view, but never in the list, export or bulk filter', () => {
+    const f = { ...EMPTY, stage: 'mql', columns: 'name,email,stage' };
+    expect(viewQuery(f)).toBe('stage=mql&columns=name,email,stage');
+    expect(filterQuery(f)).toBe('stage=mql');
+    expect(viewQuery({ ...EMPTY, columns: 'name,title,stage,owner,source,created' })).toBe('');
+    expect(viewQuery({ ...EMPTY, columns: 'country' })).toBe('columns=name,country');
+    expect(addressFromView('stage=sal&columns=email,name').get('columns')).toBe('email,name');
+    expect(addressFromView('stage=sal&columns=name,title,stage,owner,source,created').get('columns')).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 // bulk assign take), while the page's address keeps its own, friendlier keys (days instead of
 // instants, owner=me): these functions translate both ways.
 import { query } from './api';
+import { columnsValue, parseColumns } from './columns';
 import { dayStart } from './format';
 
 export interface SavedView {
@@ -31,6 +32,7 @@ export interface ViewFilters {
   converted: string;
   window_days: string;
   persona: string;
+  columns?: string; // the column choice as in the address ('' or absent: the default)
 }
 
 function addDays(day: string, n: number): string {
@@ -66,6 +68,14 @@ export function filterQuery(f: ViewFilters): string {
   return query(filterParams(f)).replace(/^\?/, '');
 }
 
+// What a view saves: the filters and the column choice (the default is not written).
+export function viewQuery(f: ViewFilters): string {
+  const cols = columnsValue(parseColumns(f.columns));
+  const q = filterQuery(f);
+  if (!cols) return q;
+  return (q ? q + '&' : '') + 'columns=' + cols;
+}
+
 // A view's query back into the page's address parameters.
 export function addressFromView(viewQuery: string): URLSearchParams {
   const v = new URLSearchParams(viewQuery);
@@ -81,16 +91,21 @@ export function addressFromView(viewQuery: string): URLSearchParams {
   if (from && !Number.isNaN(Date.parse(from))) out.set('from', new Date(from).toISOString().slice(0, 10));
   const to = v.get('created_to');
   if (to && !Number.isNaN(Date.parse(to))) out.set('to', new Date(Date.parse(to) - 1).toISOString().slice(0, 10));
+  const cols = columnsValue(parseColumns(v.get('columns')));
+  if (cols) out.set('columns', cols);
   return out;
 }
 
-// The view whose query is exactly this list's, if any (to show it as the one chosen).
+// The view whose filters and columns are exactly this list's, if any (to show it as the one
+// chosen); columns equal to the default count as none.
 export function matchingView(views: readonly SavedView[], f: ViewFilters): SavedView | undefined {
-  const mine = new URLSearchParams(filterQuery(f));
+  const mine = new URLSearchParams(viewQuery(f));
   mine.sort();
   return views.find((v) => {
     const theirs = new URLSearchParams(v.query);
+    const cols = columnsValue(parseColumns(theirs.get('columns')));
     theirs.delete('columns');
+    if (cols) theirs.set('columns', cols);
     theirs.sort();
     return theirs.toString() === mine.toString();
   });

@@ -6,7 +6,7 @@ import { useLoad } from '../hooks';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { User } from '../types';
-import { addressFromView, filterQuery, matchingView, type SavedView, type ViewFilters } from '../views';
+import { addressFromView, filterQuery, matchingView, viewQuery, type SavedView, type ViewFilters } from '../views';
 
 export function SavedViews({ filters }: { filters: ViewFilters }) {
   const { user } = useSession();
@@ -40,7 +40,7 @@ export function SavedViews({ filters }: { filters: ViewFilters }) {
       return;
     }
     try {
-      const v = await post<SavedView>('/api/v1/views', { name: name.trim(), query: filterQuery(filters), shared });
+      const v = await post<SavedView>('/api/v1/views', { name: name.trim(), query: viewQuery(filters), shared });
       setSaving(false);
       setName('');
       setShared(false);

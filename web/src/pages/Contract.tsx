@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, describeError, get, post, request } from '../api';
 import { ComplianceSection } from '../components/Compliance';
+import { ContractDiff } from '../components/ContractDiff';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useLoad, useTitle } from '../hooks';
@@ -134,6 +135,7 @@ export function ContractPage({ query }: PageProps) {
         </div>
       )}
       {doc.data === null && user.role === 'admin' && <Activate onActivated={() => { versions.reload(); doc.reload(); }} />}
+      {doc.data && versions.data && <ContractDiff versions={versions.data.items} params={query} />}
       <ComplianceSection canSeeTeams={user.role !== 'sales'} />
     </div>
   );

@@ -2,11 +2,14 @@
 // day's work for the signed-in role.
 import { ApiError, get } from '../api';
 import { BarChart } from '../components/BarChart';
+import { FunnelTable } from '../components/FunnelTable';
+import { funnelPath, funnelState, statePath, type FunnelReport } from '../funnel';
+import type { Step } from '../plan';
 import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
 import { STAGES, formatDate, formatNumber, stageLabel } from '../format';
 import { useLoad, useReadyMark, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Role, StageCounts } from '../types';
+import type { Page, Role, StageCounts } from '../types';
 
 interface ContractSummary {
   version: { id: number; name: string; effective_at: string };
@@ -83,6 +86,8 @@ export function Home() {
         </ul>
       </section>
 
+      <HomeFunnel />
+
       <div class="grid-2">
         <section class="card" aria-labelledby="stages-title">
           <h2 id="stages-title">Contacts by stage</h2>
@@ -135,6 +140,60 @@ export function Home() {
         </section>
       </div>
     </div>
+  );
+}
+
+interface GoalRates {
+  id: number;
+  name: string;
+  rates: Partial<Record<Step, number>>;
+}
+
+// The funnel explorer's default view (the last 90 days, cohort view) against the plan of the
+// first goal with planned rates, as the explorer would show it: the broken step highlighted,
+// every count a link to its contacts, and a link to the explorer with the same settings.
+function HomeFunnel() {
+  const goals = useLoad((signal) => get<Page<GoalRates>>('/api/v1/goals', signal), []);
+  const goal = (goals.data?.items ?? []).find((g) => Object.keys(g.rates).length > 0);
+  const state = { ...funnelState(new URLSearchParams()), goal: goal ? String(goal.id) : 'none' };
+  const planReady = goals.data !== undefined || goals.error !== null;
+  const path = funnelPath(state, goal?.rates ?? {});
+  const report = useLoad(
+    (signal) => (planReady ? get<FunnelReport>(path, signal) : new Promise<FunnelReport>(() => undefined)),
+    [path, planReady],
+  );
+  const r = report.data;
+  const broken = new Set((r?.broken_steps ?? []).map((b) => b.step));
+  return (
+    <section class="card home-funnel" aria-labelledby="funnel-title">
+      <div class="card-title-row">
+        <h2 id="funnel-title">The funnel, last 90 days</h2>
+        <a href={statePath(state)} class="small">
+          Open in the funnel explorer
+        </a>
+      </div>
+      {report.error ? (
+        <ErrorNote error={report.error} retry={report.reload} />
+      ) : !r ? (
+        <Loading label="Counting the funnel…" />
+      ) : !r.has_data ? (
+        <Empty title="No contact reached any stage in the last 90 days">
+          <p>The funnel fills as forms, events and imports bring contacts in.</p>
+        </Empty>
+      ) : (
+        <div class="funnel-result" aria-busy={report.loading ? 'true' : 'false'} data-loaded={path}>
+          <p class={`note ${r.broken_steps.length ? 'warn' : 'info'} funnel-summary`}>
+            {r.summary}
+            {goal ? (
+              <span class="muted small"> Plan: the goal “{goal.name}”.</span>
+            ) : (
+              <span class="muted small"> No goal has planned rates, so no step is judged against a plan.</span>
+            )}
+          </p>
+          <FunnelTable state={state} report={r} funnel={r.total} plan={goal?.rates ?? {}} broken={broken} />
+        </div>
+      )}
+    </section>
   );
 }
 

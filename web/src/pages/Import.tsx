@@ -1,10 +1,11 @@
 // Import: upload a contacts CSV (HubSpot, Salesforce, Pipedrive or any file with an email
-// column), see its first rows before sending it, follow the job, and read the error report.
-// The job is in the address (/import?job=7), so a reload keeps following it.
+// column), see how the server will read each column (POST /api/v1/imports/preview: the
+// importer's own mapping, with sample cells), change what a column is read as, then start the
+// import with that mapping, follow the job, and read the error report. The job is in the
+// address (/import?job=7), so a reload keeps following it.
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, get, query, request } from '../api';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
-import { parseCsv } from '../csv';
 import { formatDateTime, formatNumber } from '../format';
 import { useLoad, useTitle } from '../hooks';
 import type { PageProps } from '../routes';
@@ -50,6 +51,37 @@ const PRESETS = [
   { value: 'pipedrive', label: 'Pipedrive export' },
   { value: 'generic', label: 'Any other CSV' },
 ];
+// POST /api/v1/imports/preview's answer.
+export interface ImportPreview {
+  preset: string;
+  preset_detected: boolean;
+  delimiter: 'comma' | 'semicolon' | 'tab';
+  rows: number;
+  columns: { index: number; header: string; target: string; from: 'preset' | 'mapping' | 'none'; samples: (string | null)[] }[];
+  unmapped: string[];
+  problem: string | null;
+  targets: string[];
+}
+
+const TARGET_WORDS: Record<string, string> = {
+  ignore: 'Nothing (leave it out)',
+  external_id: 'ID in the other system',
+  email: 'Email',
+  full_name: 'Full name',
+  became_mql_at: 'Became MQL at',
+  became_sal_at: 'Became SAL at',
+  became_sql_at: 'Became SQL at',
+};
+// "first_name" -> "First name"; "custom:score" -> "Custom field “score”".
+export function targetLabel(code: string): string {
+  if (code.startsWith('custom:')) return `Custom field “${code.slice(7)}”`;
+  const w = TARGET_WORDS[code];
+  if (w) return w;
+  const words = code.replace(/_at$/, ' at').replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const PRESET_NAMES: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', pipedrive: 'Pipedrive', generic: 'a generic CSV' };
 const POLL_MS = 500;
 const PREVIEW_BYTES = 64 * 1024;
 
@@ -66,22 +98,36 @@ export function ImportPage({ query: params }: PageProps) {
 
 function UploadForm() {
   const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<string[][] | null>(null);
   const [preset, setPreset] = useState('');
   const [dryRun, setDryRun] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Columns mapped by hand: header -> target code. Sent with the preview and with the import.
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [said, setSaid] = useState('');
+  const mappingParam = Object.keys(mapping).length > 0 ? JSON.stringify(mapping) : '';
+  const preview = useLoad(
+    (signal) => {
+      if (!file) return Promise.resolve(null);
+      const partial = file.size > PREVIEW_BYTES;
+      return request<ImportPreview>('POST', '/api/v1/imports/preview' + query({ preset, partial: partial ? 'true' : '', mapping: mappingParam }), {
+        raw: { text: partial ? file.slice(0, PREVIEW_BYTES) : file, contentType: 'text/csv' },
+        signal,
+      });
+    },
+    [file, preset, mappingParam],
+  );
 
-  const choose = async (f: File | null) => {
+  const choose = (f: File | null) => {
     setFile(f);
     setError(null);
-    setPreview(null);
-    if (!f) return;
-    try {
-      setPreview(parseCsv(await f.slice(0, PREVIEW_BYTES).text(), 6));
-    } catch {
-      setPreview(null);
-    }
+    setMapping({});
+    setSaid('');
+  };
+  const remap = (header: string, target: string) => {
+    setMapping({ ...mapping, [header]: target });
+    setError(null);
+    setSaid(`“${header}” will be read as ${targetLabel(target).toLowerCase()}.`);
   };
 
   const submit = async (e: Event) => {
@@ -90,10 +136,15 @@ function UploadForm() {
       setError('Choose a CSV file first.');
       return;
     }
+    if (preview.data?.problem) {
+      setError('Choose which column holds the email first: every contact needs one.');
+      document.querySelector<HTMLSelectElement>('.mapping-table select')?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      const job = await request<ImportJob>('POST', '/api/v1/imports' + query({ preset, dry_run: dryRun ? 'true' : '', file_name: file.name }), {
+      const job = await request<ImportJob>('POST', '/api/v1/imports' + query({ preset, dry_run: dryRun ? 'true' : '', file_name: file.name, mapping: mappingParam }), {
         raw: { text: file, contentType: 'text/csv' },
       });
       navigate(`/import?job=${job.id}`);
@@ -103,7 +154,7 @@ function UploadForm() {
     }
   };
 
-  const header = preview?.[0];
+  const p = preview.data;
   return (
     <>
       <p class="lede">Contacts are matched by email: new ones are created, known ones updated. Files up to 64 MiB; bigger ones go through <code>tandem import contacts</code>.</p>
@@ -129,36 +180,67 @@ function UploadForm() {
             </label>
           </div>
         </div>
-        {header && (
-          <section aria-labelledby="preview-title" class="preview">
+        {file && preview.error ? (
+          <ErrorNote error={preview.error} retry={preview.reload} />
+        ) : file && !p ? (
+          <Loading label="Reading the columns…" />
+        ) : p ? (
+          <section aria-labelledby="preview-title" class="preview" aria-busy={preview.loading ? 'true' : 'false'}>
             <h2 id="preview-title">
-              First rows of {file?.name} <span class="muted small">({header.length} columns)</span>
+              How {file?.name} will be read <span class="muted small">({p.columns.length} columns)</span>
             </h2>
+            <p class="muted small">
+              Read as {PRESET_NAMES[p.preset] ?? p.preset}
+              {p.preset_detected ? ' (recognised from the header)' : ''}, {p.delimiter}-separated. Samples from the first {p.rows === 1 ? 'row' : `${p.rows} rows`}. Change what a
+              column is read as; the import applies exactly this.
+            </p>
+            {p.problem && (
+              <p class="note error" role="alert">
+                No column is read as the email yet, and every contact needs one: choose “Email” for the column that holds it.
+              </p>
+            )}
             <div class="table-wrap">
-              <table class="table compact">
+              <table class="table compact mapping-table">
+                <caption class="visually-hidden">Each column of the file and what it will be read as</caption>
                 <thead>
                   <tr>
-                    {header.map((h, i) => (
-                      <th scope="col" key={i}>
-                        {h}
-                      </th>
-                    ))}
+                    <th scope="col">Column in the file</th>
+                    <th scope="col">Read as</th>
+                    <th scope="col" class="hide-sm">
+                      First values
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {preview.slice(1).map((r, i) => (
-                    <tr key={i}>
-                      {header.map((_, j) => (
-                        <td key={j}>{r[j] ?? ''}</td>
-                      ))}
+                  {p.columns.map((c) => (
+                    <tr key={c.index} data-header={c.header} class={c.target === 'ignore' ? 'unread' : undefined}>
+                      <th scope="row">{c.header || <span class="muted">(no header)</span>}</th>
+                      <td>
+                        <label class="visually-hidden" for={`map-${c.index}`}>
+                          Read the column “{c.header}” as
+                        </label>
+                        <select id={`map-${c.index}`} value={c.target} onChange={(e) => remap(c.header, e.currentTarget.value)} disabled={!c.header}>
+                          {(p.targets.includes(c.target) ? p.targets : [c.target, ...p.targets]).map((t) => (
+                            <option key={t} value={t}>
+                              {targetLabel(t)}
+                            </option>
+                          ))}
+                        </select>{' '}
+                        <span class="muted small read-from">{c.from === 'mapping' ? 'chosen by you' : c.from === 'preset' ? 'recognised' : 'not read'}</span>
+                      </td>
+                      <td class="hide-sm samples">
+                        {c.samples.filter((v): v is string => v !== null && v !== '').slice(0, 3).join(' · ') || <span class="muted">empty</span>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            {!header.some((h) => /e-?mail/i.test(h)) && <p class="note error">No column looks like an email address; every contact needs one.</p>}
+            <p class="muted small" aria-live="polite">
+              {said}
+            </p>
           </section>
-        )}
+        ) : null}
         <div class="button-row">
           <button type="submit" disabled={busy}>
             {busy ? 'Uploading…' : dryRun ? 'Upload and check' : 'Upload and import'}

@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { filtersFrom, filtersPath, listPath, reachSentence } from './Leads';
 
 describe('leads filters', () => {
+  it('keep the column choice in the address, never in the API query', () => {
+    const f = filtersFrom(new URLSearchParams('stage=mql&columns=email,name,bogus,email'));
+    expect(f.columns).toBe('email,name');
+    expect(filtersPath(f)).toBe('/leads?stage=mql&columns=email%2Cname');
+    expect(new URL('http://x' + listPath(f, 7, null)).searchParams.get('columns')).toBeNull();
+    expect(filtersFrom(new URLSearchParams('columns=name,title,stage,owner,source,created')).columns).toBe('');
+  });
+
   it('read the address and drop values the API would refuse', () => {
     const f = filtersFrom(new URLSearchParams('stage=mql&owner=me&sort=-updated_at&q=ada'));
     expect(f).toMatchObject({ stage: 'mql', owner: 'me', sort: '-updated_at', q: 'ada', source: '' });

@@ -3,6 +3,8 @@
 // The filters live in the address, so a view can be bookmarked and shared.
 import { useEffect, useState } from 'preact/hooks';
 import { get, query } from '../api';
+import { COLUMN_LABELS, columnsValue, parseColumns, type Column } from '../columns';
+import { ColumnPicker } from '../components/ColumnPicker';
 import { BULK_LIMIT, BulkAssign, SavedViews, exportPath, type BulkResult } from '../components/LeadTools';
 import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
 import { STAGES, dayStart, formatDate, personName, stageLabel } from '../format';
@@ -42,9 +44,12 @@ export interface LeadFilters {
   converted: string;
   window_days: string;
   persona: string; // a persona key, or 'none' (the funnel's persona breakdown links here)
+  columns: string; // the columns shown, in order ('': the default; src/columns.ts)
 }
 
-const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'persona'];
+const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'persona', 'columns'];
+// What selects the rows (the columns only change how they are shown).
+const LIST_KEYS = FILTER_KEYS.filter((k) => k !== 'columns');
 const REACH_KEYS: (keyof LeadFilters)[] = ['reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
 const MAIN_PATH = ['visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'];
 
@@ -60,6 +65,7 @@ export function filtersFrom(params: URLSearchParams): LeadFilters {
   }
   if (f.converted !== 'true' && f.converted !== 'false') f.converted = '';
   if (!/^\d{1,4}$/.test(f.window_days) || !f.converted) f.window_days = '';
+  f.columns = columnsValue(parseColumns(f.columns));
   return f;
 }
 
@@ -115,6 +121,51 @@ export function reachSentence(f: LeadFilters): string {
   return s;
 }
 
+// Columns hidden on narrow screens, as before the picker (a chosen column is still hidden on a
+// phone when it is one of these: the table must not scroll sideways).
+const COLUMN_CLASS: Partial<Record<Column, string>> = {
+  title: 'hide-sm',
+  owner: 'hide-sm owner',
+  source: 'hide-md',
+  campaign: 'hide-md',
+  country: 'hide-md',
+  email: 'hide-sm',
+  created: 'hide-sm nowrap',
+  updated: 'hide-md nowrap',
+};
+
+function cell(col: Column, c: Contact, emailUnderName: boolean, ownerName: (id: number) => string) {
+  switch (col) {
+    case 'name':
+      return (
+        <>
+          <a href={`/contacts/${c.id}`} class="row-link">
+            {personName(c)}
+          </a>
+          {emailUnderName && <div class="muted small ellipsis">{c.email}</div>}
+        </>
+      );
+    case 'email':
+      return c.email;
+    case 'title':
+      return c.title;
+    case 'stage':
+      return <StageBadge stage={c.stage} />;
+    case 'owner':
+      return c.owner_id === null ? <span class="muted">Unassigned</span> : ownerName(c.owner_id);
+    case 'source':
+      return c.source;
+    case 'campaign':
+      return c.campaign;
+    case 'country':
+      return c.country;
+    case 'created':
+      return formatDate(c.created_at);
+    case 'updated':
+      return formatDate(c.updated_at);
+  }
+}
+
 export function Leads({ query: params }: PageProps) {
   useTitle('Leads');
   const { user } = useSession();
@@ -137,7 +188,7 @@ export function Leads({ query: params }: PageProps) {
 
   // The cursors of the pages seen, for these filters only: a cursor is bound to its list, so
   // new filters start again at page 1 in the same render.
-  const key = FILTER_KEYS.map((k) => filters[k]).join('\u0001');
+  const key = LIST_KEYS.map((k) => filters[k]).join('\u0001');
   const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
   const cursors = paging.key === key ? paging.cursors : [null];
   const setCursors = (c: (string | null)[]) => setPaging({ key, cursors: c });
@@ -149,7 +200,13 @@ export function Leads({ query: params }: PageProps) {
   const page = loaded;
   useReadyMark('leads', page.data !== undefined || page.error !== null);
   const owners = users.data ? [...users.data.values()].filter((u) => u.active).sort((a, b) => a.name.localeCompare(b.name)) : [];
-  const anyFilter = FILTER_KEYS.some((k) => k !== 'sort' && filters[k]);
+  const anyFilter = LIST_KEYS.some((k) => k !== 'sort' && filters[k]);
+  const columns = parseColumns(filters.columns);
+  const [columnStatus, setColumnStatus] = useState('');
+  const setColumns = (cols: Column[], said: string) => {
+    setColumnStatus(said);
+    set({ columns: columnsValue(cols) });
+  };
   const pageNumber = cursors.length;
 
   // Bulk assign: admins, managers and marketing (marketing only for contacts nobody owns; the
@@ -187,6 +244,7 @@ export function Leads({ query: params }: PageProps) {
         </a>
       </PageHeader>
       <SavedViews filters={filters} />
+      <ColumnPicker columns={columns} onChange={setColumns} status={columnStatus} />
       <form class="filters card" role="search" aria-label="Filter leads" onSubmit={(e) => e.preventDefault()}>
         <div class="field grow">
           <label for="lead-q">Search</label>
@@ -272,7 +330,7 @@ export function Leads({ query: params }: PageProps) {
           </p>
         )}
         {anyFilter && (
-          <button type="button" class="secondary small clear" onClick={() => navigate(filters.sort ? `/leads?sort=${filters.sort}` : '/leads', { replace: true })}>
+          <button type="button" class="secondary small clear" onClick={() => navigate(filtersPath({ ...filtersFrom(new URLSearchParams()), sort: filters.sort, columns: filters.columns }), { replace: true })}>
             Clear filters
           </button>
         )}
@@ -318,20 +376,11 @@ export function Leads({ query: params }: PageProps) {
                         <input type="checkbox" aria-label="Select every contact on this page" checked={allOnPage || allMatching} disabled={allMatching} onChange={(e) => togglePage(e.currentTarget.checked)} />
                       </th>
                     )}
-                    <th scope="col">Name</th>
-                    <th scope="col" class="hide-sm">
-                      Title
-                    </th>
-                    <th scope="col">Stage</th>
-                    <th scope="col" class="hide-sm">
-                      Owner
-                    </th>
-                    <th scope="col" class="hide-md">
-                      Source
-                    </th>
-                    <th scope="col" class="hide-sm">
-                      Created
-                    </th>
+                    {columns.map((col) => (
+                      <th scope="col" key={col} class={COLUMN_CLASS[col]} data-col={col}>
+                        {COLUMN_LABELS[col]}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody>
@@ -348,19 +397,11 @@ export function Leads({ query: params }: PageProps) {
                           />
                         </td>
                       )}
-                      <td>
-                        <a href={`/contacts/${c.id}`} class="row-link">
-                          {personName(c)}
-                        </a>
-                        <div class="muted small ellipsis">{c.email}</div>
-                      </td>
-                      <td class="hide-sm">{c.title}</td>
-                      <td>
-                        <StageBadge stage={c.stage} />
-                      </td>
-                      <td class="hide-sm owner">{c.owner_id === null ? <span class="muted">Unassigned</span> : users.data?.get(c.owner_id)?.name ?? `User ${c.owner_id}`}</td>
-                      <td class="hide-md">{c.source}</td>
-                      <td class="hide-sm nowrap">{formatDate(c.created_at)}</td>
+                      {columns.map((col) => (
+                        <td key={col} class={COLUMN_CLASS[col]}>
+                          {cell(col, c, !columns.includes('email'), (id) => users.data?.get(id)?.name ?? `User ${id}`)}
+                        </td>
+                      ))}
                     </tr>
                   ))}
                 </tbody>
