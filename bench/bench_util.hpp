@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/metrics.hpp"
 #include "core/error.hpp"
 
 namespace tandem::bench {
@@ -35,6 +36,19 @@ using Steady = std::chrono::steady_clock;
 inline std::int64_t Env(const char* name, std::int64_t fallback) {
   const char* v = std::getenv(name);
   return v ? std::atoll(v) : fallback;
+}
+
+// The write-ahead log's checkpoints during the run, from the store's metrics (none when SQLite
+// checkpoints inside the commits).
+inline void PrintCheckpoints(base::Metrics& metrics) {
+  auto& count = metrics.GetCounter("tandem_db_checkpoints_total");
+  auto& pages = metrics.GetCounter("tandem_db_checkpoint_pages_total");
+  auto& timing = metrics.GetHistogram("tandem_db_checkpoint_seconds");
+  std::printf(
+      "checkpoints on their own thread: %llu, %llu pages copied, %.1f ms each on average\n",
+      static_cast<unsigned long long>(count.Value()),
+      static_cast<unsigned long long>(pages.Value()),
+      timing.Count() > 0 ? 1000.0 * timing.Sum() / static_cast<double>(timing.Count()) : 0.0);
 }
 
 inline void Check(bool ok, const std::string& what) {

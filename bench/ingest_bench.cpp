@@ -179,7 +179,16 @@ int Main() {
 
   base::SystemClock clock;
   base::Metrics metrics;
-  auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open store");
+  // TANDEM_BENCH_CHECKPOINT_PAGES=0 leaves checkpoints to SQLite, inside the writer's commits.
+  const auto checkpoint_pages = static_cast<int>(
+      Env("TANDEM_BENCH_CHECKPOINT_PAGES", store::sqlite::SqliteSettings{}.checkpoint_pages));
+  std::printf("write-ahead log checkpoints: %s\n",
+              checkpoint_pages > 0
+                  ? ("own thread, every " + std::to_string(checkpoint_pages) + " pages").c_str()
+                  : "SQLite's, in the commit");
+  auto store = Must(store::sqlite::OpenSqliteStore(
+                        {.path = path, .metrics = &metrics, .checkpoint_pages = checkpoint_pages}),
+                    "open store");
   auto services = std::make_unique<app::Services>(*store, clock, app::PasswordSettings::Fastest());
   core::User admin;
   admin.email = "admin@bench.example";
@@ -393,6 +402,7 @@ int Main() {
       static_cast<unsigned long long>(group.commits),
       group.commits ? static_cast<double>(group.events) / static_cast<double>(group.commits) : 0.0,
       LoadAverage().c_str(), errors.load());
+  PrintCheckpoints(metrics);
   fs::remove_all(dir);
   curl_global_cleanup();
   return errors.load() == 0 ? 0 : 1;

@@ -210,7 +210,16 @@ int Main() {
 
   base::SystemClock clock;
   base::Metrics metrics;
-  auto store = Must(store::sqlite::OpenSqliteStore({.path = path}), "open store");
+  // TANDEM_BENCH_CHECKPOINT_PAGES=0 leaves checkpoints to SQLite, inside the writer's commits.
+  const auto checkpoint_pages = static_cast<int>(
+      Env("TANDEM_BENCH_CHECKPOINT_PAGES", store::sqlite::SqliteSettings{}.checkpoint_pages));
+  std::printf("write-ahead log checkpoints: %s\n",
+              checkpoint_pages > 0
+                  ? ("own thread, every " + std::to_string(checkpoint_pages) + " pages").c_str()
+                  : "SQLite's, in the commit");
+  auto store = Must(store::sqlite::OpenSqliteStore(
+                        {.path = path, .metrics = &metrics, .checkpoint_pages = checkpoint_pages}),
+                    "open store");
   auto services = std::make_unique<app::Services>(*store, clock, app::PasswordSettings::Fastest());
 
   // The demo company, configured and scored.
@@ -374,6 +383,7 @@ int Main() {
   line("request start -> webhook in", loaded.notified_ms);
   std::printf("MQL -> notified p99, under load / without: %.2f\n",
               Percentile(loaded.mql_ms, 0.99) / std::max(0.001, Percentile(idle.mql_ms, 0.99)));
+  PrintCheckpoints(metrics);
   services.reset();
   store.reset();
   if (Env("TANDEM_BENCH_KEEP", 0) != 0) {

@@ -135,6 +135,35 @@ TEST_P(AnalyticsContractTest, BreaksDownAndFiltersBySource) {
   EXPECT_EQ(only_ads[0].passed, f[0].passed);
 }
 
+TEST_P(AnalyticsContractTest, PeriodBreaksDownAndFiltersBySource) {
+  AddSevenJourneys();
+  auto q = Query(core::FunnelView::kPeriod);
+  q.by = core::FunnelBreakdown::kSource;
+  auto f = Funnel(q);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].key, "ads");
+  EXPECT_EQ(f[1].key, "web");
+  // ads: visitor -> lead c5; lead -> mql c3, c4; c4 disqualified from mql drops at mql -> sal.
+  EXPECT_EQ(f[0].passed, (Counts6{1, 2, 0, 0, 0, 0}));
+  EXPECT_EQ(f[0].base, (Counts6{1, 2, 1, 0, 0, 0}));
+  // web: lead -> mql c1, c2; mql -> sal c1, c2, c7; sal -> sql c2, c7 pass and c1 recycled
+  // from sal drops; then c2.
+  EXPECT_EQ(f[1].passed, (Counts6{0, 2, 3, 2, 1, 1}));
+  EXPECT_EQ(f[1].base, (Counts6{0, 2, 3, 3, 1, 1}));
+
+  q.by = core::FunnelBreakdown::kNone;
+  q.source = "web";
+  auto only_web = Funnel(q);
+  ASSERT_EQ(only_web.size(), 1u);
+  EXPECT_EQ(only_web[0].passed, f[1].passed);
+  EXPECT_EQ(only_web[0].base, f[1].base);
+
+  q.source = "nobody";
+  auto none = Funnel(q);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].base, (Counts6{0, 0, 0, 0, 0, 0}));
+}
+
 // The contacts list's reach filter lists exactly the contacts behind each funnel count: for
 // every stage the contacts reaching it in the period, and for every step those that passed
 // within the window and those that did not; with a source filter, the breakdown's counts.

@@ -465,6 +465,52 @@ TEST(SqliteStoreTest, ConcurrentReadersSeeWholeTransactionsInMemory) {
   ReadersSeeWholeTransactions(*store);
 }
 
+TEST(SqliteStoreTest, ReadersSeeWholeTransactionsWhileTheLogIsCheckpointedBehindThem) {
+  TempDir dir;
+  base::Metrics metrics;
+  SqliteSettings settings{dir.File("c.db"), 3, &metrics};
+  settings.checkpoint_pages = 4;  // a checkpoint every few commits
+  {
+    auto store = OpenOrDie(settings);
+    ASSERT_TRUE(store);
+    ReadersSeeWholeTransactions(*store);
+  }
+  // Every commit past the threshold asked for a checkpoint; one still asked for runs before the
+  // store closes, so at least one ran whatever the threads' timing.
+  EXPECT_GE(metrics.GetCounter("tandem_db_checkpoints_total").Value(), 1u);
+  EXPECT_GE(metrics.GetCounter("tandem_db_checkpoint_pages_total").Value(), 1u);
+  EXPECT_EQ(metrics.GetHistogram("tandem_db_checkpoint_seconds").Count(),
+            metrics.GetCounter("tandem_db_checkpoints_total").Value());
+  EXPECT_EQ(RawQuery(dir.File("c.db"), "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(RawQuery(dir.File("c.db"), "SELECT count(*) FROM contacts"), "400");
+}
+
+TEST(SqliteStoreTest, CheckpointsStayWithSqliteWhenTheThreadIsOff) {
+  TempDir dir;
+  base::Metrics metrics;
+  SqliteSettings settings{dir.File("o.db"), 1, &metrics};
+  settings.checkpoint_pages = 0;
+  {
+    auto store = OpenOrDie(settings);
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+        auto id = InsertContact(tx, "o" + std::to_string(i) + "@x.com");
+        if (!id) return core::Fail(id.error());
+        return {};
+      }));
+    }
+  }
+  EXPECT_EQ(metrics.Render().find("tandem_db_checkpoints_total"), std::string::npos);
+  EXPECT_EQ(RawQuery(dir.File("o.db"), "SELECT count(*) FROM contacts"), "20");
+
+  settings.checkpoint_pages = -1;
+  auto refused = OpenSqliteStore(settings);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().field, "checkpoint_pages");
+}
+
 // Every cohort figure recomputed by an independent query straight over the stage history (no
 // contact_reach), on a seeded random base of journeys along the allowed transitions.
 TEST(SqliteAnalyticsTest, CohortFiguresMatchAnIndependentQueryOverTheHistory) {

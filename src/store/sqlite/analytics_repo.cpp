@@ -95,6 +95,58 @@ std::string ContactKeySql(FunnelBreakdown by) {
   return "''";
 }
 
+// Every contact's breakdown value, for the period view's pass over the stage changes: that pass
+// reads about one change per contact per quarter, and looking each change's contact up is a
+// B-tree descent per row (2 us, most of the period view's time at 1M contacts); one scan of a
+// narrow covering index (contacts by source, campaign or owner: entries of value and id) gives
+// every value at once, kept in a vector by contact id. Contacts the filters leave out, and ids
+// with no contact, have no value (-1). Memory: 4 bytes per id up to the largest.
+class ContactKeys {
+ public:
+  Result<void> Load(Connection& conn, const FunnelQuery& q) {
+    std::string sql;
+    if (q.by == FunnelBreakdown::kPersona) {
+      sql =
+          "SELECT c.id, ifnull(p.key, '') FROM contacts c LEFT JOIN contact_scores s ON "
+          "s.contact_id = c.id LEFT JOIN personas p ON p.id = s.persona_id WHERE 1";
+    } else {
+      sql = "SELECT c.id, " + ContactKeySql(q.by) + " FROM contacts c WHERE 1";
+    }
+    sql += FilterSql(q);
+    TANDEM_ASSIGN(auto stmt, conn.Prepare(sql));
+    BindFilters(stmt, q);
+    std::unordered_map<std::string, std::int32_t> index;
+    while (true) {
+      TANDEM_ASSIGN(bool row, stmt.Step());
+      if (!row) break;
+      const std::int64_t id = stmt.Int(0);
+      if (id < 0) continue;
+      const std::string_view name = stmt.TextView(1);
+      auto it = index.find(std::string(name));
+      if (it == index.end()) {
+        it = index.emplace(std::string(name), static_cast<std::int32_t>(names_.size())).first;
+        names_.emplace_back(name);
+      }
+      if (static_cast<std::size_t>(id) >= of_.size()) {
+        of_.resize(std::max<std::size_t>(static_cast<std::size_t>(id) + 1, of_.size() * 2), -1);
+      }
+      of_[static_cast<std::size_t>(id)] = it->second;
+    }
+    return {};
+  }
+
+  // The contact's value, or null when the filters leave it out.
+  const std::string* Of(std::int64_t id) const {
+    if (id < 0 || static_cast<std::size_t>(id) >= of_.size()) return nullptr;
+    const std::int32_t k = of_[static_cast<std::size_t>(id)];
+    return k < 0 ? nullptr : &names_[static_cast<std::size_t>(k)];
+  }
+
+ private:
+  std::vector<std::int32_t> of_;
+  std::vector<std::string> names_;
+};
+
 }  // namespace
 
 // One pass over contact_reach (both views), plus one over the period's stage changes for the
@@ -174,23 +226,26 @@ Result<std::vector<FunnelCounts>> SqliteAnalyticsRepo::Funnel(const FunnelQuery&
     // which re-enters at mql) passes every step from X up to the stage entered; a move from
     // main-path stage X to recycled or disqualified drops at step X. A contact's first stage
     // (no from) is no transition; a recycled contact disqualified is a drop at no step.
-    const std::string hjoin =
-        NeedsContacts(q) ? " JOIN contacts c ON c.id = h.contact_id" : std::string();
-    const std::string sql =
-        "SELECT " + (by_week ? std::string("''") : ContactKeySql(q.by)) + ", " + kRankOfTo +
-        ", CASE WHEN h.from_stage = 'recycled' THEN 2 ELSE " + kRankOfFrom + " END, " +
-        kRankOfFrom + ", h.to_stage IN ('recycled', 'disqualified'), h.at FROM stage_history h" +
-        hjoin + " WHERE h.at >= ? AND h.at < ?" + filters;
+    const bool keyed = NeedsContacts(q);
+    ContactKeys keys;
+    if (keyed) TANDEM_TRY(keys.Load(ctx_.conn, q));
+    const std::string empty;
+    const std::string sql = std::string("SELECT h.contact_id, ") + kRankOfTo +
+                            ", CASE WHEN h.from_stage = 'recycled' THEN 2 ELSE " + kRankOfFrom +
+                            " END, " + kRankOfFrom +
+                            ", h.to_stage IN ('recycled', 'disqualified'), h.at FROM stage_history "
+                            "h WHERE h.at >= ? AND h.at < ?";
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
     stmt.Bind(from).Bind(to);
-    BindFilters(stmt, q);
     while (true) {
       TANDEM_ASSIGN(bool row, stmt.Step());
       if (!row) break;
       const bool fwd = !stmt.IsNull(1) && !stmt.IsNull(2);
       const bool out = stmt.Int(4) != 0 && !stmt.IsNull(3);
       if (!fwd && !out) continue;
-      Acc& a = by_week ? at_key(weeks.Of(stmt.Int(5))) : at_key(stmt.TextView(0));
+      const std::string* key = keyed ? keys.Of(stmt.Int(0)) : &empty;
+      if (key == nullptr) continue;  // left out by the filters
+      Acc& a = by_week ? at_key(weeks.Of(stmt.Int(5))) : at_key(*key);
       if (fwd) {
         const std::int64_t tr = stmt.Int(1);
         for (std::int64_t n = stmt.Int(2); n < tr; ++n) {

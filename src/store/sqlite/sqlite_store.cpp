@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/bulk_load.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/repos.hpp"
@@ -118,7 +119,11 @@ class SqliteStore final : public Store, public BulkStore {
   ~SqliteStore() override {
     // Lets SQLite refresh statistics the planner found stale during this run.
     (void)writer_->conn->Exec("PRAGMA optimize");
+    // Before the connections close: the last one to close checkpoints the rest itself.
+    if (checkpointer_) checkpointer_->Stop();
   }
+
+  void SetCheckpointer(std::unique_ptr<Checkpointer> c) { checkpointer_ = std::move(c); }
 
   Result<void> Write(const TxFn& fn) override {
     bool announced = false;
@@ -233,6 +238,7 @@ class SqliteStore final : public Store, public BulkStore {
   base::Histogram* write_timing_ = nullptr;
   std::mutex listener_mu_;
   std::function<void()> outbox_listener_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace
@@ -241,6 +247,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteSettings& settings) {
   if (settings.path.empty()) return Fail(Error::Invalid("path", "a database path is required"));
   if (settings.read_connections < 1) {
     return Fail(Error::Invalid("read_connections", "must be at least 1"));
+  }
+  if (settings.checkpoint_pages < 0) {
+    return Fail(Error::Invalid("checkpoint_pages", "must be 0 or more"));
   }
   const bool memory = settings.path == ":memory:";
   std::string path = settings.path;
@@ -267,8 +276,18 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteSettings& settings) {
     TANDEM_ASSIGN(auto reader, OpenSession(path, options));
     readers.push_back(std::move(reader));
   }
-  return std::unique_ptr<Store>(
-      new SqliteStore(std::move(writer), std::move(readers), memory, version, settings.metrics));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (!memory && settings.checkpoint_pages > 0) {
+    // A log that grew long while a reader held old pages is cut back when it starts over.
+    TANDEM_TRY(writer->conn->Exec("PRAGMA journal_size_limit = 67108864"));
+    TANDEM_ASSIGN(checkpointer, Checkpointer::Start(path, *writer->conn, settings.checkpoint_pages,
+                                                    settings.metrics));
+  }
+  // Nothing fails from here: the checkpointer's hook on the writer ends with the store.
+  auto store = std::make_unique<SqliteStore>(std::move(writer), std::move(readers), memory, version,
+                                             settings.metrics);
+  store->SetCheckpointer(std::move(checkpointer));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace tandem::store::sqlite

@@ -24,6 +24,11 @@
 // (query_only as well), so a write through a read Tx fails with kInternal. Neither call may be
 // nested inside another on the same thread.
 //
+// Checkpoints: with checkpoint_pages > 0 (the default, 1000) the writer does not checkpoint the
+// write-ahead log in its commits; a thread of the store does, on its own connection, once the
+// log has grown by that many pages (checkpointer.hpp). The thread stops before the connections
+// close. In-memory databases have no log and no thread.
+//
 // Timings: with `metrics` set, every transaction's duration is observed in the histogram
 // tandem_db_seconds{kind="read"|"write"}.
 //
@@ -81,6 +86,9 @@ struct SqliteSettings {
   std::string path = "tandem.db";    // a file path, or ":memory:"
   int read_connections = 4;          // at least 1
   base::Metrics* metrics = nullptr;  // not owned; must outlive the store
+  // Checkpoint the write-ahead log on a thread of its own once it has grown by this many pages
+  // (checkpointer.hpp); 0 leaves it to SQLite, inside the commit that crosses 1000 pages.
+  int checkpoint_pages = 1000;
 };
 
 core::Result<std::unique_ptr<store::Store>> OpenSqliteStore(const SqliteSettings& settings);
