@@ -467,8 +467,8 @@ core::Result<Query> Query::Parse(const std::vector<std::pair<std::string, std::s
                                  const std::vector<Field>& fields) {
   Query q;
   for (const auto& [name, value] : params) {
-    const auto f =
-        std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == name; });
+    const auto f = std::find_if(fields.begin(), fields.end(),
+                                [&n = name](const Field& x) { return x.name == n; });
     if (f == fields.end()) {
       std::string allowed = AllowedNames(fields);
       return Fail(Error::Invalid(name, "unknown query parameter \"" + name + "\"" +
@@ -476,7 +476,7 @@ core::Result<Query> Query::Parse(const std::vector<std::pair<std::string, std::s
                                                             : "; the parameters are: " + allowed)));
     }
     if (std::any_of(q.values_.begin(), q.values_.end(),
-                    [&](const auto& kv) { return kv.first == name; })) {
+                    [&n = name](const auto& kv) { return kv.first == n; })) {
       return Fail(Error::Invalid(name, "is given more than once"));
     }
     q.values_.emplace_back(name, value);

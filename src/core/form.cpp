@@ -288,7 +288,7 @@ Result<FormAnswers> MapFormPost(const Form& f,
       continue;
     }
     const auto field = std::find_if(f.fields.begin(), f.fields.end(),
-                                    [&](const FormField& x) { return x.name == name; });
+                                    [&n = name](const FormField& x) { return x.name == n; });
     if (field == f.fields.end()) continue;
     if (!given.insert(name).second) return Fail(Error::Invalid(name, "is given twice"));
     std::string v = Trim(value);
