@@ -74,16 +74,36 @@ Result<void> Reader::Feed(std::string_view chunk, const RecordSink& sink) {
   bytes_read_ += chunk.size();
   if (!chunk.empty()) saw_any_ = true;
   if (started_) return Parse(chunk, sink);
+  // Wait for the end of the header line (outside quotes) before choosing the delimiter. Only
+  // the new bytes are scanned: a header fed a byte at a time costs what it costs at once.
+  const std::size_t from = pending_.size();
   pending_.append(chunk);
-  // Wait for the end of the header line (outside quotes) before choosing the delimiter.
-  bool in_quotes = false;
-  for (char c : pending_) {
-    if (c == '"') in_quotes = !in_quotes;
-    if (!in_quotes && (c == '\n' || c == '\r')) return DetectAndStart(sink, false);
+  for (std::size_t i = from; i < pending_.size(); ++i) {
+    const char c = pending_[i];
+    if (c == '"') pending_in_quotes_ = !pending_in_quotes_;
+    if (!pending_in_quotes_ && (c == '\n' || c == '\r')) return DetectAndStart(sink, false);
   }
-  if (pending_.size() > options_.max_header_bytes) {
-    return Fail(Error::Invalid(
-        "file", "the header line is longer than " + HumanBytes(options_.max_header_bytes)));
+  // The header line is already too long: the same answer as when it arrives whole.
+  const std::size_t bom = StartsWith(pending_, "\xEF\xBB\xBF") ? 3 : 0;
+  if (pending_.size() - bom > options_.max_header_bytes) {
+    TANDEM_TRY(CheckEncodingMark(pending_));
+    return HeaderTooLong();
+  }
+  return {};
+}
+
+Result<void> Reader::HeaderTooLong() const {
+  return Fail(Error::Invalid(
+      "file", "the header line is longer than " + HumanBytes(options_.max_header_bytes)));
+}
+
+Result<void> Reader::CheckEncodingMark(std::string_view text) {
+  if (StartsWith(text, std::string_view("\xFF\xFE\x00\x00", 4)) ||
+      StartsWith(text, std::string_view("\x00\x00\xFE\xFF", 4))) {
+    return Fail(Error::Invalid("file", "the file is UTF-32 encoded; save it as UTF-8"));
+  }
+  if (StartsWith(text, "\xFF\xFE") || StartsWith(text, "\xFE\xFF")) {
+    return Fail(Error::Invalid("file", "the file is UTF-16 encoded; save it as UTF-8"));
   }
   return {};
 }
@@ -92,11 +112,8 @@ Result<void> Reader::DetectAndStart(const RecordSink& sink, bool at_end) {
   std::string_view text = pending_;
   if (StartsWith(text, "\xEF\xBB\xBF")) {
     text.remove_prefix(3);
-  } else if (StartsWith(text, std::string_view("\xFF\xFE\x00\x00", 4)) ||
-             StartsWith(text, std::string_view("\x00\x00\xFE\xFF", 4))) {
-    return Fail(Error::Invalid("file", "the file is UTF-32 encoded; save it as UTF-8"));
-  } else if (StartsWith(text, "\xFF\xFE") || StartsWith(text, "\xFE\xFF")) {
-    return Fail(Error::Invalid("file", "the file is UTF-16 encoded; save it as UTF-8"));
+  } else {
+    TANDEM_TRY(CheckEncodingMark(text));
   }
   // The header line: up to the first line ending outside quotes.
   std::size_t header_end = text.size();
@@ -112,6 +129,9 @@ Result<void> Reader::DetectAndStart(const RecordSink& sink, bool at_end) {
     }
   }
   std::string_view header = text.substr(0, header_end);
+  // Checked here too, not only while waiting for the line's end: whether the input arrives
+  // whole or in pieces must not change the answer.
+  if (header.size() > options_.max_header_bytes) return HeaderTooLong();
   if (header.find('\0') != std::string_view::npos) {
     return Fail(Error::Invalid(
         "file",

@@ -78,6 +78,8 @@ class Reader {
 
   Result<void> Parse(std::string_view data, const RecordSink& sink);
   Result<void> DetectAndStart(const RecordSink& sink, bool at_end);
+  Result<void> HeaderTooLong() const;
+  static Result<void> CheckEncodingMark(std::string_view text);
   void Append(const char* begin, std::size_t n);
   void EndField();
   Result<void> EndRecord(const RecordSink& sink);
@@ -85,9 +87,10 @@ class Reader {
 
   ReaderOptions options_;
   char delimiter_ = 0;
-  bool started_ = false;  // the BOM and the header line's delimiter have been handled
-  bool saw_any_ = false;  // any byte of the input has been fed
-  std::string pending_;   // input held back until the header line is complete
+  bool started_ = false;            // the BOM and the header line's delimiter have been handled
+  bool saw_any_ = false;            // any byte of the input has been fed
+  std::string pending_;             // input held back until the header line is complete
+  bool pending_in_quotes_ = false;  // pending_ ends inside quotes
   State state_ = State::kFieldStart;
   std::string buffer_;             // the current record's field bytes
   std::vector<std::size_t> ends_;  // end offset in buffer_ of each completed field

@@ -214,6 +214,35 @@ TEST(CsvReaderTest, AHeaderLineWithoutEndIsBoundedAndEmptyInputGivesNothing) {
   EXPECT_TRUE(rows->empty());
 }
 
+// Found by fuzz/csv_fuzz: a header line over the limit was refused when it arrived in pieces
+// but accepted when it arrived in one chunk with its line ending (or at the end of the input).
+TEST(CsvReaderTest, AHeaderLineOverTheLimitIsRefusedHoweverTheInputIsCut) {
+  ReaderOptions options;
+  options.max_header_bytes = 16;
+  const std::string long_header = std::string(20, 'h') + ",x\n1,2\n";
+  for (std::size_t chunk : {1u, 7u, 16u, 17u, 1000u}) {
+    auto r = ReadAll(long_header, chunk, options);
+    ASSERT_FALSE(r) << "chunk " << chunk;
+    EXPECT_NE(r.error().message.find("header line is longer"), std::string::npos);
+    r = ReadAll(std::string(20, 'h'), chunk, options);  // no line ending at all
+    ASSERT_FALSE(r) << "chunk " << chunk;
+  }
+  // The limit counts the header's bytes, not the byte order mark; 16 bytes pass.
+  const std::string at_limit = "\xEF\xBB\xBF" + std::string(14, 'h') + ",x\n1,2\n";
+  for (std::size_t chunk : {1u, 5u, 1000u}) {
+    auto rows = ReadAll(at_limit, chunk, options);
+    ASSERT_TRUE(rows) << "chunk " << chunk << ": " << rows.error().message;
+    EXPECT_EQ(rows->size(), 2u);
+  }
+  // A UTF-16 file is reported as such whether or not its first line is over the limit.
+  const std::string utf16 = "\xFF\xFE" + std::string(40, 'h');
+  for (std::size_t chunk : {1u, 1000u}) {
+    auto r = ReadAll(utf16, chunk, options);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("UTF-16"), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(CsvReaderTest, ASinkErrorStopsTheReader) {
   Reader reader;
   int seen = 0;
