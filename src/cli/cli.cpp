@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -783,7 +784,12 @@ int FormShow(const Options& o, std::ostream& out, std::ostream& err) {
   app::FormService& forms = (*rt)->services().forms;
   core::Result<core::Form> form = core::Fail(core::Error::NotFound("no form " + o.form_ref));
   if (!o.form_ref.empty() && o.form_ref.find_first_not_of("0123456789") == std::string::npos) {
-    form = forms.Get(Operator(), std::stoll(o.form_ref));
+    // An id past 64 bits is no form's (std::stoll would throw out of the command).
+    core::Id id = 0;
+    const char* end = o.form_ref.data() + o.form_ref.size();
+    if (std::from_chars(o.form_ref.data(), end, id).ec == std::errc()) {
+      form = forms.Get(Operator(), id);
+    }
   } else {
     auto found = forms.FindPublic(o.form_ref);
     if (!found) return Fail(err, found.error());

@@ -32,6 +32,10 @@ TEST_F(FormCliTest, AddListAndShowAForm) {
   }
   auto missing = Tandem({"form", "show", "--db", db_, "f_nosuchformnosuchform"});
   EXPECT_EQ(missing.code, 1);
+  // An id too large for 64 bits is a form that does not exist, not an exception.
+  auto huge = Tandem({"form", "show", "--db", db_, "99999999999999999999999"});
+  EXPECT_EQ(huge.code, 1);
+  EXPECT_NE(huge.err.find("no form"), std::string::npos) << huge.err;
 }
 
 TEST_F(FormCliTest, BadFieldsAreRefusedNamingThem) {
