@@ -23,11 +23,44 @@ ctest --test-dir build/test -j "$(nproc)" --output-on-failure --timeout 300 2>&1
 status=${PIPESTATUS[0]}
 set -e
 
-passed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +Passed ' build/test/ctest.log || true)
-failed=$(grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Not Run)' build/test/ctest.log |
-  grep -cv '\*\*\*Skipped' || true)
-skipped=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' build/test/ctest.log || true)
+# The core and base unit suites and the SQLite store suite again, built with AddressSanitizer
+# and UndefinedBehaviorSanitizer (clang 14; any finding fails the test), and a short run of
+# every fuzz target over its corpus (docs/reliability.md). One build directory serves both: the
+# libraries carry libFuzzer's coverage, which the tests do not notice.
+sanitized_suites=(tandem_core_tests tandem_base_tests tandem_store_tests)
+sanitized_labels='^(core|base|store)$'
+step=$SECONDS
+san_status=0
+fuzz_status=0
+mkdir -p build/sanitize
+: >build/sanitize/ctest.log
+set +e
+if build_sanitized build/sanitize "${sanitized_suites[@]}" tandem_fuzzers; then
+  log "Sanitized build: $((SECONDS - step))s"
+  step=$SECONDS
+  log "Running the sanitized suites ($sanitized_labels)"
+  ctest --test-dir build/sanitize -L "$sanitized_labels" -j "$(nproc)" \
+    --output-on-failure --timeout 600 2>&1 | tee build/sanitize/ctest.log
+  san_status=${PIPESTATUS[0]}
+  log "Sanitized suites: $((SECONDS - step))s"
+  step=$SECONDS
+  bash scripts/fuzz.sh --seconds "${TANDEM_FUZZ_SECONDS:-30}"
+  fuzz_status=$?
+  log "Fuzzing: $((SECONDS - step))s"
+else
+  log "The sanitized build failed (see above)"
+  san_status=1
+fi
+set -e
+
+count() {  # count PATTERN: test lines of both ctest logs matching PATTERN
+  cat build/test/ctest.log build/sanitize/ctest.log | grep -E "$1" || true
+}
+passed=$(count '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +Passed ' | wc -l)
+failed=$(count '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Not Run)' | grep -cv '\*\*\*Skipped' || true)
+skipped=$(count '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' | wc -l)
+[ "$fuzz_status" -eq 0 ] || failed=$((failed + 1))
 echo
-echo "Tandem test summary:"
+echo "Tandem test summary (the sanitized suites counted again; a fuzz finding counts as one failure):"
 echo "$passed passed, $failed failed, $skipped skipped"
-exit "$status"
+[ "$status" -eq 0 ] && [ "$san_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ]

@@ -9,6 +9,7 @@
 #include "api/authn.hpp"
 #include "api/errors.hpp"
 #include "api/handlers.hpp"
+#include "api/routes.hpp"
 #include "api/static_files.hpp"
 
 namespace tandem::api {
@@ -62,6 +63,36 @@ std::string ErrorCodeOf(const Response& r) {
 
 }  // namespace
 
+void AddAllRoutes(RouteTable& table, const Deps& deps) {
+  AddOutputSchemas(table);
+  AddAuthRoutes(table, deps);
+  AddContactRoutes(table, deps);
+  AddCompanyRoutes(table, deps);
+  AddDealRoutes(table, deps);
+  AddActivityRoutes(table, deps);
+  AddUserRoutes(table, deps);
+  AddTeamRoutes(table, deps);
+  AddApiKeyRoutes(table, deps);
+  AddAuditRoutes(table, deps);
+  AddEventRoutes(table, deps);
+  AddContractRoutes(table, deps);
+  AddHandoffRoutes(table, deps);
+  AddComplianceRoutes(table, deps);
+  AddPayRoutes(table, deps);
+  AddWeeklyRoutes(table, deps);
+  AddScoringRoutes(table, deps);
+  AddImportRoutes(table, deps);
+  AddAnalyticsRoutes(table, deps);
+  AddFeedbackRoutes(table, deps);
+  AddAttributionRoutes(table, deps);
+  AddSavedViewRoutes(table, deps);
+  AddGoalRoutes(table, deps);
+  AddFormRoutes(table, deps);
+  AddCaptureRoutes(table, deps);
+  AddNotificationRoutes(table, deps);
+  AddMetaRoutes(table, deps);
+}
+
 struct Api::Impl {
   Impl(app::Services& services, base::Metrics& metrics, const base::Clock& clock,
        ApiSettings settings)
@@ -72,33 +103,7 @@ struct Api::Impl {
         login_limiter(clock, this->settings.login_per_minute, this->settings.login_burst),
         static_files(this->settings.web_root) {
     Deps deps{services, metrics, clock, this->settings, login_limiter, table};
-    AddOutputSchemas(table);
-    AddAuthRoutes(table, deps);
-    AddContactRoutes(table, deps);
-    AddCompanyRoutes(table, deps);
-    AddDealRoutes(table, deps);
-    AddActivityRoutes(table, deps);
-    AddUserRoutes(table, deps);
-    AddTeamRoutes(table, deps);
-    AddApiKeyRoutes(table, deps);
-    AddAuditRoutes(table, deps);
-    AddEventRoutes(table, deps);
-    AddContractRoutes(table, deps);
-    AddHandoffRoutes(table, deps);
-    AddComplianceRoutes(table, deps);
-    AddPayRoutes(table, deps);
-    AddWeeklyRoutes(table, deps);
-    AddScoringRoutes(table, deps);
-    AddImportRoutes(table, deps);
-    AddAnalyticsRoutes(table, deps);
-    AddFeedbackRoutes(table, deps);
-    AddAttributionRoutes(table, deps);
-    AddSavedViewRoutes(table, deps);
-    AddGoalRoutes(table, deps);
-    AddFormRoutes(table, deps);
-    AddCaptureRoutes(table, deps);
-    AddNotificationRoutes(table, deps);
-    AddMetaRoutes(table, deps);
+    AddAllRoutes(table, deps);
   }
 
   void Log(const std::string& line) const {
