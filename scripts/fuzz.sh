@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-dir=build/sanitize
+dir=${TANDEM_SANITIZE_DIR:-build/sanitize}  # the build directory of build_sanitized
 seconds=30
 runs=-1
 do_build=0
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
     -runs="$runs" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
     -artifact_prefix="$dir/fuzz-artifacts/$t/" >"$dir/fuzz-artifacts/$t.log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$dir/fuzz-artifacts/$t.log" |
-      tr '\n' ' ' >&2
+      tr '\n' ' ' >&2 || true
     echo "($((SECONDS - start))s)" >&2
   else
     tail -60 "$dir/fuzz-artifacts/$t.log" >&2
