@@ -907,6 +907,26 @@ TEST_P(StoreContractTest, TextSearchFollowsContactAndCompanyChanges) {
   EXPECT_TRUE(SearchContacts("homer").empty());
 }
 
+TEST_P(StoreContractTest, TextSearchForgetsADeletedCompany) {
+  Id company = AddCompany("Globex", "globex.example");
+  Contact c = NewContact("hank@corp.example");
+  c.first_name = "Hank";
+  c.company_id = company;
+  c.id = AddContact(c);
+  Contact other = NewContact("marge@corp.example");
+  other.first_name = "Marge";
+  other.id = AddContact(other);
+  EXPECT_EQ(SearchContacts("globex hank"), std::vector<Id>{c.id});
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.companies().Delete(company); }));
+  EXPECT_TRUE(SearchContacts("globex").empty());
+  EXPECT_EQ(SearchContacts("hank"), std::vector<Id>{c.id});
+  EXPECT_EQ(SearchContacts("corp"), (std::vector<Id>{c.id, other.id}));
+  EXPECT_FALSE(GetContact(c.id)->company_id);
+  core::CompanyQuery q;
+  q.text = "globex";
+  EXPECT_TRUE(WalkCompanies(q).empty());
+}
+
 // Common words (most rows) and rare words (a few rows) may be answered by different plans; the
 // pages must be the same either way, combined with filters and every sort.
 TEST_P(StoreContractTest, TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort) {
@@ -1025,6 +1045,51 @@ TEST_P(StoreContractTest, StageHistoryIsListedOldestFirst) {
   orphan.contact_id = 4242;
   EXPECT_ERROR(W([&](Tx& tx) { return tx.stages().Append(orphan); }), ErrorCode::kInvalidArgument,
                "contact_id");
+}
+
+// The contacts list's reach filter follows the stage history as it is appended: the first move
+// into a stage or a later one of the main path counts, recycling and disqualifying never do.
+TEST_P(StoreContractTest, ContactListByReachFollowsTheStageHistory) {
+  auto move = [&](Id contact, std::optional<Stage> from, Stage to, std::int64_t at) {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.from = from;
+    ch.to = to;
+    ch.at = At(at);
+    ch.cause = "manual";
+    auto id = W([&](Tx& tx) { return tx.stages().Append(ch); });
+    ASSERT_TRUE(id) << id.error().message;
+  };
+  const Id a = AddContact(NewContact("a@example.com"));
+  const Id b = AddContact(NewContact("b@example.com"));
+  const Id c = AddContact(NewContact("c@example.com"));
+  move(a, std::nullopt, Stage::kLead, 10);
+  move(a, Stage::kLead, Stage::kMql, 20);
+  move(b, std::nullopt, Stage::kLead, 15);
+  move(b, Stage::kLead, Stage::kSql, 500);  // skips mql: reaches it at 500
+  move(c, std::nullopt, Stage::kDisqualified, 5);
+  move(c, Stage::kDisqualified, Stage::kRecycled, 6);
+  auto reached = [&](Stage stage, std::int64_t from, std::int64_t to,
+                     std::optional<bool> converted = std::nullopt) {
+    core::ContactQuery q;
+    q.reached =
+        core::ReachFilter{stage, At(from), At(to), converted, std::chrono::milliseconds(100)};
+    q.page.limit = 1;
+    auto ids = WalkContacts(q);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(reached(Stage::kLead, 0, 1000), (std::vector<Id>{a, b}));
+  EXPECT_EQ(reached(Stage::kMql, 0, 100), std::vector<Id>{a});
+  EXPECT_EQ(reached(Stage::kMql, 0, 1000), (std::vector<Id>{a, b}));
+  EXPECT_EQ(reached(Stage::kSql, 0, 1000), std::vector<Id>{b});
+  // lead -> mql within 100 ms: a (10 -> 20) passed, b (15 -> 500) did not.
+  EXPECT_EQ(reached(Stage::kLead, 0, 1000, true), std::vector<Id>{a});
+  EXPECT_EQ(reached(Stage::kLead, 0, 1000, false), std::vector<Id>{b});
+  // An earlier move lowers the reach already recorded.
+  move(b, Stage::kSql, Stage::kMql, 1);
+  EXPECT_EQ(reached(Stage::kMql, 0, 100), (std::vector<Id>{a, b}));
+  EXPECT_TRUE(reached(Stage::kCustomer, 0, 1000).empty());
 }
 
 // ---------------------------------------------------------------------------------------------

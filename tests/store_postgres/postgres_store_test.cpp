@@ -33,11 +33,42 @@ using contract::StoreContractTest;
 using contract::StoreFactory;
 using core::ErrorCode;
 
-// The contract tests whose repositories the backend has (users, teams, sessions and API keys,
-// audit, contract versions, import jobs, the outbox). Every other contract test skips on
+// The contract tests whose repositories the backend has (contacts, stage history, companies,
+// users, teams, sessions and API keys, audit, contract versions, import jobs, the outbox). Every
+// other contract test skips on
 // PostgreSQL, naming this list; docs/postgres.md says which repositories are left.
 const std::set<std::string>& PortedContractTests() {
   static const std::set<std::string> tests = {
+      "ContactRoundTripsEveryField",
+      "ContactOptionalFieldsStayEmpty",
+      "MissingContactIsEmptyNotAnError",
+      "ContactsAreCountedPerStage",
+      "InsertGivesPositiveIncreasingIds",
+      "DuplicateContactEmailIsAlreadyExists",
+      "ContactWithMissingReferencesIsInvalid",
+      "ContactUpdateReplacesEveryField",
+      "CountAllCountsContacts",
+      "ContactListHonoursEveryFilterSortAndDirection",
+      "ContactListDefaultsToNewestFirst",
+      "ContactListClampsTheLimit",
+      "ContactListWithUnownedAndOwnerIsInvalid",
+      "TextSearchMatchesPrefixesOfNamesEmailAndCompany",
+      "TextSearchNeverTreatsTheTextAsSyntax",
+      "TextSearchFollowsContactAndCompanyChanges",
+      "TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort",
+      "StageHistoryIsListedOldestFirst",
+      "TextSearchForgetsADeletedCompany",
+      "ContactListByReachFollowsTheStageHistory",
+      "CompanyRoundTripsAndUpdates",
+      "CompanyListFiltersSortsAndSearches",
+      "CompanyFindByNameIsExactAndTakesTheFirst",
+      "InsertManyWritesIdsSearchRowsAndCounts",
+      "InsertManyChecksReferencesAndUniqueEmails",
+      "AppendManyKeepsOrderAndChecksContacts",
+      "WriteRollsBackWhenTheFunctionFails",
+      "WriteRollsBackAndRethrowsOnException",
+      "ReadTransactionCannotWrite",
+      "ReadSeesEverythingCommittedBefore",
       "UserRoundTripsWithPasswordHash",
       "UserListFiltersByIdOrder",
       "TeamsRoundTripListByNameAndReleaseMembersOnDelete",
@@ -383,10 +414,45 @@ TEST_F(PostgresStoreTest, UnportedRepositoriesThrowInsteadOfAnswering) {
   auto store = NewStore();
   ASSERT_NE(store, nullptr);
   EXPECT_THROW((void)store->Read([](Tx& tx) -> Result<void> {
-    (void)tx.contacts();
+    (void)tx.deals();
     return {};
   }),
                std::logic_error);
+  // The contacts list's persona filter reads the scores, not ported yet either.
+  core::ContactQuery q;
+  q.persona = "champion";
+  EXPECT_THROW((void)store->Read([&](Tx& tx) { return tx.contacts().List(q).map([](auto&&) {}); }),
+               std::logic_error);
+}
+
+// Words longer than a tsvector lexeme may be (2046 bytes) are not indexed; the rest of the
+// record still is, and a search for such a word finds nothing instead of failing.
+TEST_F(PostgresStoreTest, WordsTooLongToIndexAreLeftOutOfTheSearch) {
+  auto store = NewStore();
+  ASSERT_NE(store, nullptr);
+  const std::string huge(3000, 'q');
+  core::Contact c;
+  c.email = "long@example.com";
+  c.first_name = huge;
+  c.last_name = "Short";
+  c.created_at = c.updated_at = c.stage_entered_at = kT0;
+  auto id = store->Write([&](Tx& tx) { return tx.contacts().Insert(c).map([](Id) {}); });
+  ASSERT_TRUE(id) << id.error().message;
+  auto search = [&](const std::string& text) {
+    core::ContactQuery q;
+    q.text = text;
+    std::size_t n = 0;
+    auto r = store->Read([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(auto page, tx.contacts().List(q));
+      n = page.items.size();
+      return {};
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return n;
+  };
+  EXPECT_EQ(search("short"), 1u);
+  EXPECT_EQ(search("qqq"), 0u);
+  EXPECT_EQ(search(huge), 0u);
 }
 
 // A read keeps the snapshot of its first statement while a write commits.

@@ -1,5 +1,7 @@
 #include "store/postgres/connection.hpp"
 
+#include "store/common/list_sql.hpp"
+
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -261,6 +263,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
 
 Connection::~Connection() {
   if (conn_ != nullptr) PQfinish(conn_);
+}
+
+std::string Connection::Placeholders(const std::string& sql) {
+  return NumberPlaceholders(sql);
 }
 
 Result<Stmt> Connection::Prepare(std::string_view sql) {

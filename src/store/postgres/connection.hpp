@@ -105,6 +105,9 @@ class Connection {
   // A statement for `sql` ($n placeholders), prepared on this connection at its first use and
   // kept for the connection's life (named tandem_1, tandem_2 ...).
   Result<Stmt> Prepare(std::string_view sql);
+  // `sql` with each `?` numbered as PostgreSQL's $1, $2 ... (the backend-neutral statement
+  // builders of store/common write `?`; their fragments hold no other '?').
+  static std::string Placeholders(const std::string& sql);
   // Runs one or more statements without parameters (transaction control, migrations).
   Result<void> Exec(std::string_view sql);
 

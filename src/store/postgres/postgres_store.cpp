@@ -25,6 +25,7 @@ constexpr int kAttempts = 3;
 // A connection with the repositories of a transaction on it.
 struct Session {
   std::unique_ptr<Connection> conn;
+  std::unique_ptr<WordTokenizer> words;
   std::unique_ptr<PostgresTx> tx;
   TxEffects effects;
 };
@@ -32,7 +33,9 @@ struct Session {
 Result<std::unique_ptr<Session>> OpenSession(const std::string& url) {
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(url));
-  session->tx = std::make_unique<PostgresTx>(TxContext{*session->conn, &session->effects});
+  TANDEM_ASSIGN(session->words, WordTokenizer::Open());
+  session->tx =
+      std::make_unique<PostgresTx>(TxContext{*session->conn, *session->words, &session->effects});
   return session;
 }
 

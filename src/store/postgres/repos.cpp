@@ -23,6 +23,52 @@ Result<void> CheckChanged(const Stmt& stmt, std::string_view what, Id id) {
   return Fail(Error::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist"));
 }
 
+Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t delta) {
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("UPDATE row_counts SET value = value + $1 WHERE name = $2"));
+  stmt.Bind(delta).Bind(name);
+  return stmt.Run();
+}
+
+Result<std::int64_t> CountedRows(Connection& conn, std::string_view name) {
+  TANDEM_ASSIGN(auto stmt, conn.Prepare("SELECT value FROM row_counts WHERE name = $1"));
+  stmt.Bind(name);
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+std::string JoinIndexableWords(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (w.size() > kMaxLexemeBytes) continue;
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+void AddSearch(ListSql& sql, const std::vector<std::string>& words) {
+  if (words.empty()) return;
+  // tsquery's own input syntax, not to_tsquery: the words are taken as they are (already
+  // folded), each quoted; the tokenizer keeps only letters and digits in a word, the escapes
+  // are for safety alone.
+  std::string query;
+  for (const auto& w : words) {
+    if (w.size() > kMaxLexemeBytes) {
+      sql.Where("FALSE");
+      return;
+    }
+    if (!query.empty()) query += " & ";
+    query += '\'';
+    for (char c : w) {
+      if (c == '\'' || c == '\\') query += c;
+      query += c;
+    }
+    query += "':*";
+  }
+  sql.Where("search @@ ?::tsquery", {std::move(query)});
+}
+
 namespace {
 
 [[noreturn]] void NotPorted(const char* repository) {
@@ -32,15 +78,6 @@ namespace {
 
 }  // namespace
 
-ContactRepo& PostgresTx::contacts() {
-  NotPorted("contacts");
-}
-StageHistoryRepo& PostgresTx::stages() {
-  NotPorted("stage history");
-}
-CompanyRepo& PostgresTx::companies() {
-  NotPorted("companies");
-}
 DealRepo& PostgresTx::deals() {
   NotPorted("deals");
 }

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "store/common/list_sql.hpp"
+#include "store/common/text_search.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/store.hpp"
 
@@ -24,8 +26,10 @@ struct TxEffects {
   bool outbox_appended = false;
 };
 
+// What a repository works with: the transaction's connection and its word tokenizer.
 struct TxContext {
   Connection& conn;
+  const WordTokenizer& words;
   TxEffects* effects = nullptr;
 };
 
@@ -36,6 +40,69 @@ Result<void> CheckReference(Connection& conn, std::string_view field, const std:
 
 // kNotFound "<what> <id> does not exist" when `stmt` (run) changed no row.
 Result<void> CheckChanged(const Stmt& stmt, std::string_view what, Id id);
+
+// Adds `delta` to the row count kept for `name` ("contacts", "companies").
+Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t delta);
+// The row count kept for `name`.
+Result<std::int64_t> CountedRows(Connection& conn, std::string_view name);
+
+// Text search (docs/postgres.md, "Text search"). A tsvector lexeme holds at most 2046 bytes:
+// longer words are not indexed (a search word that long matches nothing).
+inline constexpr std::size_t kMaxLexemeBytes = 2046;
+// The words joined by spaces, as the statements' array_to_tsvector(string_to_array(?, ' '))
+// take them, without those too long to index.
+std::string JoinIndexableWords(const std::vector<std::string>& words);
+// Adds "every word is a prefix of a word of the row's search vector" to `sql` (nothing for no
+// words): search @@ 'w1':* & 'w2':* ...
+void AddSearch(ListSql& sql, const std::vector<std::string>& words);
+
+class PostgresContactRepo final : public ContactRepo {
+ public:
+  explicit PostgresContactRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Contact& c) override;
+  Result<void> Update(const core::Contact& c) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Contact>> Get(Id id) override;
+  Result<std::optional<core::Contact>> FindByEmail(std::string_view normalized_email) override;
+  Result<Page<core::Contact>> List(const core::ContactQuery& q) override;
+  Result<std::int64_t> CountAll() override;
+  Result<void> InsertMany(std::vector<core::Contact>& contacts) override;
+  Result<std::vector<core::Contact>> FindByEmails(
+      const std::vector<std::string>& normalized_emails) override;
+  Result<std::vector<std::pair<core::Stage, std::int64_t>>> CountByStage() override;
+
+ private:
+  // Checks the owner and the company; returns the company's name ("" without one).
+  Result<std::string> CheckReferences(const core::Contact& c);
+  // Inserts `c` (references checked) with its search words; its id.
+  Result<Id> InsertChecked(const core::Contact& c, std::string_view company);
+  TxContext ctx_;
+};
+
+class PostgresStageHistoryRepo final : public StageHistoryRepo {
+ public:
+  explicit PostgresStageHistoryRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Append(const core::StageChange& change) override;
+  Result<void> AppendMany(const std::vector<core::StageChange>& changes) override;
+  Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class PostgresCompanyRepo final : public CompanyRepo {
+ public:
+  explicit PostgresCompanyRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Company& c) override;
+  Result<void> Update(const core::Company& c) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Company>> Get(Id id) override;
+  Result<Page<core::Company>> List(const core::CompanyQuery& q) override;
+  Result<std::optional<core::Company>> FindByName(std::string_view name) override;
+
+ private:
+  TxContext ctx_;
+};
 
 class PostgresUserRepo final : public UserRepo {
  public:
@@ -138,7 +205,10 @@ class PostgresOutboxRepo final : public OutboxRepo {
 class PostgresTx final : public Tx {
  public:
   explicit PostgresTx(TxContext ctx)
-      : users_(ctx),
+      : contacts_(ctx),
+        stages_(ctx),
+        companies_(ctx),
+        users_(ctx),
         teams_(ctx),
         audit_(ctx),
         auth_(ctx),
@@ -146,6 +216,9 @@ class PostgresTx final : public Tx {
         imports_(ctx),
         outbox_(ctx) {}
 
+  ContactRepo& contacts() override { return contacts_; }
+  StageHistoryRepo& stages() override { return stages_; }
+  CompanyRepo& companies() override { return companies_; }
   UserRepo& users() override { return users_; }
   TeamRepo& teams() override { return teams_; }
   AuditRepo& audit() override { return audit_; }
@@ -155,9 +228,6 @@ class PostgresTx final : public Tx {
   OutboxRepo& outbox() override { return outbox_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
-  ContactRepo& contacts() override;
-  StageHistoryRepo& stages() override;
-  CompanyRepo& companies() override;
   DealRepo& deals() override;
   ActivityRepo& activities() override;
   EventRepo& events() override;
@@ -174,6 +244,9 @@ class PostgresTx final : public Tx {
   SavedViewRepo& views() override;
 
  private:
+  PostgresContactRepo contacts_;
+  PostgresStageHistoryRepo stages_;
+  PostgresCompanyRepo companies_;
   PostgresUserRepo users_;
   PostgresTeamRepo teams_;
   PostgresAuditRepo audit_;

@@ -1,3 +1,5 @@
+#include "store/common/list_plans.hpp"
+#include "store/common/rows.hpp"
 #include "store/sqlite/list_plan.hpp"
 #include "store/sqlite/list_sql.hpp"
 #include "store/sqlite/repos.hpp"
@@ -11,35 +13,7 @@ using core::ToMillis;
 
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, name, domain, industry, employees, country, owner_id, custom, created_at, updated_at";
-
-Result<Company> ReadCompany(const Stmt& s) {
-  Company c;
-  c.id = s.Int(0);
-  c.name = s.Text(1);
-  c.domain = s.Text(2);
-  c.industry = s.Text(3);
-  c.employees = s.OptInt(4);
-  c.country = s.Text(5);
-  c.owner_id = s.OptInt(6);
-  c.custom = core::DecodeCustomFields(s.TextView(7));
-  c.created_at = FromMillis(s.Int(8));
-  c.updated_at = FromMillis(s.Int(9));
-  return c;
-}
-
-void BindCompany(Stmt& s, const Company& c) {
-  s.Bind(c.name)
-      .Bind(c.domain)
-      .Bind(c.industry)
-      .Bind(c.employees)
-      .Bind(c.country)
-      .Bind(c.owner_id)
-      .Bind(core::EncodeCustomFields(c.custom))
-      .Bind(ToMillis(c.created_at))
-      .Bind(ToMillis(c.updated_at));
-}
+constexpr std::string_view kColumns = rows::kCompanyColumns;
 
 }  // namespace
 
@@ -49,7 +23,7 @@ Result<Id> SqliteCompanyRepo::Insert(const Company& c) {
                                "INSERT INTO companies (name, domain, industry, employees, country, "
                                "owner_id, custom, created_at, updated_at) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  BindCompany(stmt, c);
+  rows::BindCompany(stmt, c);
   TANDEM_TRY(stmt.Run());
   const Id id = ctx_.conn.LastInsertId();
   TANDEM_ASSIGN(auto fts, ctx_.conn.Prepare(
@@ -66,7 +40,7 @@ Result<void> SqliteCompanyRepo::Update(const Company& c) {
                 ctx_.conn.Prepare("UPDATE companies SET name = ?, domain = ?, industry = ?, "
                                   "employees = ?, country = ?, owner_id = ?, custom = ?, "
                                   "created_at = ?, updated_at = ? WHERE id = ?"));
-  BindCompany(stmt, c);
+  rows::BindCompany(stmt, c);
   stmt.Bind(c.id);
   TANDEM_TRY(stmt.Run());
   return CheckChanged(ctx_.conn, "company", c.id);
@@ -86,46 +60,35 @@ Result<std::optional<Company>> SqliteCompanyRepo::Get(Id id) {
   stmt.Bind(id);
   TANDEM_ASSIGN(bool row, stmt.Step());
   if (!row) return std::optional<Company>();
-  TANDEM_ASSIGN(auto c, ReadCompany(stmt));
+  TANDEM_ASSIGN(auto c, rows::ReadCompany(stmt));
   return std::optional<Company>(std::move(c));
 }
 
 Result<Page<Company>> SqliteCompanyRepo::List(const core::CompanyQuery& q) {
-  const int limit = ClampLimit(q.page.limit);
-  const bool by_name = q.sort == CompanySort::kName;
-  const std::string key = by_name ? "name" : "created_at";
+  TANDEM_ASSIGN(const CompanyListPlan p, PlanCompanyList(q));
+  const int limit = p.limit;
   ListPlanInput plan;
   plan.table = "companies";
   plan.fts_table = "companies_fts";
   plan.words_call = "tandem_words_match(?, name, domain)";
-  plan.sort_index = by_name ? "companies_by_name" : "companies_by_created";
-  plan.filters_follow_sort = by_name;
+  plan.sort_index = p.sort_index;
+  plan.filters_follow_sort = p.by_name;
   plan.limit = limit;
   TANDEM_ASSIGN(plan.rows, CountedRows(ctx_.conn, "companies"));
 
   ListSql sql;
-  auto filter = [&](const char* index, std::string condition, SqlValue value) {
+  for (const ListFilter& f : p.filters) {
     if (!plan.driver_index) {
-      plan.driver_index = index;
-      plan.driver.Where(condition, {value});
+      plan.driver_index = f.index;
+      plan.driver.Where(f.condition.sql, f.condition.values);
     }
-    sql.Where(std::move(condition), {std::move(value)});
-  };
-  if (q.owner_id) filter("companies_by_owner", "owner_id = ?", *q.owner_id);
-  if (q.industry) filter("companies_by_industry", "industry = ?", *q.industry);
-  if (q.country) filter("companies_by_country", "country = ?", *q.country);
-  if (q.page.after) {
-    SqlValue after = q.page.after->key;
-    if (!by_name) {
-      TANDEM_ASSIGN(after, IntegerCursorKey(*q.page.after));
-    }
-    sql.After(key, q.dir, std::move(after), q.page.after->id);
+    sql.Where(f.condition.sql, f.condition.values);
   }
+  if (p.after) sql.After(p.sort_key, q.dir, p.after->first, p.after->second);
   TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, ctx_.words.SearchWords(q.text), plan, sql));
-  TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, key, q.dir, limit));
-  return ReadPage<Company>(stmt, limit, ReadCompany, [by_name](const Company& c) {
-    return by_name ? c.name : std::to_string(ToMillis(c.created_at));
-  });
+  TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, p.sort_key, q.dir, limit));
+  return ReadPage<Company>(stmt, limit, rows::ReadCompany<Stmt>,
+                           [&p](const Company& c) { return CompanySortKey(p, c); });
 }
 
 }  // namespace tandem::store::sqlite
@@ -139,7 +102,7 @@ Result<std::optional<Company>> SqliteCompanyRepo::FindByName(std::string_view na
   stmt.Bind(name);
   TANDEM_ASSIGN(bool row, stmt.Step());
   if (!row) return std::optional<Company>();
-  TANDEM_ASSIGN(auto c, ReadCompany(stmt));
+  TANDEM_ASSIGN(auto c, rows::ReadCompany(stmt));
   return std::optional<Company>(std::move(c));
 }
 

@@ -102,6 +102,9 @@ class Connection {
   // If the cached statement is already in use (a nested use of the same SQL), a private one is
   // prepared and finalised after use.
   Result<Stmt> Prepare(std::string_view sql);
+  // `sql` whose `?` placeholders are this backend's own (SQLite takes `?` as written); what
+  // the backend-neutral statement builders (store/common) pass to Prepare.
+  static std::string Placeholders(std::string sql) { return sql; }
   // Runs one or more statements without parameters (transaction control, migrations).
   Result<void> Exec(const char* sql);
 

@@ -26,11 +26,4 @@ Result<void> CheckChanged(Connection& conn, std::string_view what, Id id) {
   if (conn.Changes() > 0) return {};
   return Fail(Error::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist"));
 }
-
-Result<core::Stage> StageFrom(std::string_view code) {
-  auto stage = core::StageFromString(code);
-  if (!stage) return Fail(Error::Internal("unknown stage '" + std::string(code) + "' stored"));
-  return *stage;
-}
-
 }  // namespace tandem::store::sqlite

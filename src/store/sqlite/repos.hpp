@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "store/common/rows.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/text_search.hpp"
 #include "store/store.hpp"
@@ -47,9 +48,8 @@ Result<void> CheckChanged(Connection& conn, std::string_view what, Id id);
 // history moved (a merge): a contact without main-path history gets no row.
 Result<void> RebuildReach(Connection& conn, Id contact_id);
 
-// Decoding of stored enumeration codes; a code the CHECK constraints should have kept out is
-// kInternal.
-Result<core::Stage> StageFrom(std::string_view code);
+// Decoding of stored stage codes (store/common/rows.hpp).
+using rows::StageFrom;
 
 class SqliteContactRepo final : public ContactRepo {
  public:

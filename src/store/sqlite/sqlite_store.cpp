@@ -41,7 +41,8 @@ Result<std::unique_ptr<Session>> OpenSession(const std::string& path,
                                              const ConnectionOptions& options) {
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(path, options));
-  TANDEM_ASSIGN(session->words, WordTokenizer::Install(*session->conn));
+  TANDEM_ASSIGN(session->words, WordTokenizer::Open());
+  TANDEM_TRY(InstallWordsMatch(*session->conn, *session->words));
   session->tx = std::make_unique<SqliteTx>(
       TxContext{*session->conn, *session->words, &session->effects, &session->bulk});
   return session;

@@ -1,6 +1,7 @@
 #include <array>
 #include <string>
 
+#include "store/common/rows.hpp"
 #include "store/sqlite/repos.hpp"
 
 namespace tandem::store::sqlite {
@@ -16,18 +17,7 @@ Result<void> InsertChange(Connection& conn, const StageChange& change) {
                 conn.Prepare("INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
                              "actor_user_id, actor_name, cause, reason) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  stmt.Bind(change.contact_id);
-  if (change.from) {
-    stmt.Bind(ToString(*change.from));
-  } else {
-    stmt.BindNull();
-  }
-  stmt.Bind(ToString(change.to))
-      .Bind(ToMillis(change.at))
-      .Bind(change.actor.user_id)
-      .Bind(change.actor.name)
-      .Bind(change.cause)
-      .Bind(change.reason);
+  rows::BindStageChange(stmt, change);
   return stmt.Run();
 }
 
@@ -81,28 +71,16 @@ Result<void> SqliteStageHistoryRepo::AppendMany(const std::vector<StageChange>& 
 }
 
 Result<std::vector<StageChange>> SqliteStageHistoryRepo::ListForContact(Id contact_id) {
-  TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare("SELECT id, contact_id, from_stage, to_stage, at, actor_user_id, "
-                                  "actor_name, cause, reason FROM stage_history "
-                                  "WHERE contact_id = ? ORDER BY at, id"));
+  static const std::string sql = "SELECT " + std::string(rows::kStageChangeColumns) +
+                                 " FROM stage_history WHERE contact_id = ? ORDER BY at, id";
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(contact_id);
   std::vector<StageChange> out;
   while (true) {
     TANDEM_ASSIGN(bool row, stmt.Step());
     if (!row) break;
-    StageChange c;
-    c.id = stmt.Int(0);
-    c.contact_id = stmt.Int(1);
-    if (!stmt.IsNull(2)) {
-      TANDEM_ASSIGN(c.from, StageFrom(stmt.TextView(2)));
-    }
-    TANDEM_ASSIGN(c.to, StageFrom(stmt.TextView(3)));
-    c.at = FromMillis(stmt.Int(4));
-    c.actor.user_id = stmt.OptInt(5);
-    c.actor.name = stmt.Text(6);
-    c.cause = stmt.Text(7);
-    c.reason = stmt.Text(8);
-    out.push_back(std::move(c));
+    TANDEM_ASSIGN(auto change, rows::ReadStageChange(stmt));
+    out.push_back(std::move(change));
   }
   return out;
 }

@@ -1,9 +1,9 @@
-#include "store/postgres/list_sql.hpp"
+#include "store/common/list_sql.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-namespace tandem::store::postgres {
+namespace tandem::store {
 
 using core::Error;
 using core::Fail;
@@ -13,7 +13,7 @@ int ClampLimit(int limit) {
   return std::clamp(limit, 1, core::kMaxPageSize);
 }
 
-Result<std::int64_t> IntegerCursorKey(const core::Cursor& cursor) {
+core::Result<std::int64_t> IntegerCursorKey(const core::Cursor& cursor) {
   std::int64_t value = 0;
   const char* begin = cursor.key.data();
   const char* end = begin + cursor.key.size();
@@ -32,7 +32,9 @@ ListSql& ListSql::Where(std::string fragment, std::vector<SqlValue> values) {
 
 ListSql& ListSql::After(const std::string& key_expr, SortDir dir, SqlValue key, core::Id id) {
   const char* op = dir == SortDir::kAsc ? ">" : "<";
-  return Where("(" + key_expr + ", id) " + op + " (?, ?)", {key, id});
+  const char* range = dir == SortDir::kAsc ? ">=" : "<=";
+  return Where(key_expr + " " + range + " ? AND (" + key_expr + ", id) " + op + " (?, ?)",
+               {key, key, id});
 }
 
 std::string ListSql::Clause() const {
@@ -44,8 +46,8 @@ std::string ListSql::Clause() const {
   return out;
 }
 
-Result<Stmt> ListSql::Prepare(Connection& conn, std::string_view columns, std::string_view from,
-                              const std::string& key_expr, SortDir dir, int limit) const {
+std::string ListSql::SelectText(std::string_view columns, std::string_view from,
+                                const std::string& key_expr, SortDir dir) const {
   const char* d = dir == SortDir::kAsc ? " ASC" : " DESC";
   std::string sql = "SELECT ";
   sql += columns;
@@ -53,8 +55,20 @@ Result<Stmt> ListSql::Prepare(Connection& conn, std::string_view columns, std::s
   sql += from;
   sql += Clause();
   sql += " ORDER BY " + key_expr + d + ", id" + d + " LIMIT ?";
-  // The fragments hold no literal '?': number the placeholders in order.
+  return sql;
+}
+
+std::string ListSql::CountUpToText(std::string_view from) const {
+  std::string sql = "SELECT count(*) FROM (SELECT 1 FROM ";
+  sql += from;
+  sql += Clause();
+  sql += " LIMIT ?) AS probe";
+  return sql;
+}
+
+std::string NumberPlaceholders(std::string_view sql) {
   std::string numbered;
+  numbered.reserve(sql.size() + 16);
   int n = 0;
   for (char c : sql) {
     if (c == '?') {
@@ -63,16 +77,7 @@ Result<Stmt> ListSql::Prepare(Connection& conn, std::string_view columns, std::s
       numbered.push_back(c);
     }
   }
-  TANDEM_ASSIGN(auto stmt, conn.Prepare(numbered));
-  for (const auto& v : values_) {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) {
-      stmt.Bind(*i);
-    } else {
-      stmt.Bind(std::get<std::string>(v));
-    }
-  }
-  stmt.Bind(static_cast<std::int64_t>(limit) + 1);
-  return stmt;
+  return numbered;
 }
 
-}  // namespace tandem::store::postgres
+}  // namespace tandem::store

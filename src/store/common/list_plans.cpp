@@ -1,0 +1,134 @@
+#include "store/common/list_plans.hpp"
+
+#include <algorithm>
+
+#include "core/plan.hpp"
+
+namespace tandem::store {
+
+using core::ContactSort;
+using core::Error;
+using core::Fail;
+using core::ToMillis;
+
+namespace {
+
+core::Result<ListCondition> ReachCondition(const core::ReachFilter& f) {
+  const auto* at = std::find(core::kMainStages.begin(), core::kMainStages.end(), f.stage);
+  if (at == core::kMainStages.end()) {
+    return Fail(Error::Invalid("reached", "must be a main-path stage (visitor .. customer)"));
+  }
+  const auto k = static_cast<std::size_t>(at - core::kMainStages.begin());
+  if (f.to <= f.from) return Fail(Error::Invalid("reached_to", "must be after reached_from"));
+  const std::string r = "r" + std::to_string(k);
+  ListCondition c;
+  c.sql = r + " >= ? AND " + r + " < ?";
+  c.values = {ToMillis(f.from), ToMillis(f.to)};
+  if (f.converted) {
+    if (k + 1 >= core::kMainStageCount) {
+      return Fail(Error::Invalid("converted", "customer is the last stage: nothing follows it"));
+    }
+    const std::string next = "r" + std::to_string(k + 1);
+    // As the funnel counts a pass: the next stage reached at most `window` after this one.
+    c.sql += *f.converted ? " AND " + next + " IS NOT NULL AND " + next + " - " + r + " <= ?"
+                          : " AND (" + next + " IS NULL OR " + next + " - " + r + " > ?)";
+    c.values.emplace_back(static_cast<std::int64_t>(f.window.count()));
+  }
+  return c;
+}
+
+core::Result<std::optional<std::pair<SqlValue, core::Id>>> After(const core::PageRequest& page,
+                                                                 bool integer) {
+  if (!page.after) return std::optional<std::pair<SqlValue, core::Id>>();
+  SqlValue key = page.after->key;
+  if (integer) {
+    TANDEM_ASSIGN(key, IntegerCursorKey(*page.after));
+  }
+  return std::optional<std::pair<SqlValue, core::Id>>(std::pair{std::move(key), page.after->id});
+}
+
+}  // namespace
+
+core::Result<ContactListPlan> PlanContactList(const core::ContactQuery& q) {
+  if (q.unowned && q.owner_id) {
+    return Fail(Error::Invalid("unowned", "cannot be combined with an owner_id"));
+  }
+  ContactListPlan plan;
+  plan.limit = ClampLimit(q.page.limit);
+  switch (q.sort) {
+    case ContactSort::kCreatedAt:
+      plan.sort_key = "created_at", plan.sort_index = "contacts_by_created";
+      break;
+    case ContactSort::kUpdatedAt:
+      plan.sort_key = "updated_at", plan.sort_index = "contacts_by_updated";
+      break;
+    case ContactSort::kEmail:
+      plan.sort_key = "email", plan.sort_index = "contacts_by_email";
+      plan.integer_sort = false;
+      break;
+    case ContactSort::kLastName:
+      plan.sort_key = "last_name", plan.sort_index = "contacts_by_last_name";
+      plan.integer_sort = false;
+      break;
+  }
+  auto filter = [&](const char* index, std::string sql, std::vector<SqlValue> values) {
+    plan.filters.push_back({index, {std::move(sql), std::move(values)}});
+  };
+  if (q.company_id) filter("contacts_by_company", "company_id = ?", {*q.company_id});
+  if (q.owner_id) filter("contacts_by_owner", "owner_id = ?", {*q.owner_id});
+  if (q.unowned) filter("contacts_by_owner", "owner_id IS NULL", {});
+  if (q.campaign) filter("contacts_by_campaign", "campaign = ?", {*q.campaign});
+  if (q.source) filter("contacts_by_source", "source = ?", {*q.source});
+  if (q.stage) filter("contacts_by_stage", "stage = ?", {std::string(ToString(*q.stage))});
+  TANDEM_ASSIGN(plan.after, After(q.page, plan.integer_sort));
+  if (q.created_from) plan.created.push_back({"created_at >= ?", {ToMillis(*q.created_from)}});
+  if (q.created_to) plan.created.push_back({"created_at < ?", {ToMillis(*q.created_to)}});
+  if (q.reached) {
+    TANDEM_ASSIGN(plan.reach, ReachCondition(*q.reached));
+  }
+  // Persona (the funnel's persona breakdown): looked up per row walked, by the score's key.
+  if (q.persona && !q.persona->empty()) {
+    plan.persona = ListCondition{
+        "EXISTS (SELECT 1 FROM contact_scores s JOIN personas p ON p.id = s.persona_id "
+        "WHERE s.contact_id = contacts.id AND p.key = ?)",
+        {*q.persona}};
+  } else if (q.persona) {
+    plan.persona = ListCondition{
+        "NOT EXISTS (SELECT 1 FROM contact_scores s WHERE s.contact_id = contacts.id AND "
+        "s.persona_id IS NOT NULL)",
+        {}};
+  }
+  return plan;
+}
+
+std::string ContactSortKey(ContactSort sort, const core::Contact& c) {
+  switch (sort) {
+    case ContactSort::kCreatedAt: return std::to_string(ToMillis(c.created_at));
+    case ContactSort::kUpdatedAt: return std::to_string(ToMillis(c.updated_at));
+    case ContactSort::kEmail: return c.email;
+    case ContactSort::kLastName: return c.last_name;
+  }
+  return {};
+}
+
+core::Result<CompanyListPlan> PlanCompanyList(const core::CompanyQuery& q) {
+  CompanyListPlan plan;
+  plan.limit = ClampLimit(q.page.limit);
+  plan.by_name = q.sort == core::CompanySort::kName;
+  plan.sort_key = plan.by_name ? "name" : "created_at";
+  plan.sort_index = plan.by_name ? "companies_by_name" : "companies_by_created";
+  auto filter = [&](const char* index, std::string sql, SqlValue value) {
+    plan.filters.push_back({index, {std::move(sql), {std::move(value)}}});
+  };
+  if (q.owner_id) filter("companies_by_owner", "owner_id = ?", *q.owner_id);
+  if (q.industry) filter("companies_by_industry", "industry = ?", *q.industry);
+  if (q.country) filter("companies_by_country", "country = ?", *q.country);
+  TANDEM_ASSIGN(plan.after, After(q.page, !plan.by_name));
+  return plan;
+}
+
+std::string CompanySortKey(const CompanyListPlan& plan, const core::Company& c) {
+  return plan.by_name ? c.name : std::to_string(ToMillis(c.created_at));
+}
+
+}  // namespace tandem::store

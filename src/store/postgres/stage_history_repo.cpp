@@ -1,0 +1,56 @@
+// The stage history on PostgreSQL; contact_reach follows each insert by trigger (0007).
+#include "store/common/rows.hpp"
+#include "store/postgres/repos.hpp"
+
+namespace tandem::store::postgres {
+
+using core::StageChange;
+
+namespace {
+
+Result<Id> InsertChange(Connection& conn, const StageChange& change) {
+  TANDEM_ASSIGN(auto stmt,
+                conn.Prepare("INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
+                             "actor_user_id, actor_name, cause, reason) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"));
+  rows::BindStageChange(stmt, change);
+  TANDEM_TRY(stmt.Step());
+  return stmt.Int(0);
+}
+
+}  // namespace
+
+Result<Id> PostgresStageHistoryRepo::Append(const StageChange& change) {
+  TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+  return InsertChange(ctx_.conn, change);
+}
+
+Result<void> PostgresStageHistoryRepo::AppendMany(const std::vector<StageChange>& changes) {
+  Id checked = 0;
+  for (const StageChange& change : changes) {
+    // Changes come grouped by contact: one check per contact.
+    if (change.contact_id != checked) {
+      TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));
+      checked = change.contact_id;
+    }
+    TANDEM_TRY(InsertChange(ctx_.conn, change));
+  }
+  return {};
+}
+
+Result<std::vector<StageChange>> PostgresStageHistoryRepo::ListForContact(Id contact_id) {
+  static const std::string sql = "SELECT " + std::string(rows::kStageChangeColumns) +
+                                 " FROM stage_history WHERE contact_id = $1 ORDER BY at, id";
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
+  stmt.Bind(contact_id);
+  std::vector<StageChange> out;
+  while (true) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    TANDEM_ASSIGN(auto change, rows::ReadStageChange(stmt));
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+}  // namespace tandem::store::postgres
