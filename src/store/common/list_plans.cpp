@@ -131,4 +131,60 @@ std::string CompanySortKey(const CompanyListPlan& plan, const core::Company& c) 
   return plan.by_name ? c.name : std::to_string(ToMillis(c.created_at));
 }
 
+core::Result<DealListPlan> PlanDealList(const core::DealQuery& q, const std::string& close_key) {
+  DealListPlan plan;
+  plan.limit = ClampLimit(q.page.limit);
+  auto where = [&](std::string sql, SqlValue value) {
+    plan.conditions.push_back({std::move(sql), {std::move(value)}});
+  };
+  if (q.stage) where("stage = ?", std::string(ToString(*q.stage)));
+  if (q.owner_id) where("owner_id = ?", *q.owner_id);
+  if (q.contact_id) where("contact_id = ?", *q.contact_id);
+  if (q.company_id) where("company_id = ?", *q.company_id);
+  if (q.close_from) where(close_key + " >= ?", core::FormatDate(*q.close_from));
+  if (q.close_to) {
+    where(close_key + " > '' AND " + close_key + " <= ?", core::FormatDate(*q.close_to));
+  }
+  switch (q.sort) {
+    case core::DealSort::kCreatedAt: plan.sort_key = "created_at"; break;
+    case core::DealSort::kAmount: plan.sort_key = "amount_minor"; break;
+    case core::DealSort::kExpectedClose: plan.sort_key = close_key; break;
+  }
+  if (q.sort == core::DealSort::kExpectedClose && q.page.after) {
+    if (!q.page.after->key.empty() && !core::ParseDate(q.page.after->key)) {
+      return Fail(Error::Invalid("cursor", "is not a cursor of this list"));
+    }
+    plan.after = std::pair<SqlValue, core::Id>{q.page.after->key, q.page.after->id};
+  } else {
+    TANDEM_ASSIGN(plan.after, After(q.page, true));
+  }
+  return plan;
+}
+
+std::string DealSortKey(core::DealSort sort, const core::Deal& d) {
+  switch (sort) {
+    case core::DealSort::kCreatedAt: return std::to_string(ToMillis(d.created_at));
+    case core::DealSort::kAmount: return std::to_string(d.amount_minor);
+    case core::DealSort::kExpectedClose:
+      return d.expected_close ? core::FormatDate(*d.expected_close) : std::string();
+  }
+  return {};
+}
+
+core::Result<ActivityListPlan> PlanActivityList(const core::ActivityQuery& q) {
+  ActivityListPlan plan;
+  plan.limit = ClampLimit(q.page.limit);
+  auto filter = [&](std::string sql, SqlValue value) {
+    plan.filters.push_back({std::move(sql), {std::move(value)}});
+  };
+  if (q.contact_id) filter("contact_id = ?", *q.contact_id);
+  if (q.deal_id) filter("deal_id = ?", *q.deal_id);
+  if (q.owner_id) filter("owner_id = ?", *q.owner_id);
+  if (q.type) filter("type = ?", std::string(ToString(*q.type)));
+  TANDEM_ASSIGN(plan.after, After(q.page, true));
+  if (q.from) plan.range.push_back({"occurred_at >= ?", {ToMillis(*q.from)}});
+  if (q.to) plan.range.push_back({"occurred_at < ?", {ToMillis(*q.to)}});
+  return plan;
+}
+
 }  // namespace tandem::store

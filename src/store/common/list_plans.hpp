@@ -1,5 +1,5 @@
-// What a contact or company list asks of the tables, the same on every backend: the query
-// checked, its filters as SQL conditions over the schema both backends share (the same tables
+// What a contact, company, deal or activity list asks of the tables, the same on every backend: the
+// query checked, its filters as SQL conditions over the schema both backends share (the same tables
 // and columns), the sort column and the cursor's key. Each backend then decides how to reach
 // the rows: SQLite picks the index to walk and whether the full-text index drives
 // (store/sqlite/list_plan.hpp); PostgreSQL leaves that to its planner.
@@ -34,7 +34,7 @@ struct ContactListPlan {
   std::string sort_index;              // the index walking that column (SQLite names)
   bool integer_sort = true;
   // The equality filters present, most selective first (company, owner, campaign, source,
-  // stage); their count.
+  // stage).
   std::vector<ListFilter> filters;
   // The cursor's key (decoded for an integer sort) and id, when paging on.
   std::optional<std::pair<SqlValue, core::Id>> after;
@@ -63,5 +63,27 @@ struct CompanyListPlan {
 
 core::Result<CompanyListPlan> PlanCompanyList(const core::CompanyQuery& q);
 std::string CompanySortKey(const CompanyListPlan& plan, const core::Company& c);
+
+struct DealListPlan {
+  int limit = core::kDefaultPageSize;
+  std::string sort_key;  // created_at, amount_minor or the close key
+  // The filters (stage, owner, contact, company) and the expected-close range.
+  std::vector<ListCondition> conditions;
+  std::optional<std::pair<SqlValue, core::Id>> after;
+};
+
+// `close_key` is the backend's expression for "expected close, '' when none", the one its index
+// deals_by_close is built on (SQLite ifnull(...), PostgreSQL coalesce(...)). Checks the cursor.
+core::Result<DealListPlan> PlanDealList(const core::DealQuery& q, const std::string& close_key);
+std::string DealSortKey(core::DealSort sort, const core::Deal& d);
+
+struct ActivityListPlan {
+  int limit = core::kDefaultPageSize;
+  std::vector<ListCondition> filters;                  // contact, deal, owner, type
+  std::optional<std::pair<SqlValue, core::Id>> after;  // on occurred_at
+  std::vector<ListCondition> range;                    // occurred_at from / to
+};
+
+core::Result<ActivityListPlan> PlanActivityList(const core::ActivityQuery& q);
 
 }  // namespace tandem::store

@@ -18,6 +18,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/audit.hpp"
+#include "core/auth.hpp"
+#include "core/contract.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
 
@@ -173,6 +176,232 @@ void BindStageChange(B& s, const core::StageChange& c) {
       .Bind(std::string_view(c.actor.name))
       .Bind(std::string_view(c.cause))
       .Bind(std::string_view(c.reason));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Reading at most one row
+
+// The row `stmt` steps to, read by `read`, or empty when there is none.
+template <class Stmt, class Read>
+auto ReadOptional(Stmt& stmt, Read read)
+    -> core::Result<std::optional<typename decltype(read(stmt))::value_type>> {
+  using T = typename decltype(read(stmt))::value_type;
+  TANDEM_ASSIGN(bool row, stmt.Step());
+  if (!row) return std::optional<T>();
+  TANDEM_ASSIGN(auto value, read(stmt));
+  return std::optional<T>(std::move(value));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Users and teams
+
+inline constexpr std::string_view kUserColumns =
+    "id, email, name, role, team_id, active, created_at, updated_at";
+inline constexpr std::string_view kTeamColumns =
+    "id, name, function, manager_id, region, created_at, updated_at";
+
+template <ColumnReader R>
+core::Result<core::User> ReadUser(const R& s) {
+  core::User u;
+  u.id = s.Int(0);
+  u.email = s.Text(1);
+  u.name = s.Text(2);
+  auto role = core::RoleFromString(s.TextView(3));
+  if (!role) {
+    return core::Fail(
+        core::Error::Internal("unknown role stored for user " + std::to_string(u.id)));
+  }
+  u.role = *role;
+  u.team_id = s.OptInt(4);
+  u.active = s.Int(5) != 0;
+  u.created_at = core::FromMillis(s.Int(6));
+  u.updated_at = core::FromMillis(s.Int(7));
+  return u;
+}
+
+template <ColumnReader R>
+core::Result<core::Team> ReadTeam(const R& s) {
+  core::Team t;
+  t.id = s.Int(0);
+  t.name = s.Text(1);
+  auto function = core::TeamFunctionFromString(s.TextView(2));
+  if (!function) {
+    return core::Fail(
+        core::Error::Internal("unknown function stored for team " + std::to_string(t.id)));
+  }
+  t.function = *function;
+  t.manager_id = s.OptInt(3);
+  t.region = s.Text(4);
+  t.created_at = core::FromMillis(s.Int(5));
+  t.updated_at = core::FromMillis(s.Int(6));
+  return t;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Deals and activities
+
+inline constexpr std::string_view kDealColumns =
+    "id, title, contact_id, company_id, owner_id, amount_minor, currency, stage, expected_close, "
+    "closed_at, lost_reason, created_at, updated_at";
+
+template <ColumnReader R>
+core::Result<core::Deal> ReadDeal(const R& s) {
+  core::Deal d;
+  d.id = s.Int(0);
+  d.title = s.Text(1);
+  d.contact_id = s.OptInt(2);
+  d.company_id = s.OptInt(3);
+  d.owner_id = s.OptInt(4);
+  d.amount_minor = s.Int(5);
+  d.currency = s.Text(6);
+  auto stage = core::DealStageFromString(s.TextView(7));
+  if (!stage) {
+    return core::Fail(
+        core::Error::Internal("unknown deal stage stored for deal " + std::to_string(d.id)));
+  }
+  d.stage = *stage;
+  if (!s.IsNull(8)) {
+    d.expected_close = core::ParseDate(s.TextView(8));
+    if (!d.expected_close) {
+      return core::Fail(
+          core::Error::Internal("bad expected_close stored for deal " + std::to_string(d.id)));
+    }
+  }
+  if (auto closed = s.OptInt(9)) d.closed_at = core::FromMillis(*closed);
+  d.lost_reason = s.Text(10);
+  d.created_at = core::FromMillis(s.Int(11));
+  d.updated_at = core::FromMillis(s.Int(12));
+  return d;
+}
+
+// Binds every column but id, in kDealColumns order (12 parameters).
+template <ParameterBinder B>
+void BindDeal(B& s, const core::Deal& d) {
+  s.Bind(std::string_view(d.title))
+      .Bind(d.contact_id)
+      .Bind(d.company_id)
+      .Bind(d.owner_id)
+      .Bind(d.amount_minor)
+      .Bind(std::string_view(d.currency))
+      .Bind(ToString(d.stage));
+  if (d.expected_close) {
+    s.Bind(std::string_view(core::FormatDate(*d.expected_close)));
+  } else {
+    s.BindNull();
+  }
+  if (d.closed_at) {
+    s.Bind(core::ToMillis(*d.closed_at));
+  } else {
+    s.BindNull();
+  }
+  s.Bind(std::string_view(d.lost_reason))
+      .Bind(core::ToMillis(d.created_at))
+      .Bind(core::ToMillis(d.updated_at));
+}
+
+inline constexpr std::string_view kActivityColumns =
+    "id, type, contact_id, deal_id, owner_id, occurred_at, subject, outcome, body, "
+    "duration_minutes, created_at, updated_at";
+
+template <ColumnReader R>
+core::Result<core::Activity> ReadActivity(const R& s) {
+  core::Activity a;
+  a.id = s.Int(0);
+  auto type = core::ActivityTypeFromString(s.TextView(1));
+  if (!type) {
+    return core::Fail(
+        core::Error::Internal("unknown activity type stored for activity " + std::to_string(a.id)));
+  }
+  a.type = *type;
+  a.contact_id = s.OptInt(2);
+  a.deal_id = s.OptInt(3);
+  a.owner_id = s.Int(4);
+  a.occurred_at = core::FromMillis(s.Int(5));
+  a.subject = s.Text(6);
+  a.outcome = s.Text(7);
+  a.body = s.Text(8);
+  a.duration_minutes = s.OptInt(9);
+  a.created_at = core::FromMillis(s.Int(10));
+  a.updated_at = core::FromMillis(s.Int(11));
+  return a;
+}
+
+// Binds every column but id, in kActivityColumns order (11 parameters).
+template <ParameterBinder B>
+void BindActivity(B& s, const core::Activity& a) {
+  s.Bind(ToString(a.type))
+      .Bind(a.contact_id)
+      .Bind(a.deal_id)
+      .Bind(a.owner_id)
+      .Bind(core::ToMillis(a.occurred_at))
+      .Bind(std::string_view(a.subject))
+      .Bind(std::string_view(a.outcome))
+      .Bind(std::string_view(a.body))
+      .Bind(a.duration_minutes)
+      .Bind(core::ToMillis(a.created_at))
+      .Bind(core::ToMillis(a.updated_at));
+}
+
+// ----------------------------------------------------------------------------------------------
+// API keys, contract versions, audit entries
+
+inline constexpr std::string_view kApiKeyColumns =
+    "id, name, user_id, prefix, scopes, created_at, revoked_at";
+
+template <ColumnReader R>
+core::Result<core::ApiKey> ReadApiKey(const R& s) {
+  core::ApiKey k;
+  k.id = s.Int(0);
+  k.name = s.Text(1);
+  k.user_id = s.Int(2);
+  k.prefix = s.Text(3);
+  auto scopes = core::ParseScopes(s.TextView(4));
+  if (!scopes) {
+    return core::Fail(
+        core::Error::Internal("bad scopes stored for API key " + std::to_string(k.id)));
+  }
+  k.scopes = std::move(*scopes);
+  k.created_at = core::FromMillis(s.Int(5));
+  if (auto revoked = s.OptInt(6)) k.revoked_at = core::FromMillis(*revoked);
+  return k;
+}
+
+inline constexpr std::string_view kContractVersionColumns =
+    "id, name, text, hash, effective_at, activated_at, activated_by, activated_by_label";
+
+template <ColumnReader R>
+core::Result<core::ContractVersion> ReadContractVersion(const R& s) {
+  core::ContractVersion v;
+  v.id = s.Int(0);
+  v.name = s.Text(1);
+  v.text = s.Text(2);
+  v.hash = s.Text(3);
+  v.effective_at = core::FromMillis(s.Int(4));
+  v.activated_at = core::FromMillis(s.Int(5));
+  v.activated_by = s.OptInt(6);
+  v.activated_by_label = s.Text(7);
+  return v;
+}
+
+inline constexpr std::string_view kAuditEntryColumns =
+    "id, at, actor_user_id, actor_name, entity, entity_id, action";
+
+template <ColumnReader R>
+core::Result<core::AuditEntry> ReadAuditEntry(const R& s) {
+  core::AuditEntry e;
+  e.id = s.Int(0);
+  e.at = core::FromMillis(s.Int(1));
+  e.actor.user_id = s.OptInt(2);
+  e.actor.name = s.Text(3);
+  e.entity = s.Text(4);
+  e.entity_id = s.Int(5);
+  auto action = core::AuditActionFromString(s.TextView(6));
+  if (!action) {
+    return core::Fail(
+        core::Error::Internal("unknown action stored for audit entry " + std::to_string(e.id)));
+  }
+  e.action = *action;
+  return e;
 }
 
 }  // namespace tandem::store::rows

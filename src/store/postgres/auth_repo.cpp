@@ -1,4 +1,5 @@
 // Sessions and API keys.
+#include "store/common/rows.hpp"
 #include "store/postgres/repos.hpp"
 
 namespace tandem::store::postgres {
@@ -12,31 +13,7 @@ using core::ToMillis;
 
 namespace {
 
-constexpr std::string_view kKeyColumns =
-    "id, name, user_id, prefix, scopes, created_at, revoked_at";
-
-Result<ApiKey> ReadKey(const Stmt& s) {
-  ApiKey k;
-  k.id = s.Int(0);
-  k.name = s.Text(1);
-  k.user_id = s.Int(2);
-  k.prefix = s.Text(3);
-  auto scopes = core::ParseScopes(s.TextView(4));
-  if (!scopes) {
-    return Fail(Error::Internal("bad scopes stored for API key " + std::to_string(k.id)));
-  }
-  k.scopes = std::move(*scopes);
-  k.created_at = FromMillis(s.Int(5));
-  if (auto revoked = s.OptInt(6)) k.revoked_at = FromMillis(*revoked);
-  return k;
-}
-
-Result<std::optional<ApiKey>> ReadOneKey(Stmt& stmt) {
-  TANDEM_ASSIGN(bool row, stmt.Step());
-  if (!row) return std::optional<ApiKey>();
-  TANDEM_ASSIGN(auto k, ReadKey(stmt));
-  return std::optional<ApiKey>(std::move(k));
-}
+constexpr std::string_view kKeyColumns = rows::kApiKeyColumns;
 
 }  // namespace
 
@@ -119,7 +96,7 @@ Result<std::optional<ApiKey>> PostgresAuthRepo::FindApiKeyBySecretHash(
       "SELECT " + std::string(kKeyColumns) + " FROM api_keys WHERE secret_hash = $1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(secret_hash);
-  return ReadOneKey(stmt);
+  return rows::ReadOptional(stmt, rows::ReadApiKey<Stmt>);
 }
 
 Result<std::optional<ApiKey>> PostgresAuthRepo::GetApiKey(Id id) {
@@ -127,7 +104,7 @@ Result<std::optional<ApiKey>> PostgresAuthRepo::GetApiKey(Id id) {
       "SELECT " + std::string(kKeyColumns) + " FROM api_keys WHERE id = $1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
-  return ReadOneKey(stmt);
+  return rows::ReadOptional(stmt, rows::ReadApiKey<Stmt>);
 }
 
 Result<std::vector<ApiKey>> PostgresAuthRepo::ListApiKeys() {
@@ -138,7 +115,7 @@ Result<std::vector<ApiKey>> PostgresAuthRepo::ListApiKeys() {
   while (true) {
     TANDEM_ASSIGN(bool row, stmt.Step());
     if (!row) break;
-    TANDEM_ASSIGN(auto k, ReadKey(stmt));
+    TANDEM_ASSIGN(auto k, rows::ReadApiKey<Stmt>(stmt));
     out.push_back(std::move(k));
   }
   return out;

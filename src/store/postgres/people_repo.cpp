@@ -1,4 +1,5 @@
 // Users and teams.
+#include "store/common/rows.hpp"
 #include "store/postgres/list_sql.hpp"
 #include "store/postgres/repos.hpp"
 
@@ -13,49 +14,8 @@ using core::User;
 
 namespace {
 
-constexpr std::string_view kUserColumns =
-    "id, email, name, role, team_id, active, created_at, updated_at";
-constexpr std::string_view kTeamColumns =
-    "id, name, function, manager_id, region, created_at, updated_at";
-
-Result<User> ReadUser(const Stmt& s) {
-  User u;
-  u.id = s.Int(0);
-  u.email = s.Text(1);
-  u.name = s.Text(2);
-  auto role = core::RoleFromString(s.TextView(3));
-  if (!role) return Fail(Error::Internal("unknown role stored for user " + std::to_string(u.id)));
-  u.role = *role;
-  u.team_id = s.OptInt(4);
-  u.active = s.Int(5) != 0;
-  u.created_at = FromMillis(s.Int(6));
-  u.updated_at = FromMillis(s.Int(7));
-  return u;
-}
-
-Result<Team> ReadTeam(const Stmt& s) {
-  Team t;
-  t.id = s.Int(0);
-  t.name = s.Text(1);
-  auto function = core::TeamFunctionFromString(s.TextView(2));
-  if (!function) {
-    return Fail(Error::Internal("unknown function stored for team " + std::to_string(t.id)));
-  }
-  t.function = *function;
-  t.manager_id = s.OptInt(3);
-  t.region = s.Text(4);
-  t.created_at = FromMillis(s.Int(5));
-  t.updated_at = FromMillis(s.Int(6));
-  return t;
-}
-
-template <class T>
-Result<std::optional<T>> ReadOne(Stmt& stmt, Result<T> (*read)(const Stmt&)) {
-  TANDEM_ASSIGN(bool row, stmt.Step());
-  if (!row) return std::optional<T>();
-  TANDEM_ASSIGN(auto value, read(stmt));
-  return std::optional<T>(std::move(value));
-}
+constexpr std::string_view kUserColumns = rows::kUserColumns;
+constexpr std::string_view kTeamColumns = rows::kTeamColumns;
 
 }  // namespace
 
@@ -106,7 +66,7 @@ Result<std::optional<User>> PostgresUserRepo::Get(Id id) {
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
-  return ReadOne(stmt, ReadUser);
+  return rows::ReadOptional(stmt, rows::ReadUser<Stmt>);
 }
 
 Result<std::optional<User>> PostgresUserRepo::FindByEmail(std::string_view normalized_email) {
@@ -114,7 +74,7 @@ Result<std::optional<User>> PostgresUserRepo::FindByEmail(std::string_view norma
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = $1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(normalized_email);
-  return ReadOne(stmt, ReadUser);
+  return rows::ReadOptional(stmt, rows::ReadUser<Stmt>);
 }
 
 Result<std::string> PostgresUserRepo::GetPasswordHash(Id id) {
@@ -138,7 +98,8 @@ Result<Page<User>> PostgresUserRepo::List(const core::UserQuery& q) {
   }
   TANDEM_ASSIGN(auto stmt,
                 sql.Prepare(ctx_.conn, kUserColumns, "users", "id", core::SortDir::kAsc, limit));
-  return ReadPage<User>(stmt, limit, ReadUser, [](const User& u) { return std::to_string(u.id); });
+  return ReadPage<User>(stmt, limit, rows::ReadUser<Stmt>,
+                        [](const User& u) { return std::to_string(u.id); });
 }
 
 Result<Id> PostgresTeamRepo::Insert(const Team& t) {
@@ -184,7 +145,7 @@ Result<std::optional<Team>> PostgresTeamRepo::Get(Id id) {
       "SELECT " + std::string(kTeamColumns) + " FROM teams WHERE id = $1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
-  return ReadOne(stmt, ReadTeam);
+  return rows::ReadOptional(stmt, rows::ReadTeam<Stmt>);
 }
 
 Result<std::vector<Team>> PostgresTeamRepo::List() {
@@ -195,7 +156,7 @@ Result<std::vector<Team>> PostgresTeamRepo::List() {
   while (true) {
     TANDEM_ASSIGN(bool row, stmt.Step());
     if (!row) break;
-    TANDEM_ASSIGN(auto t, ReadTeam(stmt));
+    TANDEM_ASSIGN(auto t, rows::ReadTeam<Stmt>(stmt));
     out.push_back(std::move(t));
   }
   return out;

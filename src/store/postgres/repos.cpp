@@ -78,12 +78,6 @@ namespace {
 
 }  // namespace
 
-DealRepo& PostgresTx::deals() {
-  NotPorted("deals");
-}
-ActivityRepo& PostgresTx::activities() {
-  NotPorted("activities");
-}
 EventRepo& PostgresTx::events() {
   NotPorted("events");
 }

@@ -104,6 +104,34 @@ class PostgresCompanyRepo final : public CompanyRepo {
   TxContext ctx_;
 };
 
+class PostgresDealRepo final : public DealRepo {
+ public:
+  explicit PostgresDealRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Deal& d) override;
+  Result<void> Update(const core::Deal& d) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Deal>> Get(Id id) override;
+  Result<Page<core::Deal>> List(const core::DealQuery& q) override;
+
+ private:
+  Result<void> CheckReferences(const core::Deal& d);
+  TxContext ctx_;
+};
+
+class PostgresActivityRepo final : public ActivityRepo {
+ public:
+  explicit PostgresActivityRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> Insert(const core::Activity& a) override;
+  Result<void> Update(const core::Activity& a) override;
+  Result<void> Delete(Id id) override;
+  Result<std::optional<core::Activity>> Get(Id id) override;
+  Result<Page<core::Activity>> List(const core::ActivityQuery& q) override;
+
+ private:
+  Result<void> CheckReferences(const core::Activity& a);
+  TxContext ctx_;
+};
+
 class PostgresUserRepo final : public UserRepo {
  public:
   explicit PostgresUserRepo(TxContext ctx) : ctx_(ctx) {}
@@ -208,6 +236,8 @@ class PostgresTx final : public Tx {
       : contacts_(ctx),
         stages_(ctx),
         companies_(ctx),
+        deals_(ctx),
+        activities_(ctx),
         users_(ctx),
         teams_(ctx),
         audit_(ctx),
@@ -219,6 +249,8 @@ class PostgresTx final : public Tx {
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
+  DealRepo& deals() override { return deals_; }
+  ActivityRepo& activities() override { return activities_; }
   UserRepo& users() override { return users_; }
   TeamRepo& teams() override { return teams_; }
   AuditRepo& audit() override { return audit_; }
@@ -228,8 +260,6 @@ class PostgresTx final : public Tx {
   OutboxRepo& outbox() override { return outbox_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
-  DealRepo& deals() override;
-  ActivityRepo& activities() override;
   EventRepo& events() override;
   IdentityRepo& identities() override;
   PersonaRepo& personas() override;
@@ -247,6 +277,8 @@ class PostgresTx final : public Tx {
   PostgresContactRepo contacts_;
   PostgresStageHistoryRepo stages_;
   PostgresCompanyRepo companies_;
+  PostgresDealRepo deals_;
+  PostgresActivityRepo activities_;
   PostgresUserRepo users_;
   PostgresTeamRepo teams_;
   PostgresAuditRepo audit_;

@@ -1,3 +1,5 @@
+#include "store/common/list_plans.hpp"
+#include "store/common/rows.hpp"
 #include "store/sqlite/list_sql.hpp"
 #include "store/sqlite/repos.hpp"
 
@@ -11,45 +13,7 @@ using core::ToMillis;
 
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, type, contact_id, deal_id, owner_id, occurred_at, subject, outcome, body, "
-    "duration_minutes, created_at, updated_at";
-
-Result<Activity> ReadActivity(const Stmt& s) {
-  Activity a;
-  a.id = s.Int(0);
-  auto type = core::ActivityTypeFromString(s.TextView(1));
-  if (!type) {
-    return Fail(
-        Error::Internal("unknown activity type stored for activity " + std::to_string(a.id)));
-  }
-  a.type = *type;
-  a.contact_id = s.OptInt(2);
-  a.deal_id = s.OptInt(3);
-  a.owner_id = s.Int(4);
-  a.occurred_at = FromMillis(s.Int(5));
-  a.subject = s.Text(6);
-  a.outcome = s.Text(7);
-  a.body = s.Text(8);
-  a.duration_minutes = s.OptInt(9);
-  a.created_at = FromMillis(s.Int(10));
-  a.updated_at = FromMillis(s.Int(11));
-  return a;
-}
-
-void BindActivity(Stmt& s, const Activity& a) {
-  s.Bind(ToString(a.type))
-      .Bind(a.contact_id)
-      .Bind(a.deal_id)
-      .Bind(a.owner_id)
-      .Bind(ToMillis(a.occurred_at))
-      .Bind(a.subject)
-      .Bind(a.outcome)
-      .Bind(a.body)
-      .Bind(a.duration_minutes)
-      .Bind(ToMillis(a.created_at))
-      .Bind(ToMillis(a.updated_at));
-}
+constexpr std::string_view kColumns = rows::kActivityColumns;
 
 }  // namespace
 
@@ -65,7 +29,7 @@ Result<Id> SqliteActivityRepo::Insert(const Activity& a) {
                                "INSERT INTO activities (type, contact_id, deal_id, owner_id, "
                                "occurred_at, subject, outcome, body, duration_minutes, "
                                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  BindActivity(stmt, a);
+  rows::BindActivity(stmt, a);
   TANDEM_TRY(stmt.Run());
   return ctx_.conn.LastInsertId();
 }
@@ -77,7 +41,7 @@ Result<void> SqliteActivityRepo::Update(const Activity& a) {
                                   "owner_id = ?, occurred_at = ?, subject = ?, outcome = ?, "
                                   "body = ?, duration_minutes = ?, created_at = ?, updated_at = ? "
                                   "WHERE id = ?"));
-  BindActivity(stmt, a);
+  rows::BindActivity(stmt, a);
   stmt.Bind(a.id);
   TANDEM_TRY(stmt.Run());
   return CheckChanged(ctx_.conn, "activity", a.id);
@@ -95,31 +59,21 @@ Result<std::optional<Activity>> SqliteActivityRepo::Get(Id id) {
       "SELECT " + std::string(kColumns) + " FROM activities WHERE id = ?";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
-  TANDEM_ASSIGN(bool row, stmt.Step());
-  if (!row) return std::optional<Activity>();
-  TANDEM_ASSIGN(auto a, ReadActivity(stmt));
-  return std::optional<Activity>(std::move(a));
+  return rows::ReadOptional(stmt, rows::ReadActivity<Stmt>);
 }
 
 // Always by occurred_at: every filter has an index (filter, occurred_at), so each page is one
 // index range whichever filter SQLite picks.
 Result<Page<Activity>> SqliteActivityRepo::List(const core::ActivityQuery& q) {
-  const int limit = ClampLimit(q.page.limit);
+  TANDEM_ASSIGN(const ActivityListPlan p, PlanActivityList(q));
   ListSql sql;
-  if (q.contact_id) sql.Where("contact_id = ?", {*q.contact_id});
-  if (q.deal_id) sql.Where("deal_id = ?", {*q.deal_id});
-  if (q.owner_id) sql.Where("owner_id = ?", {*q.owner_id});
-  if (q.type) sql.Where("type = ?", {std::string(ToString(*q.type))});
+  for (const ListCondition& c : p.filters) sql.Where(c.sql, c.values);
   // The keyset bound first: SQLite seeks with the first bound it finds (the tighter one here).
-  if (q.page.after) {
-    TANDEM_ASSIGN(std::int64_t after, IntegerCursorKey(*q.page.after));
-    sql.After("occurred_at", q.dir, after, q.page.after->id);
-  }
-  if (q.from) sql.Where("occurred_at >= ?", {ToMillis(*q.from)});
-  if (q.to) sql.Where("occurred_at < ?", {ToMillis(*q.to)});
+  if (p.after) sql.After("occurred_at", q.dir, p.after->first, p.after->second);
+  for (const ListCondition& c : p.range) sql.Where(c.sql, c.values);
   TANDEM_ASSIGN(auto stmt,
-                sql.Prepare(ctx_.conn, kColumns, "activities", "occurred_at", q.dir, limit));
-  return ReadPage<Activity>(stmt, limit, ReadActivity, [](const Activity& a) {
+                sql.Prepare(ctx_.conn, kColumns, "activities", "occurred_at", q.dir, p.limit));
+  return ReadPage<Activity>(stmt, p.limit, rows::ReadActivity<Stmt>, [](const Activity& a) {
     return std::to_string(ToMillis(a.occurred_at));
   });
 }

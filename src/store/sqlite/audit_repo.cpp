@@ -1,3 +1,4 @@
+#include "store/common/rows.hpp"
 #include "store/sqlite/list_sql.hpp"
 #include "store/sqlite/repos.hpp"
 
@@ -9,25 +10,7 @@ using core::Fail;
 using core::FromMillis;
 using core::ToMillis;
 
-namespace {
-
-Result<AuditEntry> ReadEntry(const Stmt& s) {
-  AuditEntry e;
-  e.id = s.Int(0);
-  e.at = FromMillis(s.Int(1));
-  e.actor.user_id = s.OptInt(2);
-  e.actor.name = s.Text(3);
-  e.entity = s.Text(4);
-  e.entity_id = s.Int(5);
-  auto action = core::AuditActionFromString(s.TextView(6));
-  if (!action) {
-    return Fail(Error::Internal("unknown action stored for audit entry " + std::to_string(e.id)));
-  }
-  e.action = *action;
-  return e;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<Id> SqliteAuditRepo::Append(const AuditEntry& e) {
   TANDEM_ASSIGN(auto entry,
@@ -68,9 +51,9 @@ Result<Page<AuditEntry>> SqliteAuditRepo::List(const core::AuditQuery& q) {
       auto stmt,
       sql.Prepare(ctx_.conn, "id, at, actor_user_id, actor_name, entity, entity_id, action",
                   "audit_log", "at", core::SortDir::kDesc, limit));
-  TANDEM_ASSIGN(auto page, ReadPage<AuditEntry>(stmt, limit, ReadEntry, [](const AuditEntry& e) {
-                  return std::to_string(ToMillis(e.at));
-                }));
+  TANDEM_ASSIGN(auto page, ReadPage<AuditEntry>(
+                               stmt, limit, rows::ReadAuditEntry<Stmt>,
+                               [](const AuditEntry& e) { return std::to_string(ToMillis(e.at)); }));
   for (auto& e : page.items) {
     TANDEM_ASSIGN(auto changes, ctx_.conn.Prepare("SELECT field, before, after FROM audit_changes "
                                                   "WHERE audit_id = ? ORDER BY seq"));

@@ -1,4 +1,5 @@
 // Contract versions and acknowledgements.
+#include "store/common/rows.hpp"
 #include "store/sqlite/repos.hpp"
 
 namespace tandem::store::sqlite {
@@ -10,27 +11,7 @@ using core::ToMillis;
 
 namespace {
 
-constexpr std::string_view kVersionColumns =
-    "id, name, text, hash, effective_at, activated_at, activated_by, activated_by_label";
-
-ContractVersion ReadVersion(const Stmt& s) {
-  ContractVersion v;
-  v.id = s.Int(0);
-  v.name = s.Text(1);
-  v.text = s.Text(2);
-  v.hash = s.Text(3);
-  v.effective_at = FromMillis(s.Int(4));
-  v.activated_at = FromMillis(s.Int(5));
-  v.activated_by = s.OptInt(6);
-  v.activated_by_label = s.Text(7);
-  return v;
-}
-
-Result<std::optional<ContractVersion>> ReadOptional(Stmt& stmt) {
-  TANDEM_ASSIGN(bool row, stmt.Step());
-  if (!row) return std::optional<ContractVersion>();
-  return std::optional<ContractVersion>(ReadVersion(stmt));
-}
+constexpr std::string_view kVersionColumns = rows::kContractVersionColumns;
 
 }  // namespace
 
@@ -56,7 +37,7 @@ Result<std::optional<ContractVersion>> SqliteContractRepo::GetVersion(Id id) {
       "SELECT " + std::string(kVersionColumns) + " FROM contract_versions WHERE id = ?";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(id);
-  return ReadOptional(stmt);
+  return rows::ReadOptional(stmt, rows::ReadContractVersion<Stmt>);
 }
 
 Result<std::optional<ContractVersion>> SqliteContractRepo::ActiveAt(core::Instant at) {
@@ -65,7 +46,7 @@ Result<std::optional<ContractVersion>> SqliteContractRepo::ActiveAt(core::Instan
                                  "ORDER BY effective_at DESC, id DESC LIMIT 1";
   TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
   stmt.Bind(ToMillis(at));
-  return ReadOptional(stmt);
+  return rows::ReadOptional(stmt, rows::ReadContractVersion<Stmt>);
 }
 
 Result<std::vector<ContractVersion>> SqliteContractRepo::ListVersions() {
@@ -76,7 +57,8 @@ Result<std::vector<ContractVersion>> SqliteContractRepo::ListVersions() {
   while (true) {
     TANDEM_ASSIGN(bool row, stmt.Step());
     if (!row) break;
-    out.push_back(ReadVersion(stmt));
+    TANDEM_ASSIGN(auto version, rows::ReadContractVersion(stmt));
+    out.push_back(std::move(version));
   }
   return out;
 }
