@@ -24,10 +24,9 @@ status=${PIPESTATUS[0]}
 set -e
 
 # The core and base unit suites, the SQLite store suite and the API suite again, built with
-# AddressSanitizer
-# and UndefinedBehaviorSanitizer (clang 14; any finding fails the test), and a short run of
-# every fuzz target over its corpus (docs/reliability.md). One build directory serves both: the
-# libraries carry libFuzzer's coverage, which the tests do not notice.
+# AddressSanitizer and UndefinedBehaviorSanitizer (clang 14; any finding fails the test), and a
+# short run of every fuzz target over its corpus (docs/reliability.md). One build directory
+# serves both: the libraries carry libFuzzer's coverage, which the tests do not notice.
 sanitized_suites=(tandem_core_tests tandem_base_tests tandem_store_tests tandem_api_tests)
 sanitized_labels='^(core|base|store|api)$'
 step=$SECONDS
