@@ -1,5 +1,6 @@
 #include "core/weekly_pack.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -90,12 +91,30 @@ std::vector<Action> SuggestActions(const WeekFindings& f) {
                                            " of " + Count(g.expected, g.money, g.currency) +
                                            " expected by " + FormatDate(g.as_of) + "."});
   }
+  std::vector<const RepFinding*> reps;
   for (const auto& r : f.reps) {
-    if (r.missed <= 0 || r.decided <= 0) continue;
+    if (r.missed > 0 && r.decided > 0) reps.push_back(&r);
+  }
+  std::stable_sort(reps.begin(), reps.end(), [](const RepFinding* a, const RepFinding* b) {
+    if (a->missed != b->missed) return a->missed > b->missed;
+    // Lower share on time first: a missed of b decided against the other's, cross-multiplied.
+    const std::int64_t on_a = (a->decided - a->missed) * b->decided;
+    const std::int64_t on_b = (b->decided - b->missed) * a->decided;
+    if (on_a != on_b) return on_a < on_b;
+    return a->rep < b->rep;
+  });
+  for (std::size_t i = 0; i < reps.size() && i < kMaxListed; ++i) {
+    const RepFinding& r = *reps[i];
     out.push_back({"rep_first_touch",
                    "Coach " + r.rep + ": " + std::to_string(r.missed) + " of " +
                        std::to_string(r.decided) + " first touches missed (" +
                        Pct(static_cast<double>(r.decided - r.missed) / r.decided) + " on time)."});
+  }
+  if (reps.size() > kMaxListed) {
+    const std::size_t more = reps.size() - kMaxListed;
+    out.push_back(
+        {"more_reps_first_touch", std::to_string(more) + (more == 1 ? " more rep" : " more reps") +
+                                      " missed first touches: see SLA compliance by rep."});
   }
   if (f.expected_mqls && *f.expected_mqls > 0) {
     const double a = static_cast<double>(f.mqls) / *f.expected_mqls;
@@ -119,15 +138,39 @@ std::vector<Action> SuggestActions(const WeekFindings& f) {
                                       " matching a persona against the minimum " +
                                       std::to_string(*f.min_persona_match_percent) + "%."});
   }
+  struct Flagged {
+    const CampaignFinding* c;
+    double share;
+  };
+  std::vector<Flagged> flagged;
   for (const auto& c : f.campaigns) {
     if (c.dispositions < kMinDispositions) continue;
     const double share = static_cast<double>(c.rejected) / static_cast<double>(c.dispositions);
-    if (share < kHighRejection) continue;
+    if (share >= kHighRejection) flagged.push_back({&c, share});
+  }
+  std::stable_sort(flagged.begin(), flagged.end(), [](const Flagged& a, const Flagged& b) {
+    // Exact comparison of the shares: rejected / dispositions, cross-multiplied.
+    const std::int64_t ra = a.c->rejected * b.c->dispositions;
+    const std::int64_t rb = b.c->rejected * a.c->dispositions;
+    if (ra != rb) return ra > rb;
+    if (a.c->dispositions != b.c->dispositions) return a.c->dispositions > b.c->dispositions;
+    return a.c->campaign < b.c->campaign;
+  });
+  for (std::size_t i = 0; i < flagged.size() && i < kMaxListed; ++i) {
+    const CampaignFinding& c = *flagged[i].c;
     const std::string name = c.campaign.empty() ? "leads without a campaign" : c.campaign;
     out.push_back({"campaign_rejections",
-                   "Review '" + name + "' with sales: " + Pct(share) + " of its " +
+                   "Review '" + name + "' with sales: " + Pct(flagged[i].share) + " of its " +
                        std::to_string(c.dispositions) + " leads rejected" +
                        (c.top_reason.empty() ? "" : ", mostly '" + c.top_reason + "'") + "."});
+  }
+  if (flagged.size() > kMaxListed) {
+    const std::size_t more = flagged.size() - kMaxListed;
+    out.push_back({"more_campaign_rejections",
+                   std::to_string(more) +
+                       (more == 1 ? " more campaign has " : " more campaigns have ") +
+                       Pct(kHighRejection) + (more == 1 ? " or more of its" : " or more of their") +
+                       " leads rejected: see sales feedback by campaign."});
   }
   return out;
 }

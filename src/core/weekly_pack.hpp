@@ -10,17 +10,23 @@
 //     kBehindPace (90%) of what an even spread expects by then -> "Goal '<name>' is at N% of
 //     its pace: <actual> of <expected> expected by <day>".
 //  3. rep with breached first touches: each rep with at least one missed first-touch clock in
-//     the week -> "Coach <rep>: N of M first touches missed (share on time)".
+//     the week -> "Coach <rep>: N of M first touches missed (share on time)". At most
+//     kMaxListed reps, those with the most missed clocks (then the lower share on time, then
+//     the name); when more missed, one more action says how many more and where to see them.
 //  4. marketing under quota: MQL attainment under 100% of the pro-rated quota -> "Marketing
 //     handed over N MQLs against E expected (A%)"; each quality share under its minimum ->
 //     "MQL quality: X% graded A or B against the minimum M%" (persona likewise).
 //  5. campaign with a high rejection share: each campaign with at least kMinDispositions (5)
 //     dispositions and rejections at or above kHighRejection (40%) of them -> "Review
-//     '<campaign>' with sales: R% of its N leads rejected, mostly '<reason>'".
+//     '<campaign>' with sales: R% of its N leads rejected, mostly '<reason>'". At most
+//     kMaxListed, the highest rejection shares first (then the most dispositions, the name),
+//     and one more action for the rest. A meeting works through a handful of actions; at a
+//     hundred reps a list of every rep who missed a clock is a report, not an agenda.
 // No finding, no action: the list is then empty and the pack says "nothing to act on".
 // Pure functions: no I/O, no clock. Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -37,6 +43,7 @@ namespace tandem::core {
 inline constexpr double kBehindPace = 0.9;
 inline constexpr std::int64_t kMinDispositions = 5;
 inline constexpr double kHighRejection = 0.4;
+inline constexpr std::size_t kMaxListed = 5;
 
 struct IsoWeek {
   int year = 0;

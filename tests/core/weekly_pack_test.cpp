@@ -70,6 +70,36 @@ TEST(SuggestActionsTest, EachRuleFiresOnItsFindingInOrder) {
             "Review 'webinar' with sales: 40% of its 10 leads rejected, mostly 'No budget'.");
 }
 
+TEST(SuggestActionsTest, ListsTheWorstFiveRepsAndCampaignsAndCountsTheRest) {
+  WeekFindings f;
+  // Seven reps missed clocks: by most missed, then the lower share on time, then the name.
+  f.reps = {{"a@x.example", 1, 10}, {"b@x.example", 3, 10}, {"c@x.example", 3, 4},
+            {"d@x.example", 2, 10}, {"e@x.example", 0, 9},  {"f@x.example", 1, 2},
+            {"g@x.example", 5, 20}, {"h@x.example", 3, 10}};
+  // Six campaigns at or over 40% rejected, one under and one with too few dispositions.
+  f.campaigns = {{"c1", 10, 4, ""}, {"c2", 10, 9, ""}, {"c3", 5, 5, ""}, {"c4", 20, 9, ""},
+                 {"c5", 10, 3, ""}, {"c6", 4, 4, ""},  {"c7", 6, 3, ""}, {"c8", 12, 6, ""}};
+  const auto a = SuggestActions(f);
+  ASSERT_EQ(a.size(), 12u);
+  EXPECT_EQ(a[0].text, "Coach g@x.example: 5 of 20 first touches missed (75% on time).");
+  EXPECT_EQ(a[1].text, "Coach c@x.example: 3 of 4 first touches missed (25% on time).");
+  EXPECT_EQ(a[2].text, "Coach b@x.example: 3 of 10 first touches missed (70% on time).");
+  EXPECT_EQ(a[3].text, "Coach h@x.example: 3 of 10 first touches missed (70% on time).");
+  EXPECT_EQ(a[4].text, "Coach d@x.example: 2 of 10 first touches missed (80% on time).");
+  EXPECT_EQ(a[5].rule, "more_reps_first_touch");
+  EXPECT_EQ(a[5].text, "2 more reps missed first touches: see SLA compliance by rep.");
+  // c3 100%, c2 90%, then 50%: c8 (12) before c7 (6); c4 45%; c1 40% is the sixth.
+  EXPECT_EQ(a[6].text, "Review 'c3' with sales: 100% of its 5 leads rejected.");
+  EXPECT_EQ(a[7].text, "Review 'c2' with sales: 90% of its 10 leads rejected.");
+  EXPECT_EQ(a[8].text, "Review 'c8' with sales: 50% of its 12 leads rejected.");
+  EXPECT_EQ(a[9].text, "Review 'c7' with sales: 50% of its 6 leads rejected.");
+  EXPECT_EQ(a[10].text, "Review 'c4' with sales: 45% of its 20 leads rejected.");
+  EXPECT_EQ(a[11].rule, "more_campaign_rejections");
+  EXPECT_EQ(a[11].text,
+            "1 more campaign has 40% or more of its leads rejected: see sales feedback by "
+            "campaign.");
+}
+
 TEST(SuggestActionsTest, AQuietWeekSuggestsNothing) {
   WeekFindings f;
   f.expected_mqls = 0;  // nothing expected: no division
