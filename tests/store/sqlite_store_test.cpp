@@ -409,10 +409,13 @@ void ReadersSeeWholeTransactions(Store& store) {
   std::atomic<bool> done{false};
   std::atomic<int> reads{0};
   std::atomic<int> torn{0};
+  std::atomic<int> attempts{0};  // reads finished, failed ones too
   std::vector<std::thread> readers;
   for (int r = 0; r < 3; ++r) {
     readers.emplace_back([&] {
-      while (!done.load()) {
+      // At least one read each, and (below) no write before a first read has finished: without
+      // them a busy machine could run all the writes before any reader got a turn.
+      do {
         auto status = store.Read([&](Tx& tx) -> Result<void> {
           auto n = tx.contacts().CountAll();
           if (!n) return core::Fail(n.error());
@@ -433,9 +436,11 @@ void ReadersSeeWholeTransactions(Store& store) {
           return {};
         });
         EXPECT_TRUE(status) << status.error().message;
-      }
+        ++attempts;
+      } while (!done.load());
     });
   }
+  while (attempts.load() == 0) std::this_thread::yield();
   for (int b = 0; b < kBatches; ++b) {
     auto w = store.Write([&](Tx& tx) -> Result<void> {
       for (int i = 0; i < kBatch; ++i) {
