@@ -154,8 +154,10 @@ Result<FunnelReport> AnalyticsService::Funnel(const core::Principal&, const Funn
     planned[core::Index(step)] = rate;
     judged[core::Index(step)] = true;
   }
-  const std::string words = "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
-                            core::FormatInstant(q.to).substr(0, 10);
+  const std::string words = !req.period_words.empty()
+                                ? req.period_words
+                                : "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
+                                      core::FormatInstant(q.to).substr(0, 10);
   for (auto& b : core::FindBrokenSteps(out.total, planned, out.deal_size_minor.value_or(0),
                                        req.currency, words)) {
     if (judged[core::Index(b.step)]) out.broken.push_back(std::move(b));

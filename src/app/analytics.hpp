@@ -52,6 +52,9 @@ struct FunnelRequest {
       planned;  // for the broken step; none: no verdict. Errors name "plan_<step>".
   std::optional<std::int64_t> deal_size_minor;  // measured over the trailing window if empty
   std::string currency = "EUR";
+  // How the broken step's sentence names the period, e.g. "in week 2026-W48 (2026-11-23 to
+  // 2026-11-29)"; empty: "from <from> to <to>" with the instants' UTC dates.
+  std::string period_words;
 };
 
 struct FunnelReport {

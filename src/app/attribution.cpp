@@ -50,7 +50,8 @@ std::string Leader(const core::AttributionResult& r, bool revenue, const std::st
 
 Result<AttributionReport> AttributionService::Attribution(const core::Principal&,
                                                           const core::AttributionQuery& q,
-                                                          core::AttributionModel model) {
+                                                          core::AttributionModel model,
+                                                          std::string_view period_words) {
   if (q.to <= q.from) return Fail(Error::Invalid("to", "to must be after from"));
   const bool currency_ok =
       q.currency.size() == 3 && std::all_of(q.currency.begin(), q.currency.end(),
@@ -67,8 +68,10 @@ Result<AttributionReport> AttributionService::Attribution(const core::Principal&
   out.query = q;
   out.result = core::Attribute(model, q.by, deals);
   out.has_data = !deals.empty();
-  const std::string period = "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
-                             core::FormatInstant(q.to).substr(0, 10);
+  const std::string period = !period_words.empty()
+                                 ? std::string(period_words)
+                                 : "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
+                                       core::FormatInstant(q.to).substr(0, 10);
   if (!out.has_data) {
     out.summary = "no data: no deal in " + q.currency + " won or opened " + period;
     return out;

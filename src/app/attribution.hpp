@@ -30,10 +30,12 @@ class AttributionService {
   AttributionService(store::Store& store, const base::Clock&) : store_(store) {}
 
   // kInvalidArgument "to" when `to` is not after `from`, "currency" unless three capital
-  // letters.
+  // letters. `period_words` names the period in the summary (the weekly pack's "in week ...");
+  // empty: "from <from> to <to>" in UTC dates.
   core::Result<AttributionReport> Attribution(const core::Principal& p,
                                               const core::AttributionQuery& q,
-                                              core::AttributionModel model);
+                                              core::AttributionModel model,
+                                              std::string_view period_words = {});
 
  private:
   store::Store& store_;

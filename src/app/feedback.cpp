@@ -11,7 +11,8 @@ using core::Fail;
 using core::Result;
 
 Result<FeedbackReport> FeedbackService::Feedback(const core::Principal&,
-                                                 const core::FeedbackQuery& q) {
+                                                 const core::FeedbackQuery& q,
+                                                 std::string_view period_words) {
   if (q.to <= q.from) return Fail(Error::Invalid("to", "to must be after from"));
   std::vector<core::DispositionCounts> counts;
   core::ReasonLabels labels;
@@ -22,8 +23,10 @@ Result<FeedbackReport> FeedbackService::Feedback(const core::Principal&,
   }));
   FeedbackReport out;
   out.query = q;
-  const std::string words = "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
-                            core::FormatInstant(q.to).substr(0, 10);
+  const std::string words = !period_words.empty()
+                                ? std::string(period_words)
+                                : "from " + core::FormatInstant(q.from).substr(0, 10) + " to " +
+                                      core::FormatInstant(q.to).substr(0, 10);
   out.figures = core::ComputeFeedback(counts, q.by, labels, words);
   return out;
 }

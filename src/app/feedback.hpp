@@ -31,8 +31,10 @@ class FeedbackService {
  public:
   FeedbackService(store::Store& store, const base::Clock& clock) : store_(store), clock_(clock) {}
 
-  // kInvalidArgument "to" when `to` is not after `from`.
-  core::Result<FeedbackReport> Feedback(const core::Principal& p, const core::FeedbackQuery& q);
+  // kInvalidArgument "to" when `to` is not after `from`. `period_words` names the period in the
+  // sentences (the weekly pack's "in week ..."); empty: "from <from> to <to>" in UTC dates.
+  core::Result<FeedbackReport> Feedback(const core::Principal& p, const core::FeedbackQuery& q,
+                                        std::string_view period_words = {});
 
  private:
   // The labels of the codes in `codes`, read inside `tx`.

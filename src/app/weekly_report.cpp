@@ -97,13 +97,18 @@ Result<WeeklyPack> WeeklyReportService::Build(const core::Principal& p, core::Is
     }
   }
   if (!pack.plan_goal_id && !pack.goals.empty()) currency = pack.goals.front().goal.currency;
+  // The week as the pack names it, in the contract's zone: the instants' UTC dates would give
+  // Sunday for a week that starts on Monday in Paris.
+  const std::string span = core::FormatDate(pack.monday) + " to " + core::FormatDate(pack.sunday);
+  const std::string week_words = "in week " + core::FormatIsoWeek(week) + " (" + span + ")";
+  fr.period_words = week_words;
   TANDEM_ASSIGN(pack.funnel, analytics_.Funnel(p, fr));
 
   core::FeedbackQuery fq;
   fq.from = pack.start;
   fq.to = pack.end;
   fq.by = core::FeedbackBreakdown::kCampaign;
-  TANDEM_ASSIGN(pack.feedback, feedback_.Feedback(p, fq));
+  TANDEM_ASSIGN(pack.feedback, feedback_.Feedback(p, fq, week_words));
   const auto& reasons = pack.feedback.figures.total.reasons;
   pack.top_reasons.assign(reasons.begin(), reasons.begin() + std::min(reasons.size(), kTopReasons));
 
@@ -112,7 +117,8 @@ Result<WeeklyPack> WeeklyReportService::Build(const core::Principal& p, core::Is
   aq.to = pack.end;
   aq.by = core::AttributionBreakdown::kCampaign;
   aq.currency = currency;
-  TANDEM_ASSIGN(pack.attribution, attribution_.Attribution(p, aq, core::AttributionModel::kLinear));
+  TANDEM_ASSIGN(pack.attribution,
+                attribution_.Attribution(p, aq, core::AttributionModel::kLinear, week_words));
   std::vector<core::AttributionRow> rows;
   for (const auto& r : pack.attribution.result.rows) {
     if (r.pipeline_minor > 0) rows.push_back(r);
@@ -155,7 +161,6 @@ Result<WeeklyPack> WeeklyReportService::Build(const core::Principal& p, core::Is
   for (const auto& wg : pack.goals) goal_data = goal_data || wg.in_week > 0;
   pack.has_data = goal_data || pack.funnel.has_data || pack.sla.sales.total.leads > 0 ||
                   mk.mqls > 0 || pack.feedback.figures.has_data || pack.attribution.has_data;
-  const std::string span = core::FormatDate(pack.monday) + " to " + core::FormatDate(pack.sunday);
   if (!pack.has_data) {
     pack.summary =
         "no data: nothing was recorded in week " + core::FormatIsoWeek(week) + " (" + span + ")";

@@ -179,6 +179,13 @@ TEST_F(WeeklyReportTest, AWeekWithoutDataSaysNoData) {
   const WeeklyPack p = Pack("2026-W45", admin());
   EXPECT_FALSE(p.has_data);
   EXPECT_EQ(p.summary, "no data: nothing was recorded in week 2026-W45 (2026-11-02 to 2026-11-08)");
+  // The parts name the week as the pack does (its Monday in the contract's zone), not the UTC
+  // dates of its instants (Paris' Monday 00:00 is Sunday 23:00 UTC).
+  EXPECT_EQ(p.feedback.figures.summary,
+            "no data: sales accepted or rejected no lead in week 2026-W45 (2026-11-02 to "
+            "2026-11-08)");
+  EXPECT_EQ(p.attribution.summary,
+            "no data: no deal in EUR won or opened in week 2026-W45 (2026-11-02 to 2026-11-08)");
   EXPECT_TRUE(p.actions.empty());
   EXPECT_TRUE(p.goals.empty());
   const std::string csv = RenderWeeklyCsv(p);
