@@ -66,10 +66,10 @@ void Checkpointer::Stop() {
 
 int Checkpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  int copied = c->copied_.load(std::memory_order_relaxed);
-  // A log shorter than what was copied has started over since.
-  if (pages < copied) copied = 0;
-  if (pages - copied >= c->threshold_) {
+  int checked = c->checked_.load(std::memory_order_relaxed);
+  // A log shorter than at the last checkpoint has started over since.
+  if (pages < checked) checked = 0;
+  if (pages - checked >= c->threshold_) {
     {
       std::lock_guard lock(c->mu_);
       c->asked_ = true;
@@ -104,7 +104,9 @@ void Checkpointer::CheckpointOnce() {
   // next commit past the threshold asks again. Other errors (a full disk) are the same for
   // the writer, which reports them on its own commits.
   if (rc != SQLITE_OK) return;
-  const int before = copied_.exchange(copied, std::memory_order_relaxed);
+  checked_.store(log, std::memory_order_relaxed);
+  const int before = backfilled_;
+  backfilled_ = copied;
   done_.fetch_add(1, std::memory_order_relaxed);
   if (checkpoints_ != nullptr) checkpoints_->Add();
   // Counted from the last checkpoint, or from zero when the log started over since.
@@ -113,7 +115,6 @@ void Checkpointer::CheckpointOnce() {
     timing_->Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  (void)log;
 }
 
 }  // namespace tandem::store::sqlite

@@ -61,10 +61,12 @@ class Checkpointer {
   std::unique_ptr<Connection> conn_;
   Connection& writer_;
   const int threshold_;
-  // The log's length at the last commit and the frames the last checkpoint had copied, in
-  // pages: a checkpoint is asked for when the first exceeds the second by the threshold. Once
-  // the log starts over, it is shorter than `copied_` until the thread's next checkpoint.
-  std::atomic<int> copied_{0};
+  // The log's length, in pages, when the last checkpoint ran: the next is asked for when a
+  // commit leaves the log longer by the threshold, so a checkpoint a reader kept from finishing
+  // is tried again only after that much more log. Once the log starts over it is shorter than
+  // this, and counts from zero.
+  std::atomic<int> checked_{0};
+  int backfilled_ = 0;  // pages the last checkpoint had copied; the thread's own
   std::atomic<std::uint64_t> done_{0};
   base::Counter* checkpoints_ = nullptr;
   base::Counter* pages_copied_ = nullptr;
