@@ -7,7 +7,7 @@ import { useLoad } from '../../hooks';
 import { ROLE_LABELS, useSession } from '../../session';
 import type { Page, Role, User } from '../../types';
 import { forgetUsers } from '../../users';
-import { Section } from './common';
+import { Section, Outcome } from './common';
 
 interface Team {
   id: number;
@@ -107,14 +107,7 @@ export function Users() {
           </div>
           <button type="submit">Add person</button>
         </form>
-        {error && (
-          <p class="note error" role="alert">
-            {error}
-          </p>
-        )}
-        <p class="muted small" aria-live="polite">
-          {status}
-        </p>
+        <Outcome error={error} status={status} />
       </Section>
       <Section title="People" id="people">
         {users.error ? (
@@ -389,14 +382,7 @@ export function Teams() {
           </div>
           <button type="submit">Create team</button>
         </form>
-        {error && (
-          <p class="note error" role="alert">
-            {error}
-          </p>
-        )}
-        <p class="muted small" aria-live="polite">
-          {status}
-        </p>
+        <Outcome error={error} status={status} />
       </Section>
       <Section title="Teams" id="teams">
         {teams.error ? (

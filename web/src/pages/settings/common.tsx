@@ -53,6 +53,23 @@ export function OnceSecret({ title, secret, children }: { title: string; secret:
   );
 }
 
+// What a form's last action came to: its error (announced at once) and its status line (read
+// out politely), as every settings form shows them.
+export function Outcome({ error, status }: { error: string | null | undefined; status: string }) {
+  return (
+    <>
+      {error && (
+        <p class="note error" role="alert">
+          {error}
+        </p>
+      )}
+      <p class="muted small" aria-live="polite">
+        {status}
+      </p>
+    </>
+  );
+}
+
 export function Section({ title, id, children }: { title: string; id: string; children: ComponentChildren }) {
   return (
     <section class="card settings-section" aria-labelledby={id}>
