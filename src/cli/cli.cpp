@@ -38,6 +38,7 @@ constexpr const char* kDefaultDb = "tandem.db";
 
 struct Options {
   std::string db = kDefaultDb;
+  std::string clock_file;  // tests only: serve and demo read time from this file
   // serve
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
@@ -106,6 +107,7 @@ int Fail(std::ostream& err, const core::Error& e) {
 core::Result<std::unique_ptr<server::Runtime>> OpenRuntime(const Options& o) {
   server::RuntimeSettings rs;
   rs.db = o.db;
+  rs.clock_file = o.clock_file;
   return server::Runtime::Open(rs);
 }
 
@@ -968,6 +970,16 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_option("--smtp-from", o.smtp_from, "the From address of notification emails");
   serve->add_flag("--smtp-starttls", o.smtp_starttls, "require STARTTLS on smtp://");
 
+  // For tests that drive a real server through time (base/file_clock.hpp, tests/crash): the
+  // file holds one instant, rewritten by the test; never for a real deployment.
+  auto add_clock_file = [&o](CLI::App* cmd) {
+    cmd->add_option("--clock-file", o.clock_file,
+                    "TESTS ONLY: read the current time from this file (one ISO 8601 instant, "
+                    "re-read when it changes) instead of the system clock")
+        ->group("Testing");
+  };
+  add_clock_file(serve);
+
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   add_db(migrate);
 
@@ -996,6 +1008,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   auto* demo = app.add_subcommand(
       "demo", "load a believable demo company (users, teams, contacts, history, deals)");
   add_db(demo);
+  add_clock_file(demo);
   demo->add_option("--contacts", o.contacts, "number of contacts")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));

@@ -20,6 +20,9 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeSettings& sett
   rt->metrics_ = std::make_unique<base::Metrics>();
   if (settings.clock) {
     rt->clock_ = settings.clock;
+  } else if (!settings.clock_file.empty()) {
+    TANDEM_ASSIGN(rt->file_clock_, base::FileClock::Open(settings.clock_file));
+    rt->clock_ = rt->file_clock_.get();
   } else {
     rt->system_clock_ = std::make_unique<base::SystemClock>();
     rt->clock_ = rt->system_clock_.get();
@@ -29,8 +32,8 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeSettings& sett
   ss.read_connections = settings.read_connections;
   ss.metrics = rt->metrics_.get();
   TANDEM_ASSIGN(rt->store_, store::sqlite::OpenSqliteStore(ss));
-  rt->services_ = std::make_unique<app::Services>(*rt->store_, *rt->clock_, settings.passwords,
-                                                  settings.auth);
+  rt->services_ =
+      std::make_unique<app::Services>(*rt->store_, *rt->clock_, settings.passwords, settings.auth);
   return rt;
 }
 

@@ -12,6 +12,7 @@
 
 #include "app/services.hpp"
 #include "base/clock.hpp"
+#include "base/file_clock.hpp"
 #include "base/metrics.hpp"
 #include "core/error.hpp"
 #include "store/store.hpp"
@@ -25,6 +26,9 @@ struct RuntimeSettings {
   int read_connections = 4;
   // Tests and tools may give their own clock; otherwise the system clock is used.
   const base::Clock* clock = nullptr;
+  // When set (and `clock` is not): time is read from this file (base::FileClock), so a test
+  // can move a real server process through time (`--clock-file`, tests/crash).
+  std::string clock_file;
 };
 
 class Runtime {
@@ -41,6 +45,7 @@ class Runtime {
 
   std::unique_ptr<base::Metrics> metrics_;
   std::unique_ptr<base::SystemClock> system_clock_;
+  std::unique_ptr<base::FileClock> file_clock_;
   const base::Clock* clock_ = nullptr;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::Services> services_;
