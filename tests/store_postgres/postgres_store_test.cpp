@@ -93,6 +93,11 @@ const std::set<std::string>& PortedContractTests() {
       "OutboxRefusesPayloadsThatAreNotJsonAndEmptyTypes",
       "OutboxMessageRollsBackWithItsTransaction",
       "OutboxCursorsStartAtZeroAndMove",
+      "EventRoundTripsAndAReplayIsStoredOnce",
+      "EventsOfAContactAreListedNewestFirst",
+      "AttachingAnAnonymousVisitorMovesOnlyItsUnattachedEvents",
+      "IdentitiesLinkOnceAndFollowTheirContact",
+      "MovingRecordsTakesEveryHistoryToTheOtherContact",
   };
   return tests;
 }
@@ -423,7 +428,7 @@ TEST_F(PostgresStoreTest, UnportedRepositoriesThrowInsteadOfAnswering) {
   auto store = NewStore();
   ASSERT_NE(store, nullptr);
   EXPECT_THROW((void)store->Read([](Tx& tx) -> Result<void> {
-    (void)tx.events();
+    (void)tx.personas();
     return {};
   }),
                std::logic_error);
@@ -432,6 +437,146 @@ TEST_F(PostgresStoreTest, UnportedRepositoriesThrowInsteadOfAnswering) {
   q.persona = "champion";
   EXPECT_THROW((void)store->Read([&](Tx& tx) { return tx.contacts().List(q).map([](auto&&) {}); }),
                std::logic_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: monthly partitions (docs/postgres.md, "Events")
+
+core::Instant Day(int y, unsigned m, unsigned d, int hour = 0) {
+  using namespace std::chrono;
+  const auto day = sys_days(year_month_day(year(y), month(m), std::chrono::day(d)));
+  return core::FromMillis(duration_cast<milliseconds>(day.time_since_epoch()).count() +
+                          std::int64_t{hour} * 3600 * 1000);
+}
+
+core::Event MonthEvent(const std::string& event_id, core::Instant at) {
+  core::Event e;
+  e.event_id = event_id;
+  e.type = "page_view";
+  e.occurred_at = at;
+  e.received_at = at;
+  e.anonymous_id = "v-1";
+  return e;
+}
+
+// The partition that holds event `id` ("" when none).
+std::string PartitionOf(Connection& conn, Id id) {
+  auto stmt = conn.Prepare("SELECT tableoid::regclass::text FROM events WHERE id = $1");
+  if (!stmt) return "";
+  stmt->Bind(id);
+  auto row = stmt->Step();
+  return row && *row ? stmt->Text(0) : "";
+}
+
+std::int64_t CountIn(Connection& conn, const std::string& table) {
+  auto stmt = conn.Prepare("SELECT count(*) FROM " + table);
+  if (!stmt) return -1;
+  auto row = stmt->Step();
+  return row && *row ? stmt->Int(0) : -1;
+}
+
+TEST_F(PostgresStoreTest, EventsLandInTheirMonthsPartitionAndReplaysAreFoundAcrossMonths) {
+  auto store = NewStore();
+  ASSERT_NE(store, nullptr);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  ASSERT_TRUE(conn);
+  // The last millisecond of January and the first of February are in different months.
+  const core::Instant last_of_january = Day(2026, 2, 1) - std::chrono::milliseconds(1);
+  const std::vector<std::pair<std::string, core::Instant>> events = {{"jan", last_of_january},
+                                                                     {"feb", Day(2026, 2, 1)},
+                                                                     {"mar", Day(2026, 3, 31, 23)},
+                                                                     {"old", Day(2019, 7, 4, 12)},
+                                                                     {"jan-2", Day(2026, 1, 2)}};
+  std::vector<Id> ids;
+  for (const auto& [key, at] : events) {
+    auto id = store->Write([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(auto stored, tx.events().Append(MonthEvent(key, at)));
+      if (!stored) return core::Fail(core::Error::Internal("not stored"));
+      ids.push_back(*stored);
+      return {};
+    });
+    ASSERT_TRUE(id) << id.error().message;
+  }
+  EXPECT_EQ(PartitionOf(**conn, ids[0]), "events_2026_01");
+  EXPECT_EQ(PartitionOf(**conn, ids[1]), "events_2026_02");
+  EXPECT_EQ(PartitionOf(**conn, ids[2]), "events_2026_03");
+  EXPECT_EQ(PartitionOf(**conn, ids[3]), "events_2019_07");
+  EXPECT_EQ(PartitionOf(**conn, ids[4]), "events_2026_01");
+  EXPECT_EQ(CountIn(**conn, "events_default"), 0);
+  // Every replay meets its twin, whichever partition holds it.
+  for (const auto& [key, at] : events) {
+    auto again = store->Write([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(auto stored, tx.events().Append(MonthEvent(key, at)));
+      if (stored) return core::Fail(core::Error::Internal(key + " stored twice"));
+      return {};
+    });
+    EXPECT_TRUE(again) << again.error().message;
+  }
+  EXPECT_EQ(CountIn(**conn, "events"), 5);
+  // Each id reads back from its partition.
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::optional<core::Event> got;
+    ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(got, tx.events().Get(ids[i]));
+      return {};
+    }));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->event_id, events[i].first);
+    EXPECT_EQ(got->occurred_at, events[i].second);
+  }
+}
+
+TEST_F(PostgresStoreTest, AnEventOfAMonthWithoutPartitionGoesToTheDefaultAndMovesLater) {
+  auto store = NewStore();
+  ASSERT_NE(store, nullptr);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  ASSERT_TRUE(conn);
+  // A row written past the store (no partition for May 2026 yet): the default partition takes
+  // it rather than failing the insert.
+  ASSERT_TRUE(
+      (*conn)->Exec("INSERT INTO events (event_id, type, occurred_at, received_at, anonymous_id) "
+                    "VALUES ('early', 'page_view', " +
+                    std::to_string(core::ToMillis(Day(2026, 5, 3))) + ", 0, 'v-1')"));
+  EXPECT_EQ(CountIn(**conn, "events_default"), 1);
+  // The store's first event of May creates the month's partition and moves the row into it.
+  std::optional<Id> id;
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(id, tx.events().Append(MonthEvent("later", Day(2026, 5, 20))));
+    return {};
+  }));
+  ASSERT_TRUE(id);
+  EXPECT_EQ(CountIn(**conn, "events_default"), 0);
+  EXPECT_EQ(CountIn(**conn, "events_2026_05"), 2);
+  // The moved row is still the key a replay meets.
+  std::optional<Id> replay = Id{0};
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(replay, tx.events().Append(MonthEvent("early", Day(2026, 5, 3))));
+    return {};
+  }));
+  EXPECT_FALSE(replay);
+}
+
+TEST_F(PostgresStoreTest, APartitionCreatedByARolledBackWriteIsCreatedAgain) {
+  auto store = NewStore(2);
+  ASSERT_NE(store, nullptr);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  ASSERT_TRUE(conn);
+  // Both pooled connections see the month (and would remember it) in a write that fails.
+  for (int i = 0; i < 2; ++i) {
+    auto failed = store->Write([&](Tx& tx) -> Result<void> {
+      TANDEM_TRY(tx.events().Append(MonthEvent("gone", Day(2026, 8, 8))).map([](auto) {}));
+      return core::Fail(core::Error::Invalid("x", "the function fails"));
+    });
+    ASSERT_FALSE(failed);
+  }
+  EXPECT_EQ(CountIn(**conn, "events"), 0);
+  std::optional<Id> id;
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(id, tx.events().Append(MonthEvent("kept", Day(2026, 8, 9))));
+    return {};
+  }));
+  ASSERT_TRUE(id);
+  EXPECT_EQ(PartitionOf(**conn, *id), "events_2026_08");
 }
 
 // Words longer than a tsvector lexeme may be (2046 bytes) are not indexed; the rest of the

@@ -28,14 +28,15 @@ struct Session {
   std::unique_ptr<WordTokenizer> words;
   std::unique_ptr<PostgresTx> tx;
   TxEffects effects;
+  std::unordered_set<std::int64_t> event_months;
 };
 
 Result<std::unique_ptr<Session>> OpenSession(const std::string& url) {
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(url));
   TANDEM_ASSIGN(session->words, WordTokenizer::Open());
-  session->tx =
-      std::make_unique<PostgresTx>(TxContext{*session->conn, *session->words, &session->effects});
+  session->tx = std::make_unique<PostgresTx>(
+      TxContext{*session->conn, *session->words, &session->effects, &session->event_months});
   return session;
 }
 
@@ -58,12 +59,15 @@ Result<void> RunTx(Session& s, const char* begin, const TxFn& fn) {
       try {
         result = fn(*s.tx);
       } catch (...) {
+        s.event_months.clear();
         (void)s.conn->Exec("ROLLBACK");
         throw;
       }
       if (result) result = s.conn->Exec("COMMIT");
     }
     if (result) return result;
+    // A partition of events created in the transaction went with it.
+    s.event_months.clear();
     // After a failed statement the transaction is aborted: ROLLBACK ends it (and is harmless
     // when COMMIT already ended it).
     if (s.conn->Healthy()) (void)s.conn->Exec("ROLLBACK");

@@ -78,12 +78,6 @@ namespace {
 
 }  // namespace
 
-EventRepo& PostgresTx::events() {
-  NotPorted("events");
-}
-IdentityRepo& PostgresTx::identities() {
-  NotPorted("identities");
-}
 PersonaRepo& PostgresTx::personas() {
   NotPorted("personas");
 }

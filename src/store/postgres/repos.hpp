@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "store/common/list_sql.hpp"
 #include "store/common/text_search.hpp"
@@ -31,6 +33,9 @@ struct TxContext {
   Connection& conn;
   const WordTokenizer& words;
   TxEffects* effects = nullptr;
+  // The months (EventMonth) whose events partition this connection has seen exist; the session's,
+  // emptied when a transaction fails (a partition created in it is gone). Null: no memory.
+  std::unordered_set<std::int64_t>* event_months = nullptr;
 };
 
 // kInvalidArgument "<field> does not name a <what>" unless `id` is empty or a row of `table`.
@@ -55,6 +60,16 @@ std::string JoinIndexableWords(const std::vector<std::string>& words);
 // Adds "every word is a prefix of a word of the row's search vector" to `sql` (nothing for no
 // words): search @@ 'w1':* & 'w2':* ...
 void AddSearch(ListSql& sql, const std::vector<std::string>& words);
+
+// Rebuilds the funnel's reach row of `contact_id` from its stage history (after a merge moved
+// history between contacts; inserts keep it by trigger).
+Result<void> RebuildReach(Connection& conn, Id contact_id);
+
+// Events (docs/postgres.md, "Events"): the month of an instant (UTC, as year * 12 + month - 1),
+// and the partitions of the months of `instants` made sure to exist (tandem_events_partition,
+// migration 0002), asking the server only for months not seen yet.
+std::int64_t EventMonth(core::Instant at);
+Result<void> EnsureEventPartitions(TxContext& ctx, const std::vector<core::Instant>& instants);
 
 class PostgresContactRepo final : public ContactRepo {
  public:
@@ -229,6 +244,35 @@ class PostgresOutboxRepo final : public OutboxRepo {
   TxContext ctx_;
 };
 
+class PostgresEventRepo final : public EventRepo {
+ public:
+  explicit PostgresEventRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::optional<Id>> Append(const core::Event& e) override;
+  Result<std::optional<core::Event>> Get(Id id) override;
+  Result<void> SetContact(Id id, Id contact_id) override;
+  Result<std::vector<core::Event>> ListForContact(Id contact_id, int limit) override;
+  Result<std::vector<core::Event>> AttachAnonymous(std::string_view anonymous_id,
+                                                   Id contact_id) override;
+  Result<std::int64_t> CountForContact(Id contact_id) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class PostgresIdentityRepo final : public IdentityRepo {
+ public:
+  explicit PostgresIdentityRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<std::optional<Id>> Find(IdentityKind kind, std::string_view value) override;
+  Result<std::optional<Id>> FindContactByEmail(std::string_view normalized_email) override;
+  Result<void> Link(IdentityKind kind, std::string_view value, Id contact_id,
+                    core::Instant at) override;
+  Result<std::vector<std::string>> ListForContact(Id contact_id, IdentityKind kind) override;
+  Result<void> MoveRecords(Id from, Id to) override;
+
+ private:
+  TxContext ctx_;
+};
+
 // The repositories of one transaction on one connection.
 class PostgresTx final : public Tx {
  public:
@@ -244,7 +288,9 @@ class PostgresTx final : public Tx {
         auth_(ctx),
         contracts_(ctx),
         imports_(ctx),
-        outbox_(ctx) {}
+        outbox_(ctx),
+        events_(ctx),
+        identities_(ctx) {}
 
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
@@ -258,10 +304,10 @@ class PostgresTx final : public Tx {
   ContractRepo& contracts() override { return contracts_; }
   ImportRepo& imports() override { return imports_; }
   OutboxRepo& outbox() override { return outbox_; }
+  EventRepo& events() override { return events_; }
+  IdentityRepo& identities() override { return identities_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
-  EventRepo& events() override;
-  IdentityRepo& identities() override;
   PersonaRepo& personas() override;
   ScoringRepo& scoring() override;
   AnalyticsRepo& analytics() override;
@@ -286,6 +332,8 @@ class PostgresTx final : public Tx {
   PostgresContractRepo contracts_;
   PostgresImportRepo imports_;
   PostgresOutboxRepo outbox_;
+  PostgresEventRepo events_;
+  PostgresIdentityRepo identities_;
 };
 
 }  // namespace tandem::store::postgres

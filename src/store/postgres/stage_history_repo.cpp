@@ -1,4 +1,5 @@
 // The stage history on PostgreSQL; contact_reach follows each insert by trigger (0007).
+#include "store/common/reach_sql.hpp"
 #include "store/common/rows.hpp"
 #include "store/postgres/repos.hpp"
 
@@ -19,6 +20,18 @@ Result<Id> InsertChange(Connection& conn, const StageChange& change) {
 }
 
 }  // namespace
+
+Result<void> RebuildReach(Connection& conn, Id contact_id) {
+  {
+    TANDEM_ASSIGN(auto del, conn.Prepare("DELETE FROM contact_reach WHERE contact_id = $1"));
+    del.Bind(contact_id);
+    TANDEM_TRY(del.Run());
+  }
+  static const std::string sql = Connection::Placeholders(rows::RebuildReachSql());
+  TANDEM_ASSIGN(auto stmt, conn.Prepare(sql));
+  stmt.Bind(contact_id);
+  return stmt.Run();
+}
 
 Result<Id> PostgresStageHistoryRepo::Append(const StageChange& change) {
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", change.contact_id, "contacts", "contact"));

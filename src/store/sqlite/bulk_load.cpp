@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/common/reach_sql.hpp"
+
 namespace tandem::store::sqlite {
 
 namespace {
@@ -21,20 +23,9 @@ constexpr const char* kReachTrigger =
 
 // The reach rule of migration 0007's trigger over a set of new stage-history rows, merged
 // into the rows already there (earliest time per stage wins).
-constexpr const char* kBuildReach =
-    "INSERT INTO contact_reach (contact_id, r0, r1, r2, r3, r4, r5, r6) "
-    "SELECT contact_id, "
-    "MIN(CASE WHEN to_stage IN ('visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', "
-    "'customer') THEN at END), "
-    "MIN(CASE WHEN to_stage IN ('lead', 'mql', 'sal', 'sql', 'opportunity', 'customer') "
-    "THEN at END), "
-    "MIN(CASE WHEN to_stage IN ('mql', 'sal', 'sql', 'opportunity', 'customer') THEN at END), "
-    "MIN(CASE WHEN to_stage IN ('sal', 'sql', 'opportunity', 'customer') THEN at END), "
-    "MIN(CASE WHEN to_stage IN ('sql', 'opportunity', 'customer') THEN at END), "
-    "MIN(CASE WHEN to_stage IN ('opportunity', 'customer') THEN at END), "
-    "MIN(CASE WHEN to_stage = 'customer' THEN at END) "
-    "FROM stage_history WHERE id > ? GROUP BY contact_id "
-    "HAVING MIN(CASE WHEN to_stage NOT IN ('recycled', 'disqualified') THEN at END) IS NOT NULL "
+const std::string kBuildReach =
+    std::string(rows::kReachInsert) + std::string(rows::kReachSelect) +
+    "FROM stage_history WHERE id > ? " + std::string(rows::kReachGroup) +
     "ON CONFLICT (contact_id) DO UPDATE SET "
     "r0 = CASE WHEN excluded.r0 IS NOT NULL AND (r0 IS NULL OR excluded.r0 < r0) "
     "THEN excluded.r0 ELSE r0 END, "
@@ -155,7 +146,7 @@ Result<void> RunBulk(Connection& conn, bool& bulk, Tx& tx, const BulkStore::Bulk
   }
 
   TANDEM_TRY(RunWith(conn, kBuildSearch, contacts_before));
-  TANDEM_TRY(RunWith(conn, kBuildReach, history_before));
+  TANDEM_TRY(RunWith(conn, kBuildReach.c_str(), history_before));
   // Index builds sort with helper threads; the setting is per connection, so it is put back.
   TANDEM_TRY(conn.Exec("PRAGMA threads = 2"));
   Result<void> built;

@@ -1,3 +1,4 @@
+#include "store/common/event_rows.hpp"
 #include "store/sqlite/repos.hpp"
 
 namespace tandem::store::sqlite {
@@ -10,33 +11,14 @@ using core::ToMillis;
 
 namespace {
 
-constexpr const char* kColumns =
-    "id, event_id, type, occurred_at, received_at, contact_id, email, anonymous_id, utm_source, "
-    "utm_medium, utm_campaign, properties";
-
-Event ReadEvent(const Stmt& s) {
-  Event e;
-  e.id = s.Int(0);
-  e.event_id = s.Text(1);
-  e.type = s.Text(2);
-  e.occurred_at = FromMillis(s.Int(3));
-  e.received_at = FromMillis(s.Int(4));
-  e.contact_id = s.OptInt(5);
-  e.email = s.Text(6);
-  e.anonymous_id = s.Text(7);
-  e.utm_source = s.Text(8);
-  e.utm_medium = s.Text(9);
-  e.utm_campaign = s.Text(10);
-  e.properties = s.Text(11);
-  return e;
-}
+constexpr std::string_view kColumns = rows::kEventColumns;
 
 Result<std::vector<Event>> ReadAll(Stmt& stmt) {
   std::vector<Event> out;
   for (;;) {
     TANDEM_ASSIGN(bool row, stmt.Step());
     if (!row) break;
-    out.push_back(ReadEvent(stmt));
+    out.push_back(rows::ReadEvent(stmt));
   }
   return out;
 }
@@ -53,17 +35,7 @@ Result<std::optional<Id>> SqliteEventRepo::Append(const Event& e) {
                                "contact_id, email, anonymous_id, utm_source, utm_medium, "
                                "utm_campaign, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                "ON CONFLICT (occurred_at, event_id) DO NOTHING"));
-  stmt.Bind(e.event_id)
-      .Bind(e.type)
-      .Bind(ToMillis(e.occurred_at))
-      .Bind(ToMillis(e.received_at))
-      .Bind(e.contact_id)
-      .Bind(e.email)
-      .Bind(e.anonymous_id)
-      .Bind(e.utm_source)
-      .Bind(e.utm_medium)
-      .Bind(e.utm_campaign)
-      .Bind(e.properties);
+  rows::BindEvent(stmt, e);
   TANDEM_TRY(stmt.Run());
   if (ctx_.conn.Changes() == 0) return std::optional<Id>();
   return std::optional<Id>(ctx_.conn.LastInsertId());
@@ -71,11 +43,11 @@ Result<std::optional<Id>> SqliteEventRepo::Append(const Event& e) {
 
 Result<std::optional<Event>> SqliteEventRepo::Get(Id id) {
   TANDEM_ASSIGN(auto stmt,
-                ctx_.conn.Prepare(std::string("SELECT ") + kColumns + " FROM events WHERE id = ?"));
+                ctx_.conn.Prepare("SELECT " + std::string(kColumns) + " FROM events WHERE id = ?"));
   stmt.Bind(id);
   TANDEM_ASSIGN(bool row, stmt.Step());
   if (!row) return std::optional<Event>();
-  return std::optional<Event>(ReadEvent(stmt));
+  return std::optional<Event>(rows::ReadEvent(stmt));
 }
 
 Result<void> SqliteEventRepo::SetContact(Id id, Id contact_id) {
@@ -86,7 +58,7 @@ Result<void> SqliteEventRepo::SetContact(Id id, Id contact_id) {
 }
 
 Result<std::vector<Event>> SqliteEventRepo::ListForContact(Id contact_id, int limit) {
-  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(std::string("SELECT ") + kColumns +
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("SELECT " + std::string(kColumns) +
                                              " FROM events WHERE contact_id = ? "
                                              "ORDER BY occurred_at DESC, id DESC LIMIT ?"));
   stmt.Bind(contact_id).Bind(limit < 0 ? 0 : limit);
@@ -98,7 +70,7 @@ Result<std::vector<Event>> SqliteEventRepo::AttachAnonymous(std::string_view ano
   TANDEM_TRY(CheckReference(ctx_.conn, "contact_id", contact_id, "contacts", "contact"));
   std::vector<Event> out;
   {
-    TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(std::string("SELECT ") + kColumns +
+    TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("SELECT " + std::string(kColumns) +
                                                " FROM events WHERE anonymous_id = ? AND "
                                                "contact_id IS NULL AND anonymous_id <> '' "
                                                "ORDER BY occurred_at, id"));

@@ -1,6 +1,7 @@
 #include <array>
 #include <string>
 
+#include "store/common/reach_sql.hpp"
 #include "store/common/rows.hpp"
 #include "store/sqlite/repos.hpp"
 
@@ -29,24 +30,8 @@ Result<void> RebuildReach(Connection& conn, Id contact_id) {
     del.Bind(contact_id);
     TANDEM_TRY(del.Run());
   }
-  TANDEM_ASSIGN(
-      auto stmt,
-      conn.Prepare(
-          "INSERT INTO contact_reach (contact_id, r0, r1, r2, r3, r4, r5, r6) "
-          "SELECT contact_id, "
-          "MIN(CASE WHEN to_stage IN ('visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', "
-          "'customer') THEN at END), "
-          "MIN(CASE WHEN to_stage IN ('lead', 'mql', 'sal', 'sql', 'opportunity', 'customer') "
-          "THEN at END), "
-          "MIN(CASE WHEN to_stage IN ('mql', 'sal', 'sql', 'opportunity', 'customer') THEN at "
-          "END), "
-          "MIN(CASE WHEN to_stage IN ('sal', 'sql', 'opportunity', 'customer') THEN at END), "
-          "MIN(CASE WHEN to_stage IN ('sql', 'opportunity', 'customer') THEN at END), "
-          "MIN(CASE WHEN to_stage IN ('opportunity', 'customer') THEN at END), "
-          "MIN(CASE WHEN to_stage = 'customer' THEN at END) "
-          "FROM stage_history WHERE contact_id = ? GROUP BY contact_id "
-          "HAVING MIN(CASE WHEN to_stage NOT IN ('recycled', 'disqualified') THEN at END) "
-          "IS NOT NULL"));
+  static const std::string sql = rows::RebuildReachSql();
+  TANDEM_ASSIGN(auto stmt, conn.Prepare(sql));
   stmt.Bind(contact_id);
   return stmt.Run();
 }
