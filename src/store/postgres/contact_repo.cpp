@@ -146,12 +146,6 @@ Result<std::vector<std::pair<core::Stage, std::int64_t>>> PostgresContactRepo::C
 // (INDEXED BY, probing the full-text index's size) is its job here. The pages are the same.
 Result<Page<Contact>> PostgresContactRepo::List(const core::ContactQuery& q) {
   TANDEM_ASSIGN(const ContactListPlan p, PlanContactList(q));
-  if (p.persona) {
-    // The scores and personas (SQLite's 0003) come with the scoring repository.
-    throw std::logic_error(
-        "the contacts list's persona filter is not available on PostgreSQL yet "
-        "(docs/postgres.md)");
-  }
   ListSql sql;
   for (const ListFilter& f : p.filters) sql.Where(f.condition.sql, f.condition.values);
   if (p.after) sql.After(p.sort_key, q.dir, p.after->first, p.after->second);
@@ -160,6 +154,7 @@ Result<Page<Contact>> PostgresContactRepo::List(const core::ContactQuery& q) {
     sql.Where("id IN (SELECT contact_id FROM contact_reach WHERE " + p.reach->sql + ")",
               p.reach->values);
   }
+  if (p.persona) sql.Where(p.persona->sql, p.persona->values);
   AddSearch(sql, ctx_.words.SearchWords(q.text));
   TANDEM_ASSIGN(auto stmt,
                 sql.Prepare(ctx_.conn, kColumns, "contacts", p.sort_key, q.dir, p.limit));

@@ -78,12 +78,6 @@ namespace {
 
 }  // namespace
 
-PersonaRepo& PostgresTx::personas() {
-  NotPorted("personas");
-}
-ScoringRepo& PostgresTx::scoring() {
-  NotPorted("scoring");
-}
 AnalyticsRepo& PostgresTx::analytics() {
   NotPorted("analytics");
 }

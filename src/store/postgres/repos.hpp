@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/common/list_sql.hpp"
+#include "store/common/scoring_repos.hpp"
 #include "store/common/text_search.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/store.hpp"
@@ -273,6 +274,17 @@ class PostgresIdentityRepo final : public IdentityRepo {
   TxContext ctx_;
 };
 
+// Personas and scoring: the implementation both backends share (store/common/scoring_repos.hpp),
+// instantiated once in scoring_repo.cpp.
+using PostgresPersonaRepo = scoring_sql::PersonaRepoOn<Connection>;
+using PostgresScoringRepo = scoring_sql::ScoringRepoOn<Connection>;
+}  // namespace tandem::store::postgres
+namespace tandem::store {
+extern template class scoring_sql::PersonaRepoOn<postgres::Connection>;
+extern template class scoring_sql::ScoringRepoOn<postgres::Connection>;
+}  // namespace tandem::store
+namespace tandem::store::postgres {
+
 // The repositories of one transaction on one connection.
 class PostgresTx final : public Tx {
  public:
@@ -290,7 +302,9 @@ class PostgresTx final : public Tx {
         imports_(ctx),
         outbox_(ctx),
         events_(ctx),
-        identities_(ctx) {}
+        identities_(ctx),
+        personas_(ctx.conn),
+        scoring_(ctx.conn) {}
 
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
@@ -306,10 +320,10 @@ class PostgresTx final : public Tx {
   OutboxRepo& outbox() override { return outbox_; }
   EventRepo& events() override { return events_; }
   IdentityRepo& identities() override { return identities_; }
+  PersonaRepo& personas() override { return personas_; }
+  ScoringRepo& scoring() override { return scoring_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
-  PersonaRepo& personas() override;
-  ScoringRepo& scoring() override;
   AnalyticsRepo& analytics() override;
   GoalRepo& goals() override;
   HandoffRepo& handoff() override;
@@ -334,6 +348,8 @@ class PostgresTx final : public Tx {
   PostgresOutboxRepo outbox_;
   PostgresEventRepo events_;
   PostgresIdentityRepo identities_;
+  PostgresPersonaRepo personas_;
+  PostgresScoringRepo scoring_;
 };
 
 }  // namespace tandem::store::postgres

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/common/rows.hpp"
+#include "store/common/scoring_repos.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/text_search.hpp"
 #include "store/store.hpp"
@@ -196,22 +197,6 @@ class SqliteEventRepo final : public EventRepo {
   TxContext ctx_;
 };
 
-class SqlitePersonaRepo final : public PersonaRepo {
- public:
-  explicit SqlitePersonaRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::Persona& p, std::optional<Id> changed_by) override;
-  Result<void> Update(const core::Persona& p, std::optional<Id> changed_by) override;
-  Result<std::optional<core::Persona>> Get(Id id) override;
-  Result<std::optional<core::Persona>> FindByKey(std::string_view key) override;
-  Result<std::vector<core::Persona>> List(bool include_archived) override;
-  Result<std::vector<core::PersonaVersion>> ListVersions(Id persona_id) override;
-  Result<Id> AddSignoff(const core::PersonaSignoff& s) override;
-  Result<std::vector<core::PersonaSignoff>> ListSignoffs(Id persona_id) override;
-
- private:
-  TxContext ctx_;
-};
-
 class SqliteIdentityRepo final : public IdentityRepo {
  public:
   explicit SqliteIdentityRepo(TxContext ctx) : ctx_(ctx) {}
@@ -226,26 +211,16 @@ class SqliteIdentityRepo final : public IdentityRepo {
   TxContext ctx_;
 };
 
-class SqliteScoringRepo final : public ScoringRepo {
- public:
-  explicit SqliteScoringRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<std::optional<core::ScoringRules>> CurrentRules() override;
-  Result<std::optional<core::ScoringRules>> GetRules(int version) override;
-  Result<int> InsertRules(const core::ScoringRules& r) override;
-  Result<std::int64_t> Generation() override;
-  Result<void> BumpGeneration() override;
-  Result<std::optional<core::ContactScore>> GetScore(Id contact_id) override;
-  Result<void> PutScore(const core::ContactScore& s) override;
-  Result<std::vector<Id>> ContactIdsAfter(Id after, int limit) override;
-  Result<Id> InsertJob(const core::ScoringJob& j) override;
-  Result<void> UpdateJob(const core::ScoringJob& j) override;
-  Result<std::optional<core::ScoringJob>> GetJob(Id id) override;
-  Result<std::optional<core::ScoringJob>> NextPendingJob() override;
-  Result<std::int64_t> SupersedePendingJobs(core::Instant at) override;
-
- private:
-  TxContext ctx_;
-};
+// Personas and scoring: the implementation both backends share (store/common/scoring_repos.hpp),
+// instantiated once in scoring_repo.cpp.
+using SqlitePersonaRepo = scoring_sql::PersonaRepoOn<Connection>;
+using SqliteScoringRepo = scoring_sql::ScoringRepoOn<Connection>;
+}  // namespace tandem::store::sqlite
+namespace tandem::store {
+extern template class scoring_sql::PersonaRepoOn<sqlite::Connection>;
+extern template class scoring_sql::ScoringRepoOn<sqlite::Connection>;
+}  // namespace tandem::store
+namespace tandem::store::sqlite {
 
 class SqliteContractRepo final : public ContractRepo {
  public:
@@ -449,8 +424,8 @@ class SqliteTx final : public Tx {
         events_(ctx),
         identities_(ctx),
         contracts_(ctx),
-        personas_(ctx),
-        scoring_(ctx),
+        personas_(ctx.conn),
+        scoring_(ctx.conn),
         imports_(ctx),
         analytics_(ctx),
         goals_(ctx),
