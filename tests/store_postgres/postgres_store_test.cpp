@@ -19,6 +19,7 @@
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/postgres_store.hpp"
+#include "store/postgres/repos.hpp"
 #include "store/store_contract.hpp"
 
 namespace tandem::store::postgres {
@@ -127,17 +128,9 @@ std::string NoServerReason() {
          "starts one)";
 }
 
-// `url` with its database replaced by `database` (postgresql://user@host:port/db?options).
+// `url` with its database replaced by `database`.
 std::string WithDatabase(const std::string& url, const std::string& database) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url + " dbname=" + database;
-  const auto query = url.find('?', scheme + 3);
-  const auto slash = url.find('/', scheme + 3);
-  const std::string options = query == std::string::npos ? "" : url.substr(query);
-  const auto host_end = slash != std::string::npos && (query == std::string::npos || slash < query)
-                            ? slash
-                            : (query == std::string::npos ? url.size() : query);
-  return url.substr(0, host_end) + "/" + database + options;
+  return UrlWithDatabase(url, database);
 }
 
 std::unique_ptr<Connection> Admin() {
@@ -471,6 +464,12 @@ std::string PartitionOf(Connection& conn, Id id) {
   return row && *row ? stmt->Text(0) : "";
 }
 
+// A batch written through `path` in the transaction of `tx` (the PostgreSQL repositories').
+Result<std::vector<std::optional<Id>>> BatchThrough(Tx& tx, const std::vector<core::Event>& events,
+                                                    EventBatchPath path) {
+  return dynamic_cast<PostgresEventRepo&>(tx.events()).AppendBatch(events, path);
+}
+
 std::int64_t CountIn(Connection& conn, const std::string& table) {
   auto stmt = conn.Prepare("SELECT count(*) FROM " + table);
   if (!stmt) return -1;
@@ -580,6 +579,72 @@ TEST_F(PostgresStoreTest, APartitionCreatedByARolledBackWriteIsCreatedAgain) {
   }));
   ASSERT_TRUE(id);
   EXPECT_EQ(PartitionOf(**conn, *id), "events_2026_08");
+}
+
+// Both batch paths store what Append would, one by one: ids in order, replays (of stored events
+// and within the batch) left out, every value byte for byte, months made as needed.
+TEST_F(PostgresStoreTest, EventBatchesStoreWhatAppendWouldThroughEitherPath) {
+  for (const EventBatchPath path : {EventBatchPath::kValues, EventBatchPath::kCopy}) {
+    SCOPED_TRACE(path == EventBatchPath::kCopy ? "COPY" : "VALUES");
+    auto store = NewStore();
+    ASSERT_NE(store, nullptr);
+    Id contact = 0;
+    ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+      core::Contact c;
+      c.email = "c@example.com";
+      c.created_at = c.updated_at = c.stage_entered_at = kT0;
+      TANDEM_ASSIGN(contact, tx.contacts().Insert(c));
+      return tx.events().Append(MonthEvent("stored", Day(2026, 4, 1))).map([](auto) {});
+    }));
+    std::vector<core::Event> batch;
+    for (int i = 0; i < 1300; ++i) {  // more than one statement of the VALUES path
+      auto e = MonthEvent("e" + std::to_string(i), Day(2026, 3 + i % 3, 1 + i % 28, i % 24));
+      if (i % 2 == 0) e.contact_id = contact;
+      batch.push_back(e);
+    }
+    batch[7].utm_source = "tab\there, newline\nthere, back\\slash \\N, CR\r, é ü 日本";
+    batch[7].properties = R"({"q":"a\tb","path":"C:\\x"})";
+    batch.push_back(MonthEvent("stored", Day(2026, 4, 1)));  // a replay of a stored event
+    batch.push_back(batch[3]);                               // a replay within the batch
+    std::vector<std::optional<Id>> ids;
+    ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(ids, BatchThrough(tx, batch, path));
+      return {};
+    }));
+    ASSERT_EQ(ids.size(), batch.size());
+    for (std::size_t i = 0; i < 1300; ++i) ASSERT_TRUE(ids[i]) << i;
+    EXPECT_FALSE(ids[1300]);
+    EXPECT_FALSE(ids[1301]);
+    for (std::size_t i = 1; i < 1300; ++i) EXPECT_LT(*ids[i - 1], *ids[i]) << i;
+    for (std::size_t i : {std::size_t{0}, std::size_t{7}, std::size_t{1299}}) {
+      std::optional<core::Event> got;
+      ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+        TANDEM_ASSIGN(got, tx.events().Get(*ids[i]));
+        return {};
+      }));
+      ASSERT_TRUE(got);
+      batch[i].id = *ids[i];
+      EXPECT_EQ(got->id, batch[i].id);
+      EXPECT_EQ(got->event_id, batch[i].event_id);
+      EXPECT_EQ(got->occurred_at, batch[i].occurred_at);
+      EXPECT_EQ(got->contact_id, batch[i].contact_id);
+      EXPECT_EQ(got->utm_source, batch[i].utm_source);
+      EXPECT_EQ(got->properties, batch[i].properties);
+    }
+    auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+    ASSERT_TRUE(conn);
+    EXPECT_EQ(CountIn(**conn, "events"), 1301);
+    EXPECT_EQ(CountIn(**conn, "events_default"), 0);
+    // A batch naming a contact that does not exist fails whole.
+    auto orphan = MonthEvent("orphan", Day(2026, 3, 2));
+    orphan.contact_id = 4242;
+    auto bad = store->Write([&](Tx& tx) {
+      return BatchThrough(tx, {MonthEvent("fine", Day(2026, 3, 2)), orphan}, path).map([](auto) {});
+    });
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument) << bad.error().message;
+    EXPECT_EQ(CountIn(**conn, "events"), 1301);
+  }
 }
 
 // Words longer than a tsvector lexeme may be (2046 bytes) are not indexed; the rest of the

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -237,6 +238,18 @@ std::optional<double> Stmt::OptReal(int col) const {
 // ---------------------------------------------------------------------------------------------
 // Connection
 
+std::string UrlWithDatabase(const std::string& url, const std::string& database) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url + " dbname=" + database;
+  const auto query = url.find('?', scheme + 3);
+  const auto slash = url.find('/', scheme + 3);
+  const std::string options = query == std::string::npos ? "" : url.substr(query);
+  const auto host_end = slash != std::string::npos && (query == std::string::npos || slash < query)
+                            ? slash
+                            : (query == std::string::npos ? url.size() : query);
+  return url.substr(0, host_end) + "/" + database + options;
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   char* parse_error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
@@ -302,6 +315,33 @@ Result<void> Connection::Exec(std::string_view sql) {
   Error e = Failure(r, "running SQL");
   if (r) PQclear(r);
   return Fail(std::move(e));
+}
+
+Result<void> Connection::CopyIn(std::string_view sql, std::string_view data) {
+  const std::string text(sql);
+  pg_result* r = PQexec(conn_, text.c_str());
+  if (r == nullptr || PQresultStatus(r) != PGRES_COPY_IN) {
+    Error e = Failure(r, "starting a COPY");
+    if (r) PQclear(r);
+    return Fail(std::move(e));
+  }
+  PQclear(r);
+  // Sent in pieces of at most 1 MiB (PQputCopyData takes an int length).
+  constexpr std::size_t kPiece = 1 << 20;
+  bool sent = true;
+  for (std::size_t at = 0; sent && at < data.size(); at += kPiece) {
+    const std::size_t n = std::min(kPiece, data.size() - at);
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  const bool ended = PQputCopyEnd(conn_, sent ? nullptr : "the client failed to send") == 1;
+  Result<void> out;
+  // The COPY's outcome, then nothing more.
+  while ((r = PQgetResult(conn_)) != nullptr) {
+    if (out && PQresultStatus(r) != PGRES_COMMAND_OK) out = Fail(Failure(r, "copying rows"));
+    PQclear(r);
+  }
+  if (out && (!sent || !ended)) out = Fail(Failure(nullptr, "sending COPY data"));
+  return out;
 }
 
 Error Connection::Failure(pg_result* result, std::string_view what) {

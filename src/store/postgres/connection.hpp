@@ -43,6 +43,10 @@ bool IsRetryableState(std::string_view sqlstate);  // 40001 serialization, 40P01
 core::Error ErrorFromPostgres(pg_conn* conn, pg_result* result, std::string_view what,
                               std::string* sqlstate = nullptr);
 
+// `url` (postgresql://user@host:port/db?options, or a key=value string) with its database replaced
+// by `database`: the scratch databases of tests and benchmarks.
+std::string UrlWithDatabase(const std::string& url, const std::string& database);
+
 class Connection;
 
 class Stmt {
@@ -110,6 +114,9 @@ class Connection {
   static std::string Placeholders(const std::string& sql);
   // Runs one or more statements without parameters (transaction control, migrations).
   Result<void> Exec(std::string_view sql);
+  // Runs `sql`, a COPY ... FROM STDIN, sending `data` (COPY's text format: columns separated by
+  // tabs, rows ended by newlines, \N for NULL) as its input.
+  Result<void> CopyIn(std::string_view sql, std::string_view data);
 
   // True while the connection is usable; false after the server went away.
   bool Healthy() const;

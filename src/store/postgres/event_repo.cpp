@@ -2,6 +2,8 @@
 // PostgreSQL; the SQLite twin is store/sqlite/event_repo.cpp.
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "store/common/event_rows.hpp"
 #include "store/postgres/repos.hpp"
@@ -68,6 +70,173 @@ Result<std::optional<Id>> PostgresEventRepo::Append(const Event& e) {
   TANDEM_ASSIGN(bool row, stmt.Step());
   if (!row) return std::optional<Id>();  // a replay
   return std::optional<Id>(stmt.Int(0));
+}
+
+namespace {
+
+using EventKey = std::pair<std::int64_t, std::string>;  // occurred_at, event_id
+
+// The ids RETURNING gave (id, occurred_at, event_id per row) matched back to the batch: the first
+// event of each key stored gets its id; replays get nothing.
+Result<void> CollectIds(Stmt& stmt, std::map<EventKey, Id>& stored) {
+  for (;;) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    stored.emplace(EventKey{stmt.Int(1), stmt.Text(2)}, stmt.Int(0));
+  }
+  return {};
+}
+
+// "INSERT INTO events (...) VALUES (...), ... ON CONFLICT DO NOTHING RETURNING ..." of `rows`
+// rows, a power of two up to kValuesRows.
+std::string BuildValuesSql(std::size_t rows) {
+  std::string sql = "INSERT INTO events (" + std::string(rows::kEventInsertColumns) + ") VALUES ";
+  int n = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (int c = 0; c < rows::kEventInsertColumnCount; ++c) {
+      sql += (c ? ", $" : "$") + std::to_string(++n);
+    }
+    sql += ')';
+  }
+  sql += " ON CONFLICT (occurred_at, event_id) DO NOTHING RETURNING id, occurred_at, event_id";
+  return sql;
+}
+
+// Statements of 512 rows (5,632 parameters; the protocol allows 65,535), then the rest in
+// powers of two, so at most ten statement texts are ever prepared.
+constexpr std::size_t kValuesRows = 512;
+
+const std::string& ValuesSql(std::size_t rows) {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    for (std::size_t r = kValuesRows; r > 0; r /= 2) out.push_back(BuildValuesSql(r));
+    return out;
+  }();
+  std::size_t i = 0;
+  for (std::size_t r = kValuesRows; r > rows; r /= 2) ++i;
+  return texts[i];
+}
+
+Result<void> InsertValues(Connection& conn, const std::vector<Event>& events,
+                          std::map<EventKey, Id>& stored) {
+  std::size_t at = 0;
+  for (std::size_t rows = kValuesRows; rows > 0; rows /= 2) {
+    while (events.size() - at >= rows) {
+      TANDEM_ASSIGN(auto stmt, conn.Prepare(ValuesSql(rows)));
+      for (std::size_t i = at; i < at + rows; ++i) rows::BindEvent(stmt, events[i]);
+      TANDEM_TRY(CollectIds(stmt, stored));
+      at += rows;
+    }
+  }
+  return {};
+}
+
+// COPY's text format: backslash, tab, newline and carriage return escaped.
+void AppendCopyText(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+// A COPY text row of the columns BindEvent binds, through the same binder interface.
+class CopyRow {
+ public:
+  explicit CopyRow(std::string& out) : out_(out) {}
+  CopyRow& Bind(std::int64_t v) {
+    Next();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  CopyRow& Bind(std::string_view v) {
+    Next();
+    AppendCopyText(out_, v);
+    return *this;
+  }
+  CopyRow& Bind(const std::optional<std::int64_t>& v) { return v ? Bind(*v) : BindNull(); }
+  CopyRow& BindNull() {
+    Next();
+    out_ += "\\N";
+    return *this;
+  }
+
+ private:
+  void Next() {
+    if (columns_++ > 0) out_ += '\t';
+  }
+  std::string& out_;
+  int columns_ = 0;
+};
+
+Result<void> InsertCopy(Connection& conn, const std::vector<Event>& events,
+                        std::map<EventKey, Id>& stored) {
+  // The session's staging table (kept across transactions, emptied at each commit; created
+  // again after a rollback took it away).
+  TANDEM_TRY(conn.Exec(
+      "CREATE TEMPORARY TABLE IF NOT EXISTS events_incoming (n BIGINT NOT NULL, event_id TEXT "
+      "COLLATE \"C\", type TEXT COLLATE \"C\", occurred_at BIGINT, received_at BIGINT, "
+      "contact_id BIGINT, email TEXT COLLATE \"C\", anonymous_id TEXT COLLATE \"C\", utm_source "
+      "TEXT COLLATE \"C\", utm_medium TEXT COLLATE \"C\", utm_campaign TEXT COLLATE \"C\", "
+      "properties TEXT COLLATE \"C\") ON COMMIT DELETE ROWS; TRUNCATE events_incoming"));
+  std::string data;
+  data.reserve(events.size() * 256);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CopyRow row(data);
+    row.Bind(static_cast<std::int64_t>(i));
+    rows::BindEvent(row, events[i]);
+    data += '\n';
+  }
+  static const std::string copy =
+      "COPY events_incoming (n, " + std::string(rows::kEventInsertColumns) + ") FROM STDIN";
+  TANDEM_TRY(conn.CopyIn(copy, data));
+  static const std::string insert =
+      "INSERT INTO events (" + std::string(rows::kEventInsertColumns) + ") SELECT " +
+      std::string(rows::kEventInsertColumns) +
+      " FROM events_incoming ORDER BY n ON CONFLICT (occurred_at, event_id) DO NOTHING "
+      "RETURNING id, occurred_at, event_id";
+  TANDEM_ASSIGN(auto stmt, conn.Prepare(insert));
+  return CollectIds(stmt, stored);
+}
+
+}  // namespace
+
+Result<std::vector<std::optional<Id>>> AppendEventBatch(TxContext& ctx,
+                                                        const std::vector<Event>& events,
+                                                        EventBatchPath path) {
+  std::vector<core::Instant> months;
+  std::vector<std::int64_t> seen;
+  for (const Event& e : events) {
+    const std::int64_t month = EventMonth(e.occurred_at);
+    if (std::find(seen.begin(), seen.end(), month) != seen.end()) continue;
+    seen.push_back(month);
+    months.push_back(e.occurred_at);
+  }
+  TANDEM_TRY(EnsureEventPartitions(ctx, months));
+  std::map<EventKey, Id> stored;
+  if (path == EventBatchPath::kCopy) {
+    TANDEM_TRY(InsertCopy(ctx.conn, events, stored));
+  } else {
+    TANDEM_TRY(InsertValues(ctx.conn, events, stored));
+  }
+  std::vector<std::optional<Id>> out(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto it = stored.find(EventKey{ToMillis(events[i].occurred_at), events[i].event_id});
+    if (it == stored.end()) continue;
+    out[i] = it->second;
+    stored.erase(it);
+  }
+  return out;
+}
+
+Result<std::vector<std::optional<Id>>> PostgresEventRepo::AppendBatch(
+    const std::vector<Event>& events, EventBatchPath path) {
+  return AppendEventBatch(ctx_, events, path);
 }
 
 Result<std::optional<Event>> PostgresEventRepo::Get(Id id) {
