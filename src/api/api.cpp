@@ -63,6 +63,10 @@ std::string ErrorCodeOf(const Response& r) {
 
 }  // namespace
 
+// privacy.cpp: consents, export, erasure, event purge (declared here rather than in handlers.hpp,
+// which every handler file includes).
+void AddPrivacyRoutes(RouteTable& table, const Deps& deps);
+
 void AddAllRoutes(RouteTable& table, const Deps& deps) {
   AddOutputSchemas(table);
   AddAuthRoutes(table, deps);
@@ -86,6 +90,7 @@ void AddAllRoutes(RouteTable& table, const Deps& deps) {
   AddFeedbackRoutes(table, deps);
   AddAttributionRoutes(table, deps);
   AddSavedViewRoutes(table, deps);
+  AddPrivacyRoutes(table, deps);
   AddGoalRoutes(table, deps);
   AddFormRoutes(table, deps);
   AddCaptureRoutes(table, deps);

@@ -1,6 +1,7 @@
 #include "app/forms.hpp"
 
 #include "app/passwords.hpp"
+#include "app/privacy.hpp"
 #include "core/audit.hpp"
 #include "core/event.hpp"
 
@@ -246,6 +247,18 @@ Result<FormPostResult> FormService::Submit(
     if (s.consent_given) s.consent_text = form.consent_text;
     s.values = answers.Values();
     TANDEM_ASSIGN(out.submission_id, tx.forms().InsertSubmission(s));
+    if (s.consent_given) {
+      // The consent per contact (docs/privacy.md), as shown on this form.
+      core::Consent consent;
+      consent.contact_id = after.id;
+      consent.purpose = "form: " + form.name.substr(0, core::kMaxConsentPurpose - 6);
+      consent.text = form.consent_text;
+      consent.source = core::ConsentSource::kForm;
+      consent.form_id = form.id;
+      consent.submission_id = out.submission_id;
+      consent.given_at = now;
+      TANDEM_TRY(PrivacyService::RecordConsentIn(tx, consent, FormsActor(), now));
+    }
     out.contact_id = after.id;
     out.contact_created = created;
     return {};

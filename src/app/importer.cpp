@@ -13,6 +13,7 @@
 
 #include "core/csv.hpp"
 #include "store/bulk.hpp"
+#include "store/privacy_repo.hpp"
 
 namespace tandem::app {
 
@@ -47,12 +48,28 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// The column a person's consent is read from (docs/privacy.md): the one headed "Consent" (any
+// case, spaces around ignored) when nothing else is mapped to it; -1 when there is none.
+int ConsentColumn(const Mapping& m) {
+  for (std::size_t i = 0; i < m.headers.size() && i < m.columns.size(); ++i) {
+    std::string_view h = m.headers[i];
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.remove_prefix(1);
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.remove_suffix(1);
+    if (Lower(h) == "consent" && m.columns[i].field == core::imports::Field::kIgnore) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 // A row ready to write, with where it came from.
 struct PendingRow {
   std::int64_t row = 0;
   std::int64_t line = 0;
   ImportedContact in;
   std::optional<Id> owner_id;
+  bool consent = false;        // the consent column said yes (docs/privacy.md)
+  std::string consent_header;  // that column's header
 };
 
 // What the reader hands the writer: rows to write, and what reading them found, in file order.
@@ -181,6 +198,7 @@ class RowReader {
       }
       TANDEM_ASSIGN(auto m, BuildMapping(r.fields, options_.preset, options_.overrides));
       mapping_ = std::move(m);
+      consent_column_ = ConsentColumn(*mapping_);
       return {};
     }
     if (r.blank) return {};
@@ -192,6 +210,16 @@ class RowReader {
     }
     cell_errors_.clear();
     auto converted = ConvertRow(*mapping_, r.fields, cell_errors_);
+    bool consent = false;
+    if (consent_column_ >= 0 && static_cast<std::size_t>(consent_column_) < r.fields.size()) {
+      auto given = core::ParseConsentCell(r.fields[static_cast<std::size_t>(consent_column_)]);
+      if (!given) {
+        cell_errors_.push_back({consent_column_, given.error().message});
+        converted.reset();
+      } else {
+        consent = *given;
+      }
+    }
     if (!converted) {
       for (auto& e : cell_errors_) Issue(r.number, r.line, e.column, false, std::move(e.reason));
       ++batch_.skipped;
@@ -199,6 +227,10 @@ class RowReader {
     }
     PendingRow row{r.number, r.line, std::move(*converted), std::nullopt};
     row.owner_id = ResolveOwner(row);
+    if (consent) {
+      row.consent = true;
+      row.consent_header = mapping_->headers[static_cast<std::size_t>(consent_column_)];
+    }
     // The same email twice in one batch: the earlier row is written first.
     if (emails_.count(row.in.contact.email) != 0) TANDEM_TRY(Cut());
     emails_.insert(row.in.contact.email);
@@ -247,6 +279,7 @@ class RowReader {
   BatchQueue& queue_;
   core::csv::Reader* reader_ = nullptr;
   std::optional<Mapping> mapping_;
+  int consent_column_ = -1;  // ConsentColumn's, once the header is read
   std::vector<CellError> cell_errors_;
   ReadBatch batch_;
   std::unordered_set<std::string> emails_;  // of the rows in batch_
@@ -408,7 +441,9 @@ class ImportRun {
 
     std::vector<Contact> fresh;
     std::vector<StagePlan> fresh_plans;
+    std::vector<const PendingRow*> fresh_rows;
     std::vector<core::StageChange> history;
+    std::vector<core::Consent> consents;
     for (auto& r : rows) {
       TANDEM_ASSIGN(std::optional<Id> company, CompanyFor(tx, r.in.company_name, write, out));
       auto it = by_email.find(r.in.contact.email);
@@ -423,9 +458,11 @@ class ImportRun {
         c.stage_entered_at = plan.entered_at;
         fresh.push_back(std::move(c));
         fresh_plans.push_back(std::move(plan));
+        fresh_rows.push_back(&r);
         continue;
       }
       Contact& c = *it->second;
+      if (r.consent) consents.push_back(ConsentOf(r, c.id));
       bool changed = MergeInto(c, r.in);
       if (company && c.company_id != company) {
         c.company_id = company;
@@ -463,8 +500,26 @@ class ImportRun {
         ch.contact_id = fresh[i].id;
         history.push_back(std::move(ch));
       }
+      if (fresh_rows[i]->consent) consents.push_back(ConsentOf(*fresh_rows[i], fresh[i].id));
     }
-    return tx.stages().AppendMany(history);
+    TANDEM_TRY(tx.stages().AppendMany(history));
+    // One consent per row that gave it (docs/privacy.md); the import's audit entry covers them.
+    for (const auto& consent : consents) TANDEM_TRY(store::PrivacyOf(tx).InsertConsent(consent));
+    return {};
+  }
+
+  core::Consent ConsentOf(const PendingRow& r, Id contact_id) const {
+    core::Consent c;
+    c.contact_id = contact_id;
+    c.purpose = "import";
+    c.text =
+        "consent column \"" + r.consent_header.substr(0, 200) + "\" of import " +
+        (options_.job_id ? std::to_string(*options_.job_id) : options_.file_name.substr(0, 200));
+    c.source = core::ConsentSource::kImport;
+    c.import_job_id = options_.job_id;
+    c.import_row = r.row;
+    c.given_at = now_;
+    return c;
   }
 
   // One transaction, or in bulk mode one savepoint of the bulk transaction.

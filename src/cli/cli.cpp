@@ -23,6 +23,7 @@
 #include "app/importer.hpp"
 #include "cli/backup_commands.hpp"
 #include "cli/loop_commands.hpp"
+#include "cli/privacy_commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_commands.hpp"
 #include "cli/view_commands.hpp"
@@ -46,6 +47,7 @@ struct Options {
   bool behind_proxy = false;
   std::string public_url;
   std::string web_root;
+  int event_retention_months = 0;
   // user
   std::string email, name, role = "sales";
   std::int64_t team_id = 0;
@@ -924,6 +926,7 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.web_root = o.web_root;
   ss.behind_proxy = o.behind_proxy;
   ss.public_url = o.public_url;
+  ss.event_retention_months = o.event_retention_months;
   ss.allow_private_webhooks = o.allow_private_webhooks;
   ss.smtp.url = o.smtp_url;
   ss.smtp.user = o.smtp_user;
@@ -956,6 +959,10 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");
+  serve
+      ->add_option("--event-retention-months", o.event_retention_months,
+                   "purge events older than this many months daily (0: keep every event)")
+      ->capture_default_str();
   serve->add_option("--public-url", o.public_url,
                     "where users reach this server (links in the weekly pack's email)");
   serve->add_flag("--behind-proxy", o.behind_proxy,
@@ -1183,6 +1190,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   ReportCommands reports(app);
   BackupCommands backups(app);
   ViewCommands views(app);
+  PrivacyCommands privacy(app);
 
   try {
     app.parse(argc, argv);
@@ -1219,6 +1227,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (auto rc = reports.Run(out, err)) return *rc;
   if (auto rc = backups.Run(out, err)) return *rc;
   if (auto rc = views.Run(out, err)) return *rc;
+  if (auto rc = privacy.Run(out, err)) return *rc;
   return 2;
 }
 

@@ -13,6 +13,7 @@
 #include "api/http_server.hpp"
 #include "app/weekly_mailer.hpp"
 #include "jobs/notification_worker.hpp"
+#include "jobs/retention.hpp"
 #include "jobs/scheduler.hpp"
 #include "jobs/sla_scheduler.hpp"
 
@@ -96,6 +97,14 @@ core::Result<std::pair<std::string, unsigned short>> ParseListen(const std::stri
 core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
                          const std::function<void(const std::string& url)>& on_listening) {
   TANDEM_ASSIGN(auto host_port, ParseListen(settings.listen));
+  if (settings.event_retention_months != 0) {
+    TANDEM_TRY(core::RetentionCutoff(rt.clock().Now(), settings.event_retention_months)
+                   .map([](core::Instant) {})
+                   .map_error([](core::Error e) {
+                     e.field = "event_retention_months";
+                     return e;
+                   }));
+  }
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only this thread receives them, through sigtimedwait below.
@@ -158,6 +167,18 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   jobs::Scheduler scheduler;
   SchedulePurge(scheduler, rt.services(), rt.clock().Now());
   ScheduleRescore(scheduler, rt, rt.clock().Now());
+  app::PrivacyService privacy(rt.store(), rt.clock());
+  if (settings.event_retention_months > 0) {
+    jobs::ScheduleEventRetention(scheduler, privacy, settings.event_retention_months,
+                                 rt.clock().Now(), [](const core::Result<app::PurgeResult>& run) {
+                                   if (!run) {
+                                     spdlog::warn("event retention: {}", run.error().message);
+                                   } else if (run->events > 0) {
+                                     spdlog::info("event retention: purged {} events older than {}",
+                                                  run->events, core::FormatInstant(run->cutoff));
+                                   }
+                                 });
+  }
   app::WeeklyMailer weekly_mailer(
       rt.store(), rt.clock(), rt.services().weekly, rt.services().contracts,
       {.email_enabled = !settings.smtp.url.empty(), .public_url = settings.public_url});

@@ -32,6 +32,9 @@ struct ServeSettings {
   // Where users reach this server ("https://tandem.example.com"): the weekly pack's email links
   // to its CSV, PDF and dashboard page under it (app/weekly_mailer.hpp); empty: paths only.
   std::string public_url;
+  // Events older than this many calendar months are purged daily (docs/privacy.md); 0 keeps
+  // every event.
+  int event_retention_months = 0;
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.

@@ -201,6 +201,18 @@ TEST_F(CaptureApiTest, BrowserPostCreatesContactEventAndConsentThenRedirects) {
   EXPECT_EQ(S(subs.items()[0].at("consent_text")), "Acme may contact me about its products.");
   EXPECT_EQ(subs.items()[0].at("contact_id").as_int64(), c->id);
   EXPECT_EQ(S(subs.items()[0].at("submitted_at")), core::FormatInstant(kT0));
+
+  // The consent per contact (docs/privacy.md), pointing at the form and its post.
+  auto consents = As(manager_, "GET", "/api/v1/contacts/" + std::to_string(c->id) + "/consents");
+  ASSERT_EQ(consents.status(), 200) << consents;
+  ASSERT_EQ(consents.items().size(), 1u);
+  const auto& consent = consents.items()[0];
+  EXPECT_EQ(S(consent.at("source")), "form");
+  EXPECT_EQ(S(consent.at("purpose")), "form: Demo request");
+  EXPECT_EQ(S(consent.at("text")), "Acme may contact me about its products.");
+  EXPECT_EQ(consent.at("form_id").as_int64(), form_id_);
+  EXPECT_EQ(consent.at("submission_id").as_int64(), subs.items()[0].at("id").as_int64());
+  EXPECT_EQ(S(consent.at("given_at")), core::FormatInstant(kT0));
 }
 
 TEST_F(CaptureApiTest, FetchPostGetsJsonAndSecondPostUpdatesTheSameContact) {
@@ -220,6 +232,10 @@ TEST_F(CaptureApiTest, FetchPostGetsJsonAndSecondPostUpdatesTheSameContact) {
   EXPECT_EQ(c->title, "Rear Admiral");
   EXPECT_EQ(Submissions().size(), 2u);
   EXPECT_FALSE(Submissions()[0].consent_given);
+  // No box ticked, no consent recorded.
+  auto consents = As(manager_, "GET", "/api/v1/contacts/" + std::to_string(c->id) + "/consents");
+  ASSERT_EQ(consents.status(), 200) << consents;
+  EXPECT_TRUE(consents.items().empty());
 }
 
 TEST_F(CaptureApiTest, BadPostsAre422NamingTheFieldAndStoreNothing) {

@@ -67,7 +67,9 @@ const std::map<std::string, std::string>& Expected() {
       {"deleteTeam", "4vvvvvvvv"},
       {"deleteWebhook", "4v333vvvv"},
       {"diffContractVersions", "4vvvvvv3v"},
+      {"erasePerson", "4v333333v"},
       {"exportContacts", "422222232"},
+      {"exportPersonalData", "4v333333v"},
       {"feedback", "4vvvvvvvv"},
       {"funnel", "4vvvvvvvv"},
       {"getActivity", "4vvvvvv3v"},
@@ -105,6 +107,7 @@ const std::map<std::string, std::string>& Expected() {
       {"listAudit", "422332232"},
       {"listCompanies", "422222232"},
       {"listContactEvents", "4vvvvvv3v"},
+      {"listConsents", "4vvvvvv3v"},
       {"listContacts", "422222232"},
       {"listContractVersions", "422222232"},
       {"listDeals", "422222232"},
@@ -153,6 +156,9 @@ const std::map<std::string, std::string>& Expected() {
       {"updateSavedView", "4vvvv3v3v"},
       {"updateTeam", "4vv333v33"},
       {"updateUser", "4v333333v"},
+      {"purgeEvents", "423333332"},
+      {"recordConsent", "4vvvvvvvv"},
+      {"withdrawConsent", "4vvvvvvvv"},
       // clang-format on
   };
   return table;

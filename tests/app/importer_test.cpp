@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/privacy.hpp"
 #include "app_fixture.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -596,6 +597,55 @@ date_order = "dmy"
   auto syntax = ParseMappingFile("[columns\n");
   ASSERT_FALSE(syntax);
   EXPECT_NE(syntax.error().message.find("line 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::app::apptest
+
+namespace tandem::app::apptest {
+namespace {
+
+// A column mapped to consent (docs/privacy.md): yes values record a consent pointing at the
+// job and the row, no values and empty cells record nothing, other values are row errors.
+TEST_F(ImporterTest, AConsentColumnRecordsConsentsWithTheirJobAndRow) {
+  const auto existing = NewContact("old@example.com");
+  ImportOptions options;
+  options.job_id = 42;
+  auto s = Import(
+      "Email,First Name,Consent\n"
+      "ada@example.com,Ada,yes\n"
+      "bob@example.com,Bob,no\n"
+      "cyd@example.com,Cyd,\n"
+      "dan@example.com,Dan,maybe\n"
+      "old@example.com,Old, Opt-In \n",
+      options);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->counts.skipped, 1);
+  const ImportIssue* bad = IssueAt(*s, 5);  // rows as a spreadsheet counts them
+  ASSERT_NE(bad, nullptr);
+  EXPECT_EQ(bad->column, "Consent");
+  auto consents = [&](const std::string& email) {
+    auto c = ByEmail(email);
+    EXPECT_TRUE(c) << email;
+    auto list = PrivacyService(*store_, clock_).Consents(admin(), c ? c->id : 0);
+    EXPECT_TRUE(list) << list.error().message;
+    return list.value_or(std::vector<core::Consent>{});
+  };
+  const auto ada = consents("ada@example.com");
+  ASSERT_EQ(ada.size(), 1u);
+  EXPECT_EQ(ada[0].source, core::ConsentSource::kImport);
+  EXPECT_EQ(ada[0].purpose, "import");
+  EXPECT_EQ(ada[0].text, "consent column \"Consent\" of import 42");
+  EXPECT_EQ(ada[0].import_job_id, 42);
+  EXPECT_EQ(ada[0].import_row, 2);
+  EXPECT_EQ(ada[0].given_at, kT0);
+  EXPECT_TRUE(consents("bob@example.com").empty());
+  EXPECT_TRUE(consents("cyd@example.com").empty());
+  EXPECT_FALSE(ByEmail("dan@example.com"));
+  const auto old = consents("old@example.com");
+  ASSERT_EQ(old.size(), 1u);
+  EXPECT_EQ(old[0].contact_id, existing.id);
+  EXPECT_EQ(old[0].import_row, 6);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ using contract::At;
 using contract::AttributionContractTest;
 using contract::FeedbackContractTest;
 using contract::kT0;
+using contract::PrivacyContractTest;
 using contract::StoreContractTest;
 using contract::StoreFactory;
 using core::ErrorCode;
@@ -93,6 +94,10 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, AnalyticsContractTest,
                                            StoreFactory{"file", TempFileStore}),
                          contract::StoreFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, FeedbackContractTest,
+                         ::testing::Values(StoreFactory{"memory", MemoryStore},
+                                           StoreFactory{"file", TempFileStore}),
+                         contract::StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, PrivacyContractTest,
                          ::testing::Values(StoreFactory{"memory", MemoryStore},
                                            StoreFactory{"file", TempFileStore}),
                          contract::StoreFactoryName);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "store/bulk.hpp"
+#include "store/privacy_repo.hpp"
 #include "store/store.hpp"
 
 namespace tandem::store::contract {
@@ -3350,6 +3351,7 @@ TEST_P(StoreContractTest, TrackerSitesRoundTripByKeyAndArchive) {
 }
 
 #include "store/notification_contract.hpp"  // NOLINT(build/include): part of this suite
+#include "store/privacy_contract.hpp"       // NOLINT(build/include): part of this suite
 #include "store/view_contract.hpp"          // NOLINT(build/include): part of this suite
 
 #undef EXPECT_ERROR

@@ -30,6 +30,7 @@ using contract::At;
 using contract::AttributionContractTest;
 using contract::FeedbackContractTest;
 using contract::kT0;
+using contract::PrivacyContractTest;
 using contract::StoreContractTest;
 using contract::StoreFactory;
 using core::ErrorCode;
@@ -252,6 +253,8 @@ INSTANTIATE_TEST_SUITE_P(Postgres, AnalyticsContractTest, ::testing::Values(Fact
 INSTANTIATE_TEST_SUITE_P(Postgres, FeedbackContractTest, ::testing::Values(Factory()),
                          contract::StoreFactoryName);
 INSTANTIATE_TEST_SUITE_P(Postgres, AttributionContractTest, ::testing::Values(Factory()),
+                         contract::StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Postgres, PrivacyContractTest, ::testing::Values(Factory()),
                          contract::StoreFactoryName);
 
 // Every name in the list is a contract test (a renamed test would otherwise drop out of the

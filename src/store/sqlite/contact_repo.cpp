@@ -203,6 +203,8 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
               p.reach->values);
   }
   if (p.persona) sql.Where(p.persona->sql, p.persona->values);
+  // Erased contacts are tombstones kept for the funnel's counts (docs/privacy.md): never listed.
+  sql.Where("erased_at IS NULL");
   const auto words = ctx_.words.SearchWords(q.text);
   const bool reach_drives = few_reached && words.empty() && !plan.driver_index;
   TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, words, plan, sql));

@@ -153,7 +153,8 @@ Result<void> SqliteIdentityRepo::MoveRecords(Id from, Id to) {
                           "UPDATE stage_history SET contact_id = ? WHERE contact_id = ?",
                           "UPDATE activities SET contact_id = ? WHERE contact_id = ?",
                           "UPDATE deals SET contact_id = ? WHERE contact_id = ?",
-                          "UPDATE form_submissions SET contact_id = ? WHERE contact_id = ?"}) {
+                          "UPDATE form_submissions SET contact_id = ? WHERE contact_id = ?",
+                          "UPDATE consents SET contact_id = ? WHERE contact_id = ?"}) {
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
     stmt.Bind(to).Bind(from);
     TANDEM_TRY(stmt.Run());

@@ -12,6 +12,7 @@
 
 #include "store/common/rows.hpp"
 #include "store/common/scoring_repos.hpp"
+#include "store/privacy_repo.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/text_search.hpp"
 #include "store/store.hpp"
@@ -409,7 +410,26 @@ class SqliteSavedViewRepo final : public SavedViewRepo {
   TxContext ctx_;
 };
 
-class SqliteTx final : public Tx {
+// Consents, export, erasure and event retention (privacy_repo.cpp, migration 0018).
+class SqlitePrivacyRepo final : public PrivacyRepo {
+ public:
+  explicit SqlitePrivacyRepo(TxContext ctx) : ctx_(ctx) {}
+  Result<Id> InsertConsent(const core::Consent& c) override;
+  Result<std::optional<core::Consent>> GetConsent(Id id) override;
+  Result<std::vector<core::Consent>> ListConsents(Id contact_id) override;
+  Result<void> WithdrawConsent(Id id, core::Instant at, std::optional<Id> by) override;
+  Result<core::PersonalRecords> Export(Id contact_id) override;
+  Result<std::vector<std::string>> TablesNamingContacts() override;
+  Result<core::ErasureCounts> Erase(Id contact_id, core::Instant at) override;
+  Result<bool> IsErased(Id contact_id) override;
+  Result<std::int64_t> CountEventsBefore(core::Instant before) override;
+  Result<std::int64_t> DeleteEventsBefore(core::Instant before, int limit) override;
+
+ private:
+  TxContext ctx_;
+};
+
+class SqliteTx final : public Tx, public PrivacyTx {
  public:
   explicit SqliteTx(TxContext ctx)
       : contacts_(ctx),
@@ -435,7 +455,8 @@ class SqliteTx final : public Tx {
         webhooks_(ctx),
         notifications_(ctx),
         feedback_(ctx),
-        views_(ctx) {}
+        views_(ctx),
+        privacy_(ctx) {}
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
   CompanyRepo& companies() override { return companies_; }
@@ -460,6 +481,7 @@ class SqliteTx final : public Tx {
   NotificationRepo& notifications() override { return notifications_; }
   FeedbackRepo& feedback() override { return feedback_; }
   SavedViewRepo& views() override { return views_; }
+  PrivacyRepo& privacy() override { return privacy_; }
 
  private:
   SqliteContactRepo contacts_;
@@ -486,6 +508,7 @@ class SqliteTx final : public Tx {
   SqliteNotificationRepo notifications_;
   SqliteFeedbackRepo feedback_;
   SqliteSavedViewRepo views_;
+  SqlitePrivacyRepo privacy_;
 };
 
 }  // namespace tandem::store::sqlite
