@@ -23,6 +23,13 @@ std::vector<std::string> MainPathStages() {
   return out;
 }
 
+// The main-path stages with a step out of them (all but customer).
+std::vector<std::string> StepStages() {
+  std::vector<std::string> out = MainPathStages();
+  out.pop_back();
+  return out;
+}
+
 std::vector<Field> EditableFields(bool patch) {
   std::vector<Field> f = {
       TextField("email", "Trimmed and lower-cased; unique among contacts."),
@@ -88,6 +95,17 @@ std::vector<Field> ContactFilterParams() {
                 "after it (true: the cohort step's passed count) or not (false: its "
                 "drop-off)."),
       IntField("window_days", 1, 3650, "With converted; default 90, as the funnel's."),
+      EnumField("moved_out", StepStages(),
+                "Only contacts that moved out of this stage in [moved_out_from, moved_out_to), "
+                "as the funnel's period view counts the step out of it: forward (to a later "
+                "main-path stage) or dropped (to recycled or disqualified); a contact moving "
+                "out more than once is listed once (docs/analytics.md). Needs moved_out_from and "
+                "moved_out_to."),
+      InstantField("moved_out_from", "Inclusive; with moved_out."),
+      InstantField("moved_out_to", "Exclusive; with moved_out."),
+      EnumField("moved", {"forward", "dropped", "any"},
+                "With moved_out: the period view's passed count (forward), its drop-off "
+                "(dropped) or both (any, the default)."),
       TextField("persona",
                 "Only contacts whose score matches this persona key now; none: those matching "
                 "no persona (the funnel's persona breakdown)."),
@@ -176,6 +194,27 @@ core::Result<ContactListRequest> ContactQueryFrom(const Query& q, core::Id me) {
     for (const char* name : {"reached_from", "reached_to", "converted", "window_days"}) {
       if (q.Has(name))
         return core::Fail(core::Error::Invalid(name, "is only allowed with reached"));
+    }
+  }
+  if (auto stage = q.OptText("moved_out")) {
+    auto from = q.Time("moved_out_from");
+    auto to = q.Time("moved_out_to");
+    if (!from) {
+      return core::Fail(core::Error::Invalid("moved_out_from", "is needed with moved_out"));
+    }
+    if (!to) return core::Fail(core::Error::Invalid("moved_out_to", "is needed with moved_out"));
+    core::MoveFilter f;
+    f.stage = *core::StageFromString(*stage);
+    f.from = *from;
+    f.to = *to;
+    f.way =
+        core::MoveWayFromString(q.OptText("moved").value_or("any")).value_or(core::MoveWay::kAny);
+    cq.moved_out = f;
+  } else {
+    for (const char* name : {"moved_out_from", "moved_out_to", "moved"}) {
+      if (q.Has(name)) {
+        return core::Fail(core::Error::Invalid(name, "is only allowed with moved_out"));
+      }
     }
   }
   if (auto persona = q.OptText("persona")) {

@@ -29,18 +29,35 @@ constexpr std::pair<DealSort, std::string_view> kDealSorts[] = {
     {DealSort::kCreatedAt, "created_at"},
     {DealSort::kAmount, "amount"},
     {DealSort::kExpectedClose, "expected_close"}};
+constexpr std::pair<MoveWay, std::string_view> kMoveWays[] = {
+    {MoveWay::kForward, "forward"}, {MoveWay::kDropped, "dropped"}, {MoveWay::kAny, "any"}};
 
 }  // namespace
 
-std::string_view ToString(ContactSort s) { return Name(s, kContactSorts); }
+std::string_view ToString(MoveWay w) {
+  return Name(w, kMoveWays);
+}
+std::optional<MoveWay> MoveWayFromString(std::string_view t) {
+  return Find(t, kMoveWays);
+}
+
+std::string_view ToString(ContactSort s) {
+  return Name(s, kContactSorts);
+}
 std::optional<ContactSort> ContactSortFromString(std::string_view t) {
   return Find(t, kContactSorts);
 }
-std::string_view ToString(CompanySort s) { return Name(s, kCompanySorts); }
+std::string_view ToString(CompanySort s) {
+  return Name(s, kCompanySorts);
+}
 std::optional<CompanySort> CompanySortFromString(std::string_view t) {
   return Find(t, kCompanySorts);
 }
-std::string_view ToString(DealSort s) { return Name(s, kDealSorts); }
-std::optional<DealSort> DealSortFromString(std::string_view t) { return Find(t, kDealSorts); }
+std::string_view ToString(DealSort s) {
+  return Name(s, kDealSorts);
+}
+std::optional<DealSort> DealSortFromString(std::string_view t) {
+  return Find(t, kDealSorts);
+}
 
 }  // namespace tandem::core

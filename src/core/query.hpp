@@ -54,6 +54,24 @@ struct ReachFilter {
   bool operator==(const ReachFilter&) const = default;
 };
 
+// Contacts that moved out of main-path stage `stage` in [from, to), as the funnel's period view
+// counts the step out of it (docs/analytics.md): `kForward` a stage change passing the step (to
+// a later main-path stage, from `stage` or an earlier one, or from recycled, which re-enters at
+// mql); `kDropped` a change from `stage` to recycled or disqualified; `kAny` either. The period
+// view counts moves; a contact moving out of the stage more than once in the period is listed
+// once.
+enum class MoveWay : std::uint8_t { kForward, kDropped, kAny };
+std::string_view ToString(MoveWay w);
+std::optional<MoveWay> MoveWayFromString(std::string_view text);
+
+struct MoveFilter {
+  Stage stage = Stage::kLead;
+  MoveWay way = MoveWay::kAny;
+  Instant from{};
+  Instant to{};
+  bool operator==(const MoveFilter&) const = default;
+};
+
 struct ContactQuery {
   std::optional<Stage> stage;
   std::optional<Id> owner_id;
@@ -65,6 +83,7 @@ struct ContactQuery {
   std::optional<Instant> created_to;    // exclusive
   std::string text;  // words matched as prefixes against name, email and company name
   std::optional<ReachFilter> reached;
+  std::optional<MoveFilter> moved_out;
   // Only contacts whose score matches this persona key now; "" for those matching none.
   std::optional<std::string> persona;
   ContactSort sort = ContactSort::kCreatedAt;

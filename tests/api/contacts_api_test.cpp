@@ -336,6 +336,71 @@ TEST_F(ContactsApiTest, ReachFilterListsTheContactsBehindAFunnelCount) {
               "reached_to");
 }
 
+// The period view's click-through: the contacts that moved out of a stage in a period, forward
+// (passing the step) or dropped (to recycled or disqualified).
+TEST_F(ContactsApiTest, MoveFilterListsTheContactsBehindAPeriodCount) {
+  const auto a = NewContact("a@x.example");  // lead at kT0
+  clock_.Advance(1h);
+  const auto b = NewContact("b@x.example", {{"stage", "mql"}});  // first stage mql: no move
+  clock_.Advance(72h);
+  manager_ = Login("manager@acme.example");
+  rep1_ = Login("rep1@acme.example");
+  const std::string c = "/api/v1/contacts";
+  auto moved = As(manager_, "POST", c + "/" + std::to_string(a) + "/stage", R"({"stage":"mql"})");
+  ASSERT_EQ(moved.status(), 200) << moved;  // a: lead -> mql at kT0 + 73h
+  clock_.Advance(1h);
+  moved = As(manager_, "POST", c + "/" + std::to_string(b) + "/stage",
+             R"({"stage":"disqualified","reason":"no budget"})");
+  ASSERT_EQ(moved.status(), 200) << moved;  // b: mql -> disqualified at kT0 + 74h
+  auto ids = [&](const std::string& query) {
+    auto r = As(rep1_, "GET", c + query);
+    EXPECT_EQ(r.status(), 200) << query << " " << r;
+    std::vector<core::Id> out;
+    if (r.status() == 200) {
+      for (const auto& item : r.items()) out.push_back(item.at("id").as_int64());
+    }
+    return out;
+  };
+  auto range = [](std::chrono::hours from, std::chrono::hours to) {
+    return "&moved_out_from=" + core::FormatInstant(kT0 + from) +
+           "&moved_out_to=" + core::FormatInstant(kT0 + to);
+  };
+  using V = std::vector<core::Id>;
+  EXPECT_EQ(ids("?moved_out=lead&moved=forward" + range(0h, 100h)), V{a});
+  EXPECT_EQ(ids("?moved_out=lead" + range(0h, 100h)), V{a});  // any
+  EXPECT_EQ(ids("?moved_out=lead&moved=dropped" + range(0h, 100h)), V{});
+  EXPECT_EQ(ids("?moved_out=mql&moved=dropped" + range(0h, 100h)), V{b});
+  EXPECT_EQ(ids("?moved_out=mql&moved=forward" + range(0h, 100h)), V{});
+  EXPECT_EQ(ids("?moved_out=mql&moved=any" + range(0h, 100h)), V{b});
+  EXPECT_EQ(ids("?moved_out=lead" + range(0h, 73h)), V{});  // the end is excluded
+  EXPECT_EQ(ids("?moved_out=lead" + range(73h, 74h)), V{a});
+  EXPECT_EQ(ids("?moved_out=mql&stage=disqualified&owner=none" + range(0h, 100h)), V{b});
+  EXPECT_EQ(ids("?moved_out=mql&stage=mql" + range(0h, 100h)), V{});
+  EXPECT_EQ(ids("?moved_out=lead&q=a&reached=mql&reached_from=" + core::FormatInstant(kT0) +
+                "&reached_to=" + core::FormatInstant(kT0 + 100h) + range(0h, 100h)),
+            V{a});
+
+  ExpectError(As(rep1_, "GET", c + "?moved_out=lead"), 400, "invalid_argument", "moved_out_from");
+  ExpectError(As(rep1_, "GET", c + "?moved_out=lead&moved_out_from=2026-01-01"), 400,
+              "invalid_argument", "moved_out_to");
+  ExpectError(As(rep1_, "GET", c + "?moved_out_from=2026-01-01"), 400, "invalid_argument",
+              "moved_out_from");
+  ExpectError(As(rep1_, "GET", c + "?moved_out_to=2026-01-01"), 400, "invalid_argument",
+              "moved_out_to");
+  ExpectError(As(rep1_, "GET", c + "?moved=forward"), 400, "invalid_argument", "moved");
+  ExpectError(As(rep1_, "GET", c + "?moved_out=customer" + range(0h, 1h)), 400, "invalid_argument",
+              "moved_out");
+  ExpectError(As(rep1_, "GET", c + "?moved_out=recycled" + range(0h, 1h)), 400, "invalid_argument",
+              "moved_out");
+  ExpectError(As(rep1_, "GET", c + "?moved_out=lead&moved=sideways" + range(0h, 1h)), 400,
+              "invalid_argument", "moved");
+  ExpectError(
+      As(rep1_, "GET", c + "?moved_out=lead&moved_out_from=yesterday&moved_out_to=2026-01-01"), 400,
+      "invalid_argument", "moved_out_from");
+  ExpectError(As(rep1_, "GET", c + "?moved_out=lead" + range(2h, 1h)), 400, "invalid_argument",
+              "moved_out_to");
+}
+
 TEST_F(ContactsApiTest, SortsByEveryKeyBothWays) {
   NewContact("b@x.example", {{"last_name", "Curie"}});
   clock_.Advance(1s);

@@ -267,6 +267,68 @@ TEST_P(AnalyticsContractTest, ContactsListedByReachAreTheFunnelsCounts) {
   EXPECT_EQ(r.error().field, "reached_to");
 }
 
+// The contacts list's move filter lists exactly the contacts behind the period view's
+// transition counts: for every step, those that passed it (forward) and those that dropped at
+// it; with a source filter, the breakdown's groups; by week, each week's seven days. (In these
+// journeys no contact leaves the same step twice in the period, so contacts equal moves; a
+// contact that does is listed once: ContactListByMoveOutFollowsTheStageHistory.)
+TEST_P(AnalyticsContractTest, ContactsListedByMoveAreThePeriodViewsCounts) {
+  AddSevenJourneys();
+  auto list = [&](Stage s, core::MoveWay way, Instant from, Instant to,
+                  std::optional<std::string> source = std::nullopt, int limit = 500) {
+    core::ContactQuery q;
+    q.moved_out = core::MoveFilter{s, way, from, to};
+    q.source = std::move(source);
+    q.page.limit = limit;
+    std::vector<Id> ids;
+    while (true) {
+      auto page = R([&](Tx& tx) { return tx.contacts().List(q); });
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& c : page->items) ids.push_back(c.id);
+      if (!page->next) break;
+      q.page.after = page->next;
+    }
+    return static_cast<std::int64_t>(ids.size());
+  };
+  auto check = [&](const core::FunnelCounts& f, Instant from, Instant to,
+                   std::optional<std::string> source, const std::string& what) {
+    for (std::size_t k = 0; k < core::kStepCount; ++k) {
+      const Stage s = core::kMainStages[k];
+      EXPECT_EQ(list(s, core::MoveWay::kForward, from, to, source), f.passed[k]) << what << k;
+      EXPECT_EQ(list(s, core::MoveWay::kDropped, from, to, source), f.base[k] - f.passed[k])
+          << what << k;
+      EXPECT_EQ(list(s, core::MoveWay::kAny, from, to, source), f.base[k]) << what << k;
+      // Paging by one row walks the same contacts.
+      EXPECT_EQ(list(s, core::MoveWay::kAny, from, to, source, 1), f.base[k]) << what << k;
+    }
+  };
+  auto q = Query(core::FunnelView::kPeriod);
+  const auto whole = Funnel(q);
+  ASSERT_EQ(whole.size(), 1u);
+  // The counts are not all zero (PeriodCountsTransitionsInThePeriod works them out).
+  EXPECT_EQ(whole[0].passed, (Counts6{1, 4, 3, 2, 1, 1}));
+  check(whole[0], q.from, q.to, std::nullopt, "all, step ");
+
+  q.by = core::FunnelBreakdown::kSource;
+  const auto by_source = Funnel(q);
+  ASSERT_EQ(by_source.size(), 2u);
+  for (const auto& g : by_source) check(g, q.from, q.to, g.key, g.key + ", step ");
+
+  // By week: the week of the move; the list narrowed to the week's days within the period.
+  q.by = core::FunnelBreakdown::kWeek;
+  const auto by_week = Funnel(q);
+  ASSERT_GE(by_week.size(), 2u);
+  for (const auto& g : by_week) {
+    const auto monday = core::ParseDate(g.key);
+    ASSERT_TRUE(monday) << g.key;
+    const Instant start{*monday};
+    const Instant from = std::max(start, q.from);
+    const Instant to = std::min(start + std::chrono::days(7), q.to);
+    check(g, from, to, std::nullopt, g.key + ", step ");
+  }
+}
+
 // Persona breakdown: the persona key each contact's score matches now ("" for none); the
 // contacts list's persona filter lists the same groups.
 TEST_P(AnalyticsContractTest, BreaksDownByPersonaAndListsEachPersonasContacts) {

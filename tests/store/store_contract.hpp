@@ -1093,6 +1093,93 @@ TEST_P(StoreContractTest, ContactListByReachFollowsTheStageHistory) {
   EXPECT_TRUE(reached(Stage::kCustomer, 0, 1000).empty());
 }
 
+// The period view's moves out of a stage (docs/analytics.md): forward passes the step out of
+// every stage from the one left up to the one before the stage entered (from recycled: from mql
+// on); dropped goes from the stage to recycled or disqualified; a contact's first stage is no
+// move; a contact moving out twice is listed once.
+TEST_P(StoreContractTest, ContactListByMoveOutFollowsTheStageHistory) {
+  auto move = [&](Id contact, std::optional<Stage> from, Stage to, std::int64_t at) {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.from = from;
+    ch.to = to;
+    ch.at = At(at);
+    ch.cause = "manual";
+    if (core::RequiresReason(to)) ch.reason = "no budget";
+    auto id = W([&](Tx& tx) { return tx.stages().Append(ch); });
+    ASSERT_TRUE(id) << id.error().message;
+  };
+  Contact ads = NewContact("b@example.com");
+  ads.source = "ads";
+  const Id a = AddContact(NewContact("a@example.com"));
+  const Id b = AddContact(ads);
+  const Id c = AddContact(NewContact("c@example.com"));
+  const Id d = AddContact(NewContact("d@example.com"));
+  const Id e = AddContact(NewContact("e@example.com"));
+  // a: lead 10, mql 20, recycled 30 (a drop at mql), mql 40 (no step passed), sal 50.
+  move(a, std::nullopt, Stage::kLead, 10);
+  move(a, Stage::kLead, Stage::kMql, 20);
+  move(a, Stage::kMql, Stage::kRecycled, 30);
+  move(a, Stage::kRecycled, Stage::kMql, 40);
+  move(a, Stage::kMql, Stage::kSal, 50);
+  // b: lead 15, sql 500 (passes the lead, mql and sal steps at once).
+  move(b, std::nullopt, Stage::kLead, 15);
+  move(b, Stage::kLead, Stage::kSql, 500);
+  // c: lead 5, disqualified 6 (a drop at lead).
+  move(c, std::nullopt, Stage::kLead, 5);
+  move(c, Stage::kLead, Stage::kDisqualified, 6);
+  // d: visitor 1, lead 2000 (after the period).
+  move(d, std::nullopt, Stage::kVisitor, 1);
+  move(d, Stage::kVisitor, Stage::kLead, 2000);
+  // e: lead 1, mql 2, recycled 3, sql 4 (from recycled: passes the mql and sal steps).
+  move(e, std::nullopt, Stage::kLead, 1);
+  move(e, Stage::kLead, Stage::kMql, 2);
+  move(e, Stage::kMql, Stage::kRecycled, 3);
+  move(e, Stage::kRecycled, Stage::kSql, 4);
+  auto moved = [&](Stage stage, core::MoveWay way, std::int64_t from = 0, std::int64_t to = 1000,
+                   std::optional<std::string> source = std::nullopt) {
+    core::ContactQuery q;
+    q.moved_out = core::MoveFilter{stage, way, At(from), At(to)};
+    q.source = std::move(source);
+    q.page.limit = 1;
+    auto ids = WalkContacts(q);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  using Way = core::MoveWay;
+  using V = std::vector<Id>;
+  EXPECT_EQ(moved(Stage::kVisitor, Way::kAny), V{});
+  EXPECT_EQ(moved(Stage::kVisitor, Way::kForward, 0, 3000), V{d});
+  EXPECT_EQ(moved(Stage::kLead, Way::kForward), (V{a, b, e}));
+  EXPECT_EQ(moved(Stage::kLead, Way::kDropped), V{c});
+  EXPECT_EQ(moved(Stage::kLead, Way::kAny), (V{a, b, c, e}));
+  EXPECT_EQ(moved(Stage::kMql, Way::kForward), (V{a, b, e}));
+  EXPECT_EQ(moved(Stage::kMql, Way::kDropped), (V{a, e}));
+  EXPECT_EQ(moved(Stage::kMql, Way::kAny), (V{a, b, e}));  // a moved out twice: listed once
+  EXPECT_EQ(moved(Stage::kSal, Way::kForward), (V{b, e}));
+  EXPECT_EQ(moved(Stage::kSal, Way::kDropped), V{});
+  EXPECT_EQ(moved(Stage::kSql, Way::kAny), V{});
+  // The period bounds: from inclusive, to exclusive.
+  EXPECT_EQ(moved(Stage::kMql, Way::kForward, 45, 1000), (V{a, b}));
+  EXPECT_EQ(moved(Stage::kMql, Way::kForward, 5, 45), V{});  // recycled -> mql passes no step
+  EXPECT_EQ(moved(Stage::kMql, Way::kDropped, 30, 31), V{a});
+  EXPECT_EQ(moved(Stage::kMql, Way::kDropped, 31, 1000), V{});
+  EXPECT_EQ(moved(Stage::kLead, Way::kForward, 0, 500), (V{a, e}));
+  // With another filter.
+  EXPECT_EQ(moved(Stage::kMql, Way::kForward, 0, 1000, "ads"), V{b});
+
+  // Bad filters name their field.
+  core::ContactQuery bad;
+  for (Stage s : {Stage::kCustomer, Stage::kRecycled, Stage::kDisqualified}) {
+    bad.moved_out = core::MoveFilter{s, Way::kAny, At(0), At(10)};
+    EXPECT_ERROR(R([&](Tx& tx) { return tx.contacts().List(bad); }), ErrorCode::kInvalidArgument,
+                 "moved_out");
+  }
+  bad.moved_out = core::MoveFilter{Stage::kLead, Way::kAny, At(10), At(10)};
+  EXPECT_ERROR(R([&](Tx& tx) { return tx.contacts().List(bad); }), ErrorCode::kInvalidArgument,
+               "moved_out_to");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Companies
 

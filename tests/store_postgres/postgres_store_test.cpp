@@ -61,6 +61,7 @@ const std::set<std::string>& PortedContractTests() {
       "StageHistoryIsListedOldestFirst",
       "TextSearchForgetsADeletedCompany",
       "ContactListByReachFollowsTheStageHistory",
+      "ContactListByMoveOutFollowsTheStageHistory",
       "CompanyRoundTripsAndUpdates",
       "CompanyListFiltersSortsAndSearches",
       "CompanyFindByNameIsExactAndTakesTheFirst",

@@ -559,6 +559,31 @@ try {
     // The rejection is on the contact's history with its reason.
     const history = await page.evaluate(async (id) => (await (await fetch(`/api/v1/contacts/${id}/history`)).json()).items, inboxLeads[1].id);
     check(history.at(-1)?.reason === 'bad_timing', `the rejection's reason is recorded (${JSON.stringify(history.at(-1))})`);
+    // The period view's counts are moves; each lists the contacts who made them: the rejection
+    // is among today's drops at MQL, the acceptance among the moves forward.
+    for (const [cls, lead, words] of [
+      ['dropped', names[1], 'dropped from MQL'],
+      ['passed', names[0], 'moved on from MQL'],
+    ]) {
+      const count = await funnelCount(page, 'mql', cls);
+      const link = page.locator(`table.funnel-table tr[data-stage="mql"] td.${cls} a.count-link`);
+      check((await link.getAttribute('aria-label')).includes('list the contacts'), `the ${cls} count links to the contacts who moved`);
+      await link.click();
+      await page.waitForURL(/\/leads\?.*moved_out=mql/);
+      await page.locator('.move-chip').waitFor();
+      await settled(page, 'moved_out=mql');
+      check((await page.locator('.move-chip').textContent()).includes(words), `the list says the filter in words (${words})`);
+      const shown = await page.locator('table.leads tbody tr').count();
+      check(shown >= 1 && shown <= Math.min(count, 50), `the list holds at most the ${count} moves' contacts (${shown})`);
+      check((await page.locator('table.leads tbody tr', { hasText: lead }).count()) === 1, `${lead} is listed`);
+      if (cls === 'dropped') await shot(page, 'sales-funnel-dropped-contacts');
+      await page.locator('.move-chip').getByRole('button', { name: 'Remove the move filter' }).click();
+      await settled(page, '!moved_out=');
+      check(!new URL(page.url()).searchParams.has('moved_out'), 'the filter is removed');
+      await page.goto(url + `/funnel?from=${today}&to=${today}&view=period&goal=none`);
+      await page.locator('table.funnel-table').waitFor();
+      await funnelReady(page);
+    }
     await ctx.close();
   });
 

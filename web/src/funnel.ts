@@ -136,17 +136,10 @@ export function funnelPath(s: FunnelState, plan: Partial<Record<Step, number>>):
   return '/api/v1/funnel' + query(p);
 }
 
-// The leads list of the contacts behind a number: those reaching `stage` in the period (or, for
-// a week of the week breakdown, in that week inside the period), in the breakdown's group; with
-// `converted`, those that passed the next step within the window or did not. Null when the
-// list cannot say it (an empty source or campaign: no filter selects "none").
-export function contactsLink(
-  s: FunnelState,
-  report: Pick<FunnelReport, 'window_days'>,
-  stage: string,
-  key: string | null,
-  converted?: boolean,
-): string | null {
+// The period of the funnel and the list parameters of a breakdown's group (a week of the week
+// breakdown narrows the period to that week inside it). Null when the list cannot select the
+// group (an empty source or campaign: no filter selects "none").
+function groupScope(s: FunnelState, key: string | null): { p: Record<string, string | number>; from: string; to: string } | null {
   let from = startOf(s.from);
   let to = startOf(addDays(s.to, 1));
   const p: Record<string, string | number> = { source: s.source, campaign: s.campaign, owner: s.owner };
@@ -173,13 +166,44 @@ export function contactsLink(
       }
     }
   }
+  return { p, from, to };
+}
+
+// The leads list of the contacts behind a number: those reaching `stage` in the period (or, for
+// a week of the week breakdown, in that week inside the period), in the breakdown's group; with
+// `converted`, those that passed the next step within the window or did not. Null when the
+// list cannot say it (an empty source or campaign: no filter selects "none").
+export function contactsLink(
+  s: FunnelState,
+  report: Pick<FunnelReport, 'window_days'>,
+  stage: string,
+  key: string | null,
+  converted?: boolean,
+): string | null {
+  const g = groupScope(s, key);
+  if (!g) return null;
+  const { p } = g;
   p['reached'] = stage;
-  p['reached_from'] = from;
-  p['reached_to'] = to;
+  p['reached_from'] = g.from;
+  p['reached_to'] = g.to;
   if (converted !== undefined) {
     p['converted'] = String(converted);
     p['window_days'] = report.window_days;
   }
+  return '/leads' + query(p);
+}
+
+// The period view's transition counts: the leads list of the contacts that moved out of
+// `stage` in the period (the week's days for a week), forward or dropped, in the group. The
+// counts are moves; a contact moving out twice is listed once.
+export function movesLink(s: FunnelState, stage: string, key: string | null, moved: 'forward' | 'dropped'): string | null {
+  const g = groupScope(s, key);
+  if (!g || stage === 'customer') return null;
+  const { p } = g;
+  p['moved_out'] = stage;
+  p['moved'] = moved;
+  p['moved_out_from'] = g.from;
+  p['moved_out_to'] = g.to;
   return '/leads' + query(p);
 }
 

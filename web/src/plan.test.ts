@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactsLink, funnelPath, funnelState, statePath } from './funnel';
+import { contactsLink, funnelPath, funnelState, movesLink, statePath } from './funnel';
 import { parseAmount, percent, planBody, type PlanInput } from './plan';
 
 const base: PlanInput = { revenue: '1,000,000', from: '2027-01-01', to: '2027-03-31', dealSize: '', per: 'month', rates: {} };
@@ -66,5 +66,22 @@ describe('funnel explorer address and links', () => {
     const total = new URL('http://x' + contactsLink(s, { window_days: 90 }, 'lead', null));
     expect(total.searchParams.get('reached_to')).toBe('2026-11-01T00:00:00Z');
     expect(total.searchParams.get('converted')).toBeNull();
+  });
+  it('links the period view\'s moves to the contacts who made them, in the group', () => {
+    const s = funnelState(new URLSearchParams('from=2026-10-01&to=2026-10-31&view=period&by=week&owner=4'));
+    const week = new URL('http://x' + movesLink(s, 'sal', '2026-10-26', 'dropped'));
+    expect(week.pathname).toBe('/leads');
+    expect(week.searchParams.get('moved_out')).toBe('sal');
+    expect(week.searchParams.get('moved')).toBe('dropped');
+    expect(week.searchParams.get('moved_out_from')).toBe('2026-10-26T00:00:00Z');
+    expect(week.searchParams.get('moved_out_to')).toBe('2026-11-01T00:00:00Z'); // the period's end
+    expect(week.searchParams.get('owner')).toBe('4');
+    expect(week.searchParams.get('reached')).toBeNull();
+    const personas = { ...s, by: 'persona' as const };
+    expect(new URL('http://x' + movesLink(personas, 'mql', '', 'forward')).searchParams.get('persona')).toBe('none');
+    expect(movesLink({ ...s, by: 'source' }, 'mql', '', 'forward')).toBeNull();
+    expect(movesLink(s, 'customer', null, 'forward')).toBeNull();
+    const total = new URL('http://x' + movesLink(s, 'lead', null, 'forward'));
+    expect(total.searchParams.get('moved_out_from')).toBe('2026-10-01T00:00:00Z');
   });
 });

@@ -31,6 +31,10 @@ export interface ViewFilters {
   reached_to: string;
   converted: string;
   window_days: string;
+  moved_out?: string;
+  moved_out_from?: string;
+  moved_out_to?: string;
+  moved?: string;
   persona: string;
   columns?: string; // the column choice as in the address ('' or absent: the default)
 }
@@ -58,6 +62,10 @@ export function filterParams(f: ViewFilters): Record<string, string> {
     reached_to: f.reached ? f.reached_to : '',
     converted: f.reached ? f.converted : '',
     window_days: f.reached && f.converted ? f.window_days : '',
+    moved_out: f.moved_out ?? '',
+    moved_out_from: f.moved_out ? f.moved_out_from ?? '' : '',
+    moved_out_to: f.moved_out ? f.moved_out_to ?? '' : '',
+    moved: f.moved_out ? f.moved ?? '' : '',
     persona: f.persona,
   };
   for (const k of Object.keys(p)) if (!p[k]) delete p[k];
@@ -80,7 +88,7 @@ export function viewQuery(f: ViewFilters): string {
 export function addressFromView(viewQuery: string): URLSearchParams {
   const v = new URLSearchParams(viewQuery);
   const out = new URLSearchParams();
-  const copy = ['q', 'stage', 'source', 'campaign', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'persona'];
+  const copy = ['q', 'stage', 'source', 'campaign', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'moved_out', 'moved_out_from', 'moved_out_to', 'moved', 'persona'];
   for (const k of copy) {
     const x = v.get(k);
     if (x) out.set(k, x);

@@ -37,6 +37,68 @@ core::Result<ListCondition> ReachCondition(const core::ReachFilter& f) {
   return c;
 }
 
+// "?, ?, ..." for `names`, appended to `values`.
+std::string InList(const std::vector<std::string>& names, std::vector<SqlValue>& values) {
+  std::string out;
+  for (const auto& n : names) {
+    out += out.empty() ? "?" : ", ?";
+    values.emplace_back(n);
+  }
+  return out;
+}
+
+// The period view's step out of main-path stage k, as the funnel counts it over the period's
+// stage changes (store/sqlite/analytics_repo.cpp): a change passes the step when it enters a
+// later main-path stage from stage k or an earlier one, or from recycled (which re-enters at
+// mql) when k is mql or later; it drops at the step when it goes from stage k to recycled or
+// disqualified. A contact's first stage (no from) is no move.
+core::Result<ListCondition> MoveCondition(const core::MoveFilter& f) {
+  const auto* at = std::find(core::kMainStages.begin(), core::kMainStages.end(), f.stage);
+  if (at == core::kMainStages.end() || at + 1 == core::kMainStages.end()) {
+    return Fail(Error::Invalid(
+        "moved_out", "must be a main-path stage with a next one (visitor .. opportunity)"));
+  }
+  if (f.to <= f.from) {
+    return Fail(Error::Invalid("moved_out_to", "must be after moved_out_from"));
+  }
+  const auto k = static_cast<std::size_t>(at - core::kMainStages.begin());
+  constexpr std::size_t kMql = 2;
+  static_assert(core::kMainStages[kMql] == core::Stage::kMql);
+  std::vector<std::string> earlier, later;
+  for (std::size_t n = 0; n < core::kMainStageCount; ++n) {
+    (n <= k ? earlier : later).emplace_back(ToString(core::kMainStages[n]));
+  }
+  if (k >= kMql) earlier.emplace_back(ToString(core::Stage::kRecycled));
+  ListCondition forward;
+  forward.sql = "from_stage IN (" + InList(earlier, forward.values) + ") AND to_stage IN (";
+  forward.sql += InList(later, forward.values) + ")";
+  ListCondition dropped{"from_stage = ? AND to_stage IN (", {std::string(ToString(f.stage))}};
+  dropped.sql += InList({std::string(ToString(core::Stage::kRecycled)),
+                         std::string(ToString(core::Stage::kDisqualified))},
+                        dropped.values) +
+                 ")";
+  ListCondition c{"at >= ? AND at < ? AND ", {ToMillis(f.from), ToMillis(f.to)}};
+  auto add = [&](const ListCondition& part) {
+    c.values.insert(c.values.end(), part.values.begin(), part.values.end());
+  };
+  switch (f.way) {
+    case core::MoveWay::kForward:
+      c.sql += forward.sql;
+      add(forward);
+      break;
+    case core::MoveWay::kDropped:
+      c.sql += dropped.sql;
+      add(dropped);
+      break;
+    case core::MoveWay::kAny:
+      c.sql += "((" + forward.sql + ") OR (" + dropped.sql + "))";
+      add(forward);
+      add(dropped);
+      break;
+  }
+  return c;
+}
+
 core::Result<std::optional<std::pair<SqlValue, core::Id>>> After(const core::PageRequest& page,
                                                                  bool integer) {
   if (!page.after) return std::optional<std::pair<SqlValue, core::Id>>();
@@ -85,6 +147,9 @@ core::Result<ContactListPlan> PlanContactList(const core::ContactQuery& q) {
   if (q.created_to) plan.created.push_back({"created_at < ?", {ToMillis(*q.created_to)}});
   if (q.reached) {
     TANDEM_ASSIGN(plan.reach, ReachCondition(*q.reached));
+  }
+  if (q.moved_out) {
+    TANDEM_ASSIGN(plan.moved_out, MoveCondition(*q.moved_out));
   }
   // Persona (the funnel's persona breakdown): looked up per row walked, by the score's key.
   if (q.persona && !q.persona->empty()) {

@@ -42,12 +42,15 @@ struct ContactListPlan {
   std::vector<ListCondition> created;
   // The funnel's reach (over contact_reach: r0 visitor .. r6 customer), without the table.
   std::optional<ListCondition> reach;
+  // The period view's moves out of a stage (over stage_history: at, from_stage, to_stage),
+  // without the table: the rows of one contact's history that make it match.
+  std::optional<ListCondition> moved_out;
   // Persona: a condition over contacts (EXISTS over contact_scores and personas).
   std::optional<ListCondition> persona;
 };
 
-// Checks `q` (unowned with an owner, the cursor, the reach filter: kInvalidArgument naming the
-// field) and plans it.
+// Checks `q` (unowned with an owner, the cursor, the reach and move filters: kInvalidArgument
+// naming the field) and plans it.
 core::Result<ContactListPlan> PlanContactList(const core::ContactQuery& q);
 // The cursor key of `c` in the order `sort`.
 std::string ContactSortKey(core::ContactSort sort, const core::Contact& c);

@@ -154,6 +154,10 @@ Result<Page<Contact>> PostgresContactRepo::List(const core::ContactQuery& q) {
     sql.Where("id IN (SELECT contact_id FROM contact_reach WHERE " + p.reach->sql + ")",
               p.reach->values);
   }
+  if (p.moved_out) {
+    sql.Where("id IN (SELECT contact_id FROM stage_history WHERE " + p.moved_out->sql + ")",
+              p.moved_out->values);
+  }
   if (p.persona) sql.Where(p.persona->sql, p.persona->values);
   AddSearch(sql, ctx_.words.SearchWords(q.text));
   TANDEM_ASSIGN(auto stmt,

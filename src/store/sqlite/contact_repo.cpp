@@ -40,23 +40,31 @@ Result<std::optional<Contact>> FindOne(Connection& conn, const char* sql, const 
   return std::optional<Contact>(std::move(c));
 }
 
-// Whether few enough contacts pass the reach condition for their ids to be collected and drive
-// the list: the break-even of PlanList (sqrt((limit + 1) * rows) candidates), but never below
-// kFewReached.
-Result<bool> FewReached(Connection& conn, const ListCondition& reach, int limit,
-                        std::int64_t rows) {
-  // At least kFewReached: reach sets are skewed in time (the customers of a period are old
+// Whether few enough rows of `table` pass `condition` for their contact ids to be collected and
+// drive the list: the break-even of PlanList (sqrt((limit + 1) * rows) candidates), but never
+// below kFewIds.
+Result<bool> FewIds(Connection& conn, const std::string& table, const ListCondition& condition,
+                    int limit, std::int64_t rows) {
+  // At least kFewIds: reach and move sets are skewed in time (the customers of a period are old
   // contacts, far down a newest-first walk), and collecting that many ids costs less than
   // walking a million rows to find them.
-  constexpr std::int64_t kFewReached = 50'000;
+  constexpr std::int64_t kFewIds = 50'000;
   const auto cap = std::max<std::int64_t>(
-      kFewReached, static_cast<std::int64_t>(std::ceil(
-                       std::sqrt(static_cast<double>(limit + 1) * static_cast<double>(rows)))));
+      kFewIds, static_cast<std::int64_t>(std::ceil(
+                   std::sqrt(static_cast<double>(limit + 1) * static_cast<double>(rows)))));
   ListSql probe;
-  probe.Where(reach.sql, reach.values);
-  TANDEM_ASSIGN(auto stmt, probe.PrepareCountUpTo(conn, "contact_reach", cap + 1));
+  probe.Where(condition.sql, condition.values);
+  TANDEM_ASSIGN(auto stmt, probe.PrepareCountUpTo(conn, table, cap + 1));
   TANDEM_ASSIGN(bool row, stmt.Step());
   return row && stmt.Int(0) <= cap;
+}
+
+// The condition on contacts for rows of `table` (keyed by contact_id) passing `condition`: the
+// ids collected when `few`, else a lookup by key per contact walked.
+std::string ByContact(const std::string& table, const ListCondition& condition, bool few) {
+  return few ? "id IN (SELECT contact_id FROM " + table + " WHERE " + condition.sql + ")"
+             : "EXISTS (SELECT 1 FROM " + table + " WHERE contact_id = contacts.id AND " +
+                   condition.sql + ")";
 }
 
 }  // namespace
@@ -191,24 +199,27 @@ Result<Page<Contact>> SqliteContactRepo::List(const core::ContactQuery& q) {
   // The funnel's click-through. Few contacts reaching the stage (the list planner's
   // break-even): their ids are collected once, and drive the list when no other filter or
   // search does. Many: each row walked is looked up in contact_reach by its key, so a page
-  // stops after about limit matches instead of collecting hundreds of thousands of ids.
-  bool few_reached = false;
+  // stops after about limit matches instead of collecting hundreds of thousands of ids. The
+  // period view's moves out of a stage likewise, over stage_history (by stage_history_moves,
+  // migration 0020, when collected; by stage_history_by_contact per contact walked).
+  bool few_ids = false;
   if (p.reach) {
-    TANDEM_ASSIGN(few_reached, FewReached(ctx_.conn, *p.reach, limit, plan.rows));
-    sql.Where(few_reached
-                  ? "id IN (SELECT contact_id FROM contact_reach WHERE " + p.reach->sql + ")"
-                  : "EXISTS (SELECT 1 FROM contact_reach WHERE contact_id = contacts.id "
-                    "AND " +
-                        p.reach->sql + ")",
-              p.reach->values);
+    TANDEM_ASSIGN(bool few, FewIds(ctx_.conn, "contact_reach", *p.reach, limit, plan.rows));
+    sql.Where(ByContact("contact_reach", *p.reach, few), p.reach->values);
+    few_ids = few_ids || few;
+  }
+  if (p.moved_out) {
+    TANDEM_ASSIGN(bool few, FewIds(ctx_.conn, "stage_history", *p.moved_out, limit, plan.rows));
+    sql.Where(ByContact("stage_history", *p.moved_out, few), p.moved_out->values);
+    few_ids = few_ids || few;
   }
   if (p.persona) sql.Where(p.persona->sql, p.persona->values);
   // Erased contacts are tombstones kept for the funnel's counts (docs/privacy.md): never listed.
   sql.Where("erased_at IS NULL");
   const auto words = ctx_.words.SearchWords(q.text);
-  const bool reach_drives = few_reached && words.empty() && !plan.driver_index;
+  const bool ids_drive = few_ids && words.empty() && !plan.driver_index;
   TANDEM_ASSIGN(std::string from, PlanList(ctx_.conn, words, plan, sql));
-  if (reach_drives) from = "contacts NOT INDEXED";
+  if (ids_drive) from = "contacts NOT INDEXED";
   TANDEM_ASSIGN(auto stmt, sql.Prepare(ctx_.conn, kColumns, from, p.sort_key, q.dir, limit));
   return ReadPage<Contact>(stmt, limit, rows::ReadContact<Stmt>,
                            [&](const Contact& c) { return ContactSortKey(q.sort, c); });

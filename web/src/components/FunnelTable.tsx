@@ -3,7 +3,7 @@
 // plan marked (the first of the broken steps, the one costing most, as "Broken step"), and
 // every count a link to the contacts behind it where the contacts list can select them.
 import { formatNumber, stageLabel } from '../format';
-import { MAIN_STAGES, contactsLink, formatHours, type Funnel, type FunnelReport, type FunnelState, type FunnelStep } from '../funnel';
+import { MAIN_STAGES, contactsLink, formatHours, movesLink, type Funnel, type FunnelReport, type FunnelState, type FunnelStep } from '../funnel';
 import { percent, type Step } from '../plan';
 
 // A rate with its interval drawn on a 0-100% track, the plan as a tick.
@@ -27,14 +27,20 @@ export function Interval({ step, planned }: { step: FunnelStep; planned: number 
   );
 }
 
-export function Count({ n, href, label }: { n: number; href: string | null; label: string }) {
+// A count linking to the contacts behind it. `action` ends the link's label: "list them" when
+// the count is of contacts; the period view's counts are moves, whose list shows each contact
+// once ("list the contacts").
+export function Count({ n, href, label, action = 'list them' }: { n: number; href: string | null; label: string; action?: string }) {
   if (!href || n === 0) return <span>{formatNumber(n)}</span>;
   return (
-    <a href={href} class="count-link" aria-label={`${formatNumber(n)} ${label}: list them`}>
+    <a href={href} class="count-link" aria-label={`${formatNumber(n)} ${label}: ${action}`} title={action === 'list them' ? undefined : `${formatNumber(n)} ${label}: ${action}`}>
       {formatNumber(n)}
     </a>
   );
 }
+
+// The period view counts moves; the list behind one shows each contact once.
+export const MOVES_ACTION = 'list the contacts (each once)';
 
 export function FunnelTable({ state, report, funnel, plan, broken }: { state: FunnelState; report: FunnelReport; funnel: Funnel; plan: Partial<Record<Step, number>>; broken: Set<Step> }) {
   const cohort = report.view === 'cohort';
@@ -74,11 +80,19 @@ export function FunnelTable({ state, report, funnel, plan, broken }: { state: Fu
                   <>
                     <td class="hide-sm">{step.label}</td>
                     <td class="num passed">
-                      <Count n={step.passed} href={cohort ? contactsLink(state, report, stage, null, true) : null} label={`moved on from ${stageLabel(stage)}`} />
+                      {cohort ? (
+                        <Count n={step.passed} href={contactsLink(state, report, stage, null, true)} label={`moved on from ${stageLabel(stage)}`} />
+                      ) : (
+                        <Count n={step.passed} href={movesLink(state, stage, null, 'forward')} label={`moves forward from ${stageLabel(stage)}`} action={MOVES_ACTION} />
+                      )}
                       <span class="muted small hide-sm"> of {formatNumber(step.base)}</span>
                     </td>
                     <td class="num dropped hide-sm">
-                      <Count n={step.dropped} href={cohort ? contactsLink(state, report, stage, null, false) : null} label={`did not move on from ${stageLabel(stage)}`} />
+                      {cohort ? (
+                        <Count n={step.dropped} href={contactsLink(state, report, stage, null, false)} label={`did not move on from ${stageLabel(stage)}`} />
+                      ) : (
+                        <Count n={step.dropped} href={movesLink(state, stage, null, 'dropped')} label={`drops from ${stageLabel(stage)} to recycled or disqualified`} action={MOVES_ACTION} />
+                      )}
                     </td>
                     <td>
                       <Interval step={step} planned={plan[step.step]} />

@@ -1,14 +1,14 @@
 // Funnel explorer: the cohort and period views of GET /api/v1/funnel, broken down by source,
 // campaign, owner or week, every rate with its Wilson 95% interval, the steps below plan
 // highlighted, and every count a link to the contacts behind it (the leads list filtered by
-// the reach filter of GET /api/v1/contacts).
+// the reach filter of GET /api/v1/contacts, or for the period view's moves by its move filter).
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import { BarChart } from '../components/BarChart';
 import { Empty, ErrorNote, Loading, PageHeader } from '../components/ui';
-import { Count, FunnelTable } from '../components/FunnelTable';
+import { Count, FunnelTable, MOVES_ACTION } from '../components/FunnelTable';
 import { stageLabel } from '../format';
-import { BREAKDOWNS, MAIN_STAGES, contactsLink, funnelPath, funnelState, statePath, type Breakdown, type FunnelReport, type FunnelState } from '../funnel';
+import { BREAKDOWNS, MAIN_STAGES, contactsLink, funnelPath, movesLink, funnelState, statePath, type Breakdown, type FunnelReport, type FunnelState } from '../funnel';
 import { useDebounced, useLoad, useReadyMark, useTitle } from '../hooks';
 import { percent, type Step } from '../plan';
 import type { PageProps } from '../routes';
@@ -201,6 +201,7 @@ export function FunnelPage({ query: params }: PageProps) {
 }
 
 function BreakdownTable({ state, report, keyLabel }: { state: FunnelState; report: FunnelReport; keyLabel: (k: string) => string }) {
+  const period = report.view === 'period';
   return (
     <div class="table-wrap">
       <table class="table breakdown-table compact">
@@ -222,12 +223,19 @@ function BreakdownTable({ state, report, keyLabel }: { state: FunnelState; repor
               {MAIN_STAGES.map((stage, i) => {
                 const reached = f.stages.find((s) => s.stage === stage)?.reached ?? 0;
                 const into = i > 0 ? f.steps[i - 1] : undefined;
+                const prev = i > 0 ? MAIN_STAGES[i - 1] : undefined;
                 return (
                   <td class="num" key={stage}>
                     <Count n={reached} href={contactsLink(state, report, stage, f.key)} label={`contacts of ${keyLabel(f.key)} reached ${stageLabel(stage)}`} />
                     {into && into.rate !== null && (
                       <div class="muted small" title={`${into.label}: ${percent(into.rate)} (95% interval ${percent(into.low)}–${percent(into.high)}) of ${into.base}`}>
                         {percent(into.rate, 0)} <span class="ci-mini">±{Math.round((((into.high ?? 0) - (into.low ?? 0)) / 2) * 100)}</span>
+                      </div>
+                    )}
+                    {period && into && prev && into.base > 0 && (
+                      <div class="muted small moves">
+                        <Count n={into.passed} href={movesLink(state, prev, f.key, 'forward')} label={`moves of ${keyLabel(f.key)} forward from ${stageLabel(prev)}`} action={MOVES_ACTION} /> fwd ·{' '}
+                        <Count n={into.dropped} href={movesLink(state, prev, f.key, 'dropped')} label={`drops of ${keyLabel(f.key)} from ${stageLabel(prev)}`} action={MOVES_ACTION} /> drop
                       </div>
                     )}
                   </td>
@@ -237,7 +245,10 @@ function BreakdownTable({ state, report, keyLabel }: { state: FunnelState; repor
           ))}
         </tbody>
       </table>
-      <p class="muted small table-note">Under each count: the rate of the step into that stage, ± half its 95% interval in points.</p>
+      <p class="muted small table-note">
+        Under each count: the rate of the step into that stage, ± half its 95% interval in points
+        {period ? '; then the moves into it (fwd) and the drops at that step (drop), each a link to the contacts who made them' : ''}.
+      </p>
     </div>
   );
 }

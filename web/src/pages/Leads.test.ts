@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFrom, filtersPath, listPath, reachSentence } from './Leads';
+import { filtersFrom, filtersPath, listPath, moveSentence, reachSentence } from './Leads';
 
 describe('leads filters', () => {
   it('keep the column choice in the address, never in the API query', () => {
@@ -59,5 +59,27 @@ describe('leads filters', () => {
     expect(half.converted).toBe('');
     expect(new URL('http://x' + listPath(half, 7, null)).searchParams.get('reached')).toBeNull();
     expect(filtersFrom(new URLSearchParams('reached=recycled&reached_from=2026-10-01&reached_to=2026-11-01')).reached).toBe('');
+  });
+
+  it('carry the period view\'s move filter whole, or not at all', () => {
+    const q = 'moved_out=mql&moved=dropped&moved_out_from=2026-10-01T00:00:00Z&moved_out_to=2026-11-01T00:00:00Z&persona=none';
+    const f = filtersFrom(new URLSearchParams(q));
+    const url = new URL('http://x' + listPath(f, 7, null));
+    expect(url.searchParams.get('moved_out')).toBe('mql');
+    expect(url.searchParams.get('moved')).toBe('dropped');
+    expect(url.searchParams.get('moved_out_from')).toBe('2026-10-01T00:00:00Z');
+    expect(url.searchParams.get('moved_out_to')).toBe('2026-11-01T00:00:00Z');
+    expect(url.searchParams.get('persona')).toBe('none');
+    expect(moveSentence(f)).toBe('Contacts that dropped from MQL to recycled or disqualified from 1 Oct 2026 to 31 Oct 2026');
+    expect(moveSentence({ ...f, moved: 'forward' })).toBe('Contacts that moved on from MQL to a later stage from 1 Oct 2026 to 31 Oct 2026');
+    expect(moveSentence({ ...f, moved: '' })).toContain('moved out of MQL');
+    expect(filtersFrom(new URL('http://x' + filtersPath(f)).searchParams)).toEqual(f);
+    // Half a filter, customer (no step out of it) or an unknown direction: no move filter.
+    expect(filtersFrom(new URLSearchParams('moved_out=mql&moved_out_from=2026-10-01T00:00:00Z')).moved_out).toBe('');
+    expect(filtersFrom(new URLSearchParams('moved_out=customer&moved_out_from=2026-10-01&moved_out_to=2026-11-01')).moved_out).toBe('');
+    const sideways = filtersFrom(new URLSearchParams('moved_out=lead&moved=sideways&moved_out_from=2026-10-01&moved_out_to=2026-11-01'));
+    expect(sideways.moved_out).toBe('lead');
+    expect(new URL('http://x' + listPath(sideways, 7, null)).searchParams.get('moved')).toBeNull();
+    expect(new URL('http://x' + listPath(filtersFrom(new URLSearchParams('moved=forward')), 7, null)).searchParams.get('moved')).toBeNull();
   });
 });

@@ -43,14 +43,21 @@ export interface LeadFilters {
   reached_to: string;
   converted: string;
   window_days: string;
+  // The contacts behind a period view's transition count: those that moved out of a stage in
+  // [moved_out_from, moved_out_to), forward, dropped or either ('' = any).
+  moved_out: string;
+  moved_out_from: string; // ISO instants
+  moved_out_to: string;
+  moved: string;
   persona: string; // a persona key, or 'none' (the funnel's persona breakdown links here)
   columns: string; // the columns shown, in order ('': the default; src/columns.ts)
 }
 
-const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'persona', 'columns'];
+const FILTER_KEYS: (keyof LeadFilters)[] = ['q', 'stage', 'owner', 'source', 'campaign', 'from', 'to', 'sort', 'reached', 'reached_from', 'reached_to', 'converted', 'window_days', 'moved_out', 'moved_out_from', 'moved_out_to', 'moved', 'persona', 'columns'];
 // What selects the rows (the columns only change how they are shown).
 const LIST_KEYS = FILTER_KEYS.filter((k) => k !== 'columns');
 const REACH_KEYS: (keyof LeadFilters)[] = ['reached', 'reached_from', 'reached_to', 'converted', 'window_days'];
+const MOVE_KEYS: (keyof LeadFilters)[] = ['moved_out', 'moved_out_from', 'moved_out_to', 'moved'];
 const MAIN_PATH = ['visitor', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'];
 
 export function filtersFrom(params: URLSearchParams): LeadFilters {
@@ -64,6 +71,11 @@ export function filtersFrom(params: URLSearchParams): LeadFilters {
     for (const k of REACH_KEYS) f[k] = '';
   }
   if (f.converted !== 'true' && f.converted !== 'false') f.converted = '';
+  // A move filter likewise: a stage with a step out of it, both ends, a known direction.
+  if (!MAIN_PATH.slice(0, -1).includes(f.moved_out) || !instant(f.moved_out_from) || !instant(f.moved_out_to)) {
+    for (const k of MOVE_KEYS) f[k] = '';
+  }
+  if (f.moved !== 'forward' && f.moved !== 'dropped') f.moved = '';
   if (!/^\d{1,4}$/.test(f.window_days) || !f.converted) f.window_days = '';
   f.columns = columnsValue(parseColumns(f.columns));
   return f;
@@ -101,6 +113,10 @@ export function listPath(f: LeadFilters, me: number, cursor: string | null): str
       reached_to: f.reached ? f.reached_to : '',
       converted: f.reached ? f.converted : '',
       window_days: f.reached && f.converted ? f.window_days : '',
+      moved_out: f.moved_out,
+      moved_out_from: f.moved_out ? f.moved_out_from : '',
+      moved_out_to: f.moved_out ? f.moved_out_to : '',
+      moved: f.moved_out ? f.moved : '',
       persona: f.persona,
       limit: PAGE_SIZE,
       cursor,
@@ -119,6 +135,20 @@ export function reachSentence(f: LeadFilters): string {
     s += f.converted === 'true' ? `, then ${stageLabel(next)} within ${days} days` : `, and not ${stageLabel(next)} within ${days} days`;
   }
   return s;
+}
+
+// "Moved on from MQL (to a later stage) from 1 Oct 2026 to 31 Oct 2026": the period view's
+// transition count these contacts made (each listed once, however often it moved).
+export function moveSentence(f: LeadFilters): string {
+  const end = new Date(Date.parse(f.moved_out_to) - 1).toISOString();
+  const stage = stageLabel(f.moved_out);
+  const how =
+    f.moved === 'forward'
+      ? `moved on from ${stage} to a later stage`
+      : f.moved === 'dropped'
+        ? `dropped from ${stage} to recycled or disqualified`
+        : `moved out of ${stage} (on, recycled or disqualified)`;
+  return `Contacts that ${how} from ${formatDate(f.moved_out_from)} to ${formatDate(end)}`;
 }
 
 // Columns hidden on narrow screens, as before the picker (a chosen column is still hidden on a
@@ -317,6 +347,14 @@ export function Leads({ query: params }: PageProps) {
           <p class="reach-chip" role="note">
             <span>{reachSentence(filters)}</span>
             <button type="button" class="secondary small" onClick={() => set({ reached: '', reached_from: '', reached_to: '', converted: '', window_days: '' })}>
+              Remove this filter
+            </button>
+          </p>
+        )}
+        {filters.moved_out && (
+          <p class="reach-chip move-chip" role="note">
+            <span>{moveSentence(filters)}</span>
+            <button type="button" class="secondary small" aria-label="Remove the move filter" onClick={() => set({ moved_out: '', moved_out_from: '', moved_out_to: '', moved: '' })}>
               Remove this filter
             </button>
           </p>
