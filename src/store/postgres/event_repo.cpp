@@ -341,12 +341,12 @@ Result<void> PostgresIdentityRepo::MoveRecords(Id from, Id to) {
   if (from == to) return Fail(Error::Invalid("other_id", "a contact cannot be merged into itself"));
   TANDEM_TRY(CheckReference(ctx_.conn, "other_id", from, "contacts", "contact"));
   TANDEM_TRY(CheckReference(ctx_.conn, "id", to, "contacts", "contact"));
-  // Form submissions (SQLite moves them too) join this list with the forms' tables (0008).
   for (const char* sql : {"UPDATE events SET contact_id = $1 WHERE contact_id = $2",
                           "UPDATE identities SET contact_id = $1 WHERE contact_id = $2",
                           "UPDATE stage_history SET contact_id = $1 WHERE contact_id = $2",
                           "UPDATE activities SET contact_id = $1 WHERE contact_id = $2",
-                          "UPDATE deals SET contact_id = $1 WHERE contact_id = $2"}) {
+                          "UPDATE deals SET contact_id = $1 WHERE contact_id = $2",
+                          "UPDATE form_submissions SET contact_id = $1 WHERE contact_id = $2"}) {
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
     stmt.Bind(to).Bind(from);
     TANDEM_TRY(stmt.Run());

@@ -81,26 +81,5 @@ namespace {
 AnalyticsRepo& PostgresTx::analytics() {
   NotPorted("analytics");
 }
-GoalRepo& PostgresTx::goals() {
-  NotPorted("goals");
-}
-HandoffRepo& PostgresTx::handoff() {
-  NotPorted("handoff");
-}
-FormRepo& PostgresTx::forms() {
-  NotPorted("forms");
-}
-WebhookRepo& PostgresTx::webhooks() {
-  NotPorted("webhooks");
-}
-NotificationRepo& PostgresTx::notifications() {
-  NotPorted("notifications");
-}
-FeedbackRepo& PostgresTx::feedback() {
-  NotPorted("feedback");
-}
-SavedViewRepo& PostgresTx::views() {
-  NotPorted("views");
-}
 
 }  // namespace tandem::store::postgres

@@ -16,9 +16,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "store/common/feedback_repo.hpp"
+#include "store/common/form_repo.hpp"
+#include "store/common/goal_repo.hpp"
+#include "store/common/handoff_repo.hpp"
 #include "store/common/list_sql.hpp"
+#include "store/common/notification_repo.hpp"
 #include "store/common/scoring_repos.hpp"
 #include "store/common/text_search.hpp"
+#include "store/common/view_repo.hpp"
+#include "store/common/webhook_repo.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/store.hpp"
 
@@ -46,6 +53,61 @@ Result<void> CheckReference(Connection& conn, std::string_view field, const std:
 
 // kNotFound "<what> <id> does not exist" when `stmt` (run) changed no row.
 Result<void> CheckChanged(const Stmt& stmt, std::string_view what, Id id);
+
+// The PostgreSQL side of the repositories written once for both backends
+// (store/common/sql_repo.hpp says what a `Db` is): `?` numbered as $1, $2 ..., new ids through
+// RETURNING id, the changed-row count read from the statement, no index hints (the planner
+// chooses).
+class Db {
+ public:
+  using Stmt = postgres::Stmt;
+  // Implicit: the transaction builds each shared repository from its context.
+  Db(TxContext ctx) : ctx_(ctx) {}  // NOLINT(google-explicit-constructor)
+
+  static std::string Sql(std::string_view sql) {
+    return Connection::Placeholders(std::string(sql));
+  }
+  static std::string InsertSql(std::string_view sql) { return Sql(sql) + " RETURNING id"; }
+  static std::string IndexedBy(std::string_view) { return ""; }
+  static constexpr std::string_view kGreatest = "GREATEST";
+
+  Result<Stmt> Prepare(const std::string& sql) { return ctx_.conn.Prepare(sql); }
+  Result<Id> RunInsert(Stmt& stmt) {
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row) return core::Fail(core::Error::Internal("an insert returned no id"));
+    return stmt.Int(0);
+  }
+  Result<void> RunUpdate(Stmt& stmt, std::string_view what, Id id) {
+    TANDEM_TRY(stmt.Run());
+    return CheckChanged(stmt, what, id);
+  }
+  Result<std::int64_t> RunChanges(Stmt& stmt) {
+    TANDEM_TRY(stmt.Run());
+    return stmt.Affected();
+  }
+  Result<void> CheckReference(std::string_view field, const std::optional<Id>& id,
+                              std::string_view table, std::string_view what) {
+    return postgres::CheckReference(ctx_.conn, field, id, table, what);
+  }
+  const TxContext& context() const { return ctx_; }
+
+ private:
+  TxContext ctx_;
+};
+
+}  // namespace tandem::store::postgres
+
+namespace tandem::store::common {
+extern template class HandoffRepoOn<postgres::Db>;
+extern template class FeedbackRepoOn<postgres::Db>;
+extern template class NotificationRepoOn<postgres::Db>;
+extern template class WebhookRepoOn<postgres::Db>;
+extern template class FormRepoOn<postgres::Db>;
+extern template class GoalRepoOn<postgres::Db>;
+extern template class SavedViewRepoOn<postgres::Db>;
+}  // namespace tandem::store::common
+
+namespace tandem::store::postgres {
 
 // Adds `delta` to the row count kept for `name` ("contacts", "companies").
 Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t delta);
@@ -299,6 +361,15 @@ extern template class scoring_sql::PersonaRepoOn<postgres::Connection>;
 extern template class scoring_sql::ScoringRepoOn<postgres::Connection>;
 }  // namespace tandem::store
 namespace tandem::store::postgres {
+// The repositories written once for both backends (store/common/<name>_repo.hpp, each
+// compiled in this backend's <name>_repo.cpp).
+using PostgresHandoffRepo = common::HandoffRepoOn<Db>;
+using PostgresSavedViewRepo = common::SavedViewRepoOn<Db>;
+using PostgresGoalRepo = common::GoalRepoOn<Db>;
+using PostgresFormRepo = common::FormRepoOn<Db>;
+using PostgresWebhookRepo = common::WebhookRepoOn<Db>;
+using PostgresNotificationRepo = common::NotificationRepoOn<Db>;
+using PostgresFeedbackRepo = common::FeedbackRepoOn<Db>;
 
 // The repositories of one transaction on one connection.
 class PostgresTx final : public Tx {
@@ -319,7 +390,14 @@ class PostgresTx final : public Tx {
         events_(ctx),
         identities_(ctx),
         personas_(ctx.conn),
-        scoring_(ctx.conn) {}
+        scoring_(ctx.conn),
+        handoff_(ctx),
+        views_(ctx),
+        forms_(ctx),
+        goals_(ctx),
+        notifications_(ctx),
+        webhooks_(ctx),
+        feedback_(ctx) {}
 
   ContactRepo& contacts() override { return contacts_; }
   StageHistoryRepo& stages() override { return stages_; }
@@ -337,16 +415,16 @@ class PostgresTx final : public Tx {
   IdentityRepo& identities() override { return identities_; }
   PersonaRepo& personas() override { return personas_; }
   ScoringRepo& scoring() override { return scoring_; }
+  HandoffRepo& handoff() override { return handoff_; }
+  SavedViewRepo& views() override { return views_; }
+  FeedbackRepo& feedback() override { return feedback_; }
+  NotificationRepo& notifications() override { return notifications_; }
+  WebhookRepo& webhooks() override { return webhooks_; }
+  FormRepo& forms() override { return forms_; }
+  GoalRepo& goals() override { return goals_; }
 
   // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
   AnalyticsRepo& analytics() override;
-  GoalRepo& goals() override;
-  HandoffRepo& handoff() override;
-  FormRepo& forms() override;
-  WebhookRepo& webhooks() override;
-  NotificationRepo& notifications() override;
-  FeedbackRepo& feedback() override;
-  SavedViewRepo& views() override;
 
  private:
   PostgresContactRepo contacts_;
@@ -365,6 +443,13 @@ class PostgresTx final : public Tx {
   PostgresIdentityRepo identities_;
   PostgresPersonaRepo personas_;
   PostgresScoringRepo scoring_;
+  PostgresHandoffRepo handoff_;
+  PostgresSavedViewRepo views_;
+  PostgresFormRepo forms_;
+  PostgresGoalRepo goals_;
+  PostgresNotificationRepo notifications_;
+  PostgresWebhookRepo webhooks_;
+  PostgresFeedbackRepo feedback_;
 };
 
 }  // namespace tandem::store::postgres

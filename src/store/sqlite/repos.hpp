@@ -10,8 +10,15 @@
 
 #include <string>
 
+#include "store/common/feedback_repo.hpp"
+#include "store/common/form_repo.hpp"
+#include "store/common/goal_repo.hpp"
+#include "store/common/handoff_repo.hpp"
+#include "store/common/notification_repo.hpp"
 #include "store/common/rows.hpp"
 #include "store/common/scoring_repos.hpp"
+#include "store/common/view_repo.hpp"
+#include "store/common/webhook_repo.hpp"
 #include "store/privacy_repo.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/text_search.hpp"
@@ -45,6 +52,58 @@ Result<void> AddToRowCount(Connection& conn, std::string_view name, std::int64_t
 
 // kNotFound "<what> <id> does not exist" when the last statement changed no row.
 Result<void> CheckChanged(Connection& conn, std::string_view what, Id id);
+
+// The SQLite side of the repositories written once for both backends (store/common/sql_repo.hpp
+// says what a `Db` is): statements as written, new ids from the connection's last rowid.
+class Db {
+ public:
+  using Stmt = sqlite::Stmt;
+  // Implicit: the transaction builds each shared repository from its context.
+  Db(TxContext ctx) : ctx_(ctx) {}  // NOLINT(google-explicit-constructor)
+
+  static std::string Sql(std::string_view sql) { return std::string(sql); }
+  static std::string InsertSql(std::string_view sql) { return std::string(sql); }
+  static std::string IndexedBy(std::string_view index) {
+    return " INDEXED BY " + std::string(index);
+  }
+  static constexpr std::string_view kGreatest = "max";
+
+  Result<Stmt> Prepare(const std::string& sql) { return ctx_.conn.Prepare(sql); }
+  Result<Id> RunInsert(Stmt& stmt) {
+    TANDEM_TRY(stmt.Run());
+    return ctx_.conn.LastInsertId();
+  }
+  Result<void> RunUpdate(Stmt& stmt, std::string_view what, Id id) {
+    TANDEM_TRY(stmt.Run());
+    return CheckChanged(ctx_.conn, what, id);
+  }
+  Result<std::int64_t> RunChanges(Stmt& stmt) {
+    TANDEM_TRY(stmt.Run());
+    return ctx_.conn.Changes();
+  }
+  Result<void> CheckReference(std::string_view field, const std::optional<Id>& id,
+                              std::string_view table, std::string_view what) {
+    return sqlite::CheckReference(ctx_.conn, field, id, table, what);
+  }
+  const TxContext& context() const { return ctx_; }
+
+ private:
+  TxContext ctx_;
+};
+
+}  // namespace tandem::store::sqlite
+
+namespace tandem::store::common {
+extern template class HandoffRepoOn<sqlite::Db>;
+extern template class FeedbackRepoOn<sqlite::Db>;
+extern template class NotificationRepoOn<sqlite::Db>;
+extern template class WebhookRepoOn<sqlite::Db>;
+extern template class FormRepoOn<sqlite::Db>;
+extern template class GoalRepoOn<sqlite::Db>;
+extern template class SavedViewRepoOn<sqlite::Db>;
+}  // namespace tandem::store::common
+
+namespace tandem::store::sqlite {
 
 // Recomputes contact_reach (migration 0007) for one contact from its stage history, after its
 // history moved (a merge): a contact without main-path history gets no row.
@@ -252,21 +311,6 @@ class SqliteImportRepo final : public ImportRepo {
   TxContext ctx_;
 };
 
-class SqliteGoalRepo final : public GoalRepo {
- public:
-  explicit SqliteGoalRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::Goal& g) override;
-  Result<void> Update(const core::Goal& g) override;
-  Result<void> Delete(Id id) override;
-  Result<std::optional<core::Goal>> Get(Id id) override;
-  Result<std::vector<core::Goal>> List() override;
-
- private:
-  Result<void> WriteParts(const core::Goal& g);
-  Result<void> ReadParts(core::Goal& g);
-  TxContext ctx_;
-};
-
 class SqliteAnalyticsRepo final : public AnalyticsRepo {
  public:
   explicit SqliteAnalyticsRepo(TxContext ctx) : ctx_(ctx) {}
@@ -277,40 +321,6 @@ class SqliteAnalyticsRepo final : public AnalyticsRepo {
                                        core::Instant to) override;
   Result<std::array<std::int64_t, core::kMainStageCount>> CurrentStageCounts(
       const core::Goal& g) override;
-
- private:
-  TxContext ctx_;
-};
-
-class SqliteHandoffRepo final : public HandoffRepo {
- public:
-  explicit SqliteHandoffRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> InsertAssignment(const core::Assignment& a) override;
-  Result<void> UpdateAssignment(const core::Assignment& a) override;
-  Result<std::optional<core::Assignment>> GetAssignment(Id id) override;
-  Result<std::optional<core::Assignment>> ActiveAssignment(Id contact_id) override;
-  Result<std::vector<core::Assignment>> AssignmentsForContact(Id contact_id) override;
-  Result<std::vector<core::Assignment>> AssignmentsBetween(core::Instant from,
-                                                           core::Instant to) override;
-  Result<int> OpenLeads(Id owner_id) override;
-  Result<core::RoutingState> LoadRoutingState() override;
-  Result<void> SaveRoutingState(const core::RoutingState& s) override;
-  Result<void> SetAbsences(Id user_id, const std::vector<core::DateRange>& ranges) override;
-  Result<std::vector<core::DateRange>> Absences(Id user_id) override;
-  Result<Id> InsertClock(const core::SlaClock& c) override;
-  Result<void> UpdateClock(const core::SlaClock& c) override;
-  Result<std::optional<core::SlaClock>> GetClock(Id id) override;
-  Result<std::vector<core::SlaClock>> ClocksForAssignment(Id assignment_id) override;
-  Result<std::vector<core::SlaClock>> ClocksForContact(Id contact_id) override;
-  Result<std::vector<DueItem>> OpenClocksAfter(DueItem after, int limit) override;
-  Result<Id> InsertEscalation(const core::SlaEscalation& e) override;
-  Result<void> UpdateEscalation(const core::SlaEscalation& e) override;
-  Result<std::optional<core::SlaEscalation>> GetEscalation(Id id) override;
-  Result<std::vector<core::SlaEscalation>> EscalationsForClock(Id clock_id) override;
-  Result<std::vector<DueItem>> PendingEscalationsAfter(DueItem after, int limit) override;
-  Result<std::vector<core::ComplianceLead>> ComplianceLeads(core::Instant from, core::Instant to,
-                                                            std::optional<Id> owner_id) override;
-  Result<std::vector<core::MqlFact>> MqlsBetween(core::Instant from, core::Instant to) override;
 
  private:
   TxContext ctx_;
@@ -328,87 +338,15 @@ class SqliteOutboxRepo final : public OutboxRepo {
   TxContext ctx_;
 };
 
-class SqliteFormRepo final : public FormRepo {
- public:
-  explicit SqliteFormRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::Form& f) override;
-  Result<void> Update(const core::Form& f) override;
-  Result<std::optional<core::Form>> Get(Id id) override;
-  Result<std::optional<core::Form>> FindByPublicId(std::string_view public_id) override;
-  Result<std::vector<core::Form>> List(bool include_archived) override;
-  Result<Id> InsertSubmission(const core::FormSubmission& s) override;
-  Result<std::vector<core::FormSubmission>> ListSubmissions(Id form_id, int limit) override;
-  Result<Id> InsertSite(const core::TrackerSite& s) override;
-  Result<void> UpdateSite(const core::TrackerSite& s) override;
-  Result<std::optional<core::TrackerSite>> GetSite(Id id) override;
-  Result<std::optional<core::TrackerSite>> FindSiteByKey(std::string_view public_key) override;
-  Result<std::vector<core::TrackerSite>> ListSites(bool include_archived) override;
-
- private:
-  Result<void> WriteFields(const core::Form& f);
-  Result<std::vector<core::Form>> Query(const std::string& sql, const std::string* text, Id id);
-  Result<std::vector<core::TrackerSite>> QuerySites(const std::string& sql, const std::string* text,
-                                                    Id id);
-  TxContext ctx_;
-};
-
-class SqliteWebhookRepo final : public WebhookRepo {
- public:
-  explicit SqliteWebhookRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::WebhookSubscription& s) override;
-  Result<std::optional<core::WebhookSubscription>> Get(Id id) override;
-  Result<std::vector<core::WebhookSubscription>> List() override;
-  Result<void> Remove(Id id, core::Instant at) override;
-  Result<std::vector<core::WebhookSubscription>> ListFor(std::string_view event_type) override;
-  Result<Id> InsertDelivery(const core::Delivery& d) override;
-  Result<std::optional<core::Delivery>> GetDelivery(Id id) override;
-  Result<void> UpdateDelivery(const core::Delivery& d) override;
-  Result<std::vector<core::Delivery>> ListDue(core::Instant now, int limit) override;
-  Result<std::optional<core::Instant>> NextDue() override;
-  Result<std::vector<core::Delivery>> ListDeliveries(Id subscription_id, Id before,
-                                                     int limit) override;
-
- private:
-  TxContext ctx_;
-};
-
-class SqliteNotificationRepo final : public NotificationRepo {
- public:
-  explicit SqliteNotificationRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::Notification& n) override;
-  Result<std::vector<core::Notification>> List(Id user_id, const std::optional<Position>& after,
-                                               int limit) override;
-  Result<core::Notification> MarkRead(Id user_id, Id id, core::Instant at) override;
-  Result<std::int64_t> MarkAllRead(Id user_id, core::Instant at) override;
-  Result<std::int64_t> CountUnread(Id user_id) override;
-
- private:
-  TxContext ctx_;
-};
-
-// Dispositions (feedback_repo.cpp) and deal touches (attribution_repo.cpp).
-class SqliteFeedbackRepo final : public FeedbackRepo {
- public:
-  explicit SqliteFeedbackRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<std::vector<core::DispositionCounts>> Dispositions(const core::FeedbackQuery& q) override;
-  Result<std::vector<core::DealTouches>> DealTouches(const core::AttributionQuery& q) override;
-
- private:
-  TxContext ctx_;
-};
-
-class SqliteSavedViewRepo final : public SavedViewRepo {
- public:
-  explicit SqliteSavedViewRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> Insert(const core::SavedView& v) override;
-  Result<void> Update(const core::SavedView& v) override;
-  Result<void> Delete(Id id) override;
-  Result<std::optional<core::SavedView>> Get(Id id) override;
-  Result<std::vector<core::SavedView>> Visible(Id user_id) override;
-
- private:
-  TxContext ctx_;
-};
+// The repositories written once for both backends (store/common/<name>_repo.hpp, each
+// compiled in this backend's <name>_repo.cpp).
+using SqliteHandoffRepo = common::HandoffRepoOn<Db>;
+using SqliteSavedViewRepo = common::SavedViewRepoOn<Db>;
+using SqliteGoalRepo = common::GoalRepoOn<Db>;
+using SqliteFormRepo = common::FormRepoOn<Db>;
+using SqliteWebhookRepo = common::WebhookRepoOn<Db>;
+using SqliteNotificationRepo = common::NotificationRepoOn<Db>;
+using SqliteFeedbackRepo = common::FeedbackRepoOn<Db>;
 
 // Consents, export, erasure and event retention (privacy_repo.cpp, migration 0018).
 class SqlitePrivacyRepo final : public PrivacyRepo {
