@@ -179,6 +179,14 @@ json::object StageChangeJson(const core::StageChange& s) {
   o["actor"] = ActorJson(s.actor);
   o["cause"] = s.cause;
   o["reason"] = s.reason;
+  if (s.quality) {
+    o["mql_grade"] = core::ToString(s.quality->grade);
+    o["mql_persona_id"] =
+        s.quality->persona_id ? json::value(*s.quality->persona_id) : json::value(nullptr);
+  } else {
+    o["mql_grade"] = nullptr;
+    o["mql_persona_id"] = nullptr;
+  }
   return o;
 }
 
@@ -301,7 +309,15 @@ void AddOutputSchemas(RouteTable& t) {
                 Out(EnumField("to", StageNames(), "")), Out(InstantField("at", "")),
                 Out(ObjectField("actor", "Actor", "")),
                 Out(TextField("cause", "manual, created, deal_created, deal_won, import, ...")),
-                Out(TextField("reason", ""))}});
+                Out(TextField("reason", "")),
+                Out(EnumField("mql_grade", {"A", "B", "C", "D"},
+                              "Moves into mql: the lead's grade as it qualified (what SLA "
+                              "compliance counts); null on other moves and while not known.")
+                        .Nullable()),
+                Out(IdField("mql_persona_id",
+                            "Moves into mql: the persona the lead matched best as it qualified; "
+                            "null when none matched or not known.")
+                        .Nullable())}});
   t.AddSchema({"Event",
                "A stored tracking event.",
                {IdField("id", "").Required(), TextField("event_id", "").Required(),

@@ -31,9 +31,17 @@ Result<void> NormalizeContact(Contact& c) {
 
 Result<core::StageChange> ApplyTransition(store::Tx& tx, Contact& contact, core::Stage to,
                                           core::Instant now, const core::Actor& actor,
-                                          std::string cause, std::string reason) {
+                                          std::string cause, std::string reason,
+                                          std::optional<core::MqlQuality> quality) {
   TANDEM_ASSIGN(auto change, core::PlanTransition(contact.id, contact.stage, to, now, actor,
                                                   std::move(cause), std::move(reason)));
+  if (to == core::Stage::kMql) {
+    if (!quality) {
+      TANDEM_ASSIGN(auto score, tx.scoring().GetScore(contact.id));
+      if (score) quality = core::MqlQuality{score->grade, score->persona_id};
+    }
+    change.quality = quality;
+  }
   std::optional<Contact> before = contact;
   contact.stage = to;
   contact.stage_entered_at = now;

@@ -77,9 +77,12 @@ class ContactService {
 Result<void> NormalizeContact(core::Contact& c);
 
 // Moves `contact` to `to` inside an open write transaction: plans with the core, updates the
-// row, appends history and audit. Shared by every use case that moves a lifecycle.
+// row, appends history and audit. Shared by every use case that moves a lifecycle. A move into
+// mql keeps the lead's quality: `quality` when the caller scored it just now (the MQL rule),
+// else the contact's stored score (none yet: filled when it is first scored).
 Result<core::StageChange> ApplyTransition(store::Tx& tx, core::Contact& contact, core::Stage to,
                                           core::Instant now, const core::Actor& actor,
-                                          std::string cause, std::string reason);
+                                          std::string cause, std::string reason,
+                                          std::optional<core::MqlQuality> quality = std::nullopt);
 
 }  // namespace tandem::app

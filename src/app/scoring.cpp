@@ -150,6 +150,14 @@ void ApplyFit(core::ContactScore& s, const core::FitResult& f) {
   s.persona_id = f.persona_id;
 }
 
+// A contact created or imported straight into mql had no score when its move was written: the
+// move keeps the quality of its first score (moves that have one keep theirs).
+Result<void> RecordQualityIfMql(store::Tx& tx, const core::Contact& c,
+                                const core::ContactScore& s) {
+  if (c.stage != core::Stage::kMql) return {};
+  return tx.stages().RecordMqlQuality(c.id, core::MqlQuality{s.grade, s.persona_id});
+}
+
 std::string_view PersonaKeyOf(const ScoringSnapshot& snap, const std::optional<Id>& id) {
   if (!id) return {};
   for (const auto& p : snap.personas) {
@@ -179,9 +187,10 @@ Result<bool> ScoringService::MaybeQualify(store::Tx& tx, core::Contact& c,
     TANDEM_ASSIGN(bool may, handoff_->MayRequalify(tx, c, qualified_at, now));
     if (!may) return false;
   }
-  TANDEM_ASSIGN(auto change,
-                ApplyTransition(tx, c, core::Stage::kMql, now, core::Actor::System("scoring"),
-                                "mql_rule", RuleText(snap.rules.source())));
+  TANDEM_ASSIGN(
+      auto change,
+      ApplyTransition(tx, c, core::Stage::kMql, now, core::Actor::System("scoring"), "mql_rule",
+                      RuleText(snap.rules.source()), core::MqlQuality{s.grade, s.persona_id}));
   if (handoff_) TANDEM_TRY(handoff_->OnStageChanged(tx, c, change, qualified_at, now));
   return true;
 }
@@ -190,15 +199,15 @@ Result<void> ScoringService::OnContactSaved(store::Tx& tx, const core::Contact& 
   TANDEM_ASSIGN(auto snap, model_.Get(tx));
   TANDEM_ASSIGN(auto l, Load(tx, c.id, *snap));
   auto fit = snap->rules.Fit(snap->personas, l.contact, l.company ? &*l.company : nullptr);
-  if (l.stored && l.score.fit == fit.fit && l.score.grade == fit.grade &&
-      l.score.persona_id == fit.persona_id) {
-    return {};
+  if (!l.stored || l.score.fit != fit.fit || l.score.grade != fit.grade ||
+      l.score.persona_id != fit.persona_id) {
+    ApplyFit(l.score, fit);
+    l.score.caps_text = core::EncodeCaps(snap->rules, l.score.engagement);
+    l.score.rules_version = snap->rules.version();
+    l.score.updated_at = now;
+    TANDEM_TRY(tx.scoring().PutScore(l.score));
   }
-  ApplyFit(l.score, fit);
-  l.score.caps_text = core::EncodeCaps(snap->rules, l.score.engagement);
-  l.score.rules_version = snap->rules.version();
-  l.score.updated_at = now;
-  return tx.scoring().PutScore(l.score);
+  return RecordQualityIfMql(tx, l.contact, l.score);
 }
 
 Result<void> ScoringService::OnCompanySaved(store::Tx& tx, Id company_id, Instant now) {
@@ -405,6 +414,7 @@ Result<bool> ScoringService::RunJobBatch() {
       l.score.rules_version = snap->rules.version();
       l.score.updated_at = now;
       TANDEM_TRY(tx.scoring().PutScore(l.score));
+      TANDEM_TRY(RecordQualityIfMql(tx, l.contact, l.score));
       TANDEM_ASSIGN(bool qualified, MaybeQualify(tx, l.contact, l.score, *snap, now, false, now));
       if (qualified) ++job->qualified;
       job->cursor = id;

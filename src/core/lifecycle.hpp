@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/mql_rule.hpp"
 #include "core/time.hpp"
 
 namespace tandem::core {
@@ -41,7 +42,7 @@ enum class Stage : std::uint8_t {
 };
 
 inline constexpr std::array<Stage, 9> kAllStages = {
-    Stage::kVisitor, Stage::kLead,     Stage::kMql,      Stage::kSal,          Stage::kSql,
+    Stage::kVisitor,     Stage::kLead,     Stage::kMql,      Stage::kSal,         Stage::kSql,
     Stage::kOpportunity, Stage::kCustomer, Stage::kRecycled, Stage::kDisqualified};
 
 std::string_view ToString(Stage s);
@@ -67,6 +68,15 @@ struct Actor {
 };
 
 // One entry of a contact's append-only stage history.
+// A lead's quality when it became an MQL: its grade and the persona it matched best (none when
+// no persona scored above 0). SLA compliance counts marketing's quality share from it, so a lead
+// graded down after the handoff still counts as it was handed over (docs/handoff.md).
+struct MqlQuality {
+  Grade grade = Grade::kD;
+  std::optional<std::int64_t> persona_id;
+  friend bool operator==(const MqlQuality&, const MqlQuality&) = default;
+};
+
 struct StageChange {
   std::int64_t id = 0;
   std::int64_t contact_id = 0;
@@ -76,6 +86,10 @@ struct StageChange {
   Actor actor;
   std::string cause;   // what triggered it: "manual", "deal_created", "deal_won", "import", ...
   std::string reason;  // required for recycled and disqualified; free text or a reason code
+  // Moves into mql: the quality as the lead qualified. Empty on other moves, and on a move into
+  // mql whose contact had no score yet (filled when it is first scored) or that was recorded
+  // before Tandem kept it (compliance then reads the score as it is now).
+  std::optional<MqlQuality> quality;
 };
 
 // Checks `from -> to` and builds the history entry. Errors: kFailedPrecondition naming the

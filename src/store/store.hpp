@@ -84,6 +84,10 @@ class StageHistoryRepo {
   virtual Result<void> AppendMany(const std::vector<core::StageChange>& changes) = 0;
   // Oldest first.
   virtual Result<std::vector<core::StageChange>> ListForContact(Id contact_id) = 0;
+  // Gives the contact's moves into mql that have no quality yet this one (a contact created or
+  // imported straight into mql is scored after its first stage change is written). Moves that
+  // have one keep it. A contact without such moves is left as it is.
+  virtual Result<void> RecordMqlQuality(Id contact_id, const core::MqlQuality& quality) = 0;
 };
 
 class CompanyRepo {

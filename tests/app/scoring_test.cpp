@@ -316,6 +316,59 @@ TEST_F(ScoringTest, EventMakesAQualifiedLeadAnMqlInTheSameTransaction) {
   EXPECT_NEAR(ScoreOf(c.id)->engagement.value, 95, 1e-3);  // 15 + 40 + 40, two seconds of decay
 }
 
+// SLA compliance counts an MQL with the quality it was handed over with: the move into mql keeps
+// the grade and persona of that moment, whatever the lead is scored later; a lead created
+// straight into mql takes its first score's, a manual move the score it has.
+TEST_F(ScoringTest, AnMqlKeepsTheQualityItQualifiedWith) {
+  auto persona = MakePersona(DataLead());
+  auto c = Lead("ana@acme.example", "Head of Data", "FR");
+  ASSERT_TRUE(Event(c.id, "form_submit", kT0));
+  ASSERT_TRUE(Event(c.id, "demo_request", kT0 + 1s));
+  ASSERT_EQ(GetContact(c.id).stage, core::Stage::kMql);
+  ContactPatch patch;
+  patch.title = "Office manager";
+  ASSERT_TRUE(svc().contacts.Update(manager(), c.id, patch));
+  EXPECT_EQ(ScoreOf(c.id)->grade, core::Grade::kC);
+  auto history = HistoryOf(c.id);
+  ASSERT_EQ(history.size(), 2u);
+  ASSERT_TRUE(history[1].quality);
+  EXPECT_EQ(history[1].quality->grade, core::Grade::kA);
+  EXPECT_EQ(history[1].quality->persona_id, std::optional<core::Id>(persona.persona.id));
+
+  core::Contact straight;
+  straight.email = "max@acme.example";
+  straight.title = "Data engineer";
+  straight.country = "DE";
+  straight.stage = core::Stage::kMql;
+  auto created = svc().contacts.Create(manager(), straight);
+  ASSERT_TRUE(created) << created.error().message;
+  auto first = HistoryOf(created->id);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(first[0].quality) << "filled by its first score";
+  EXPECT_EQ(first[0].quality->grade, core::Grade::kA);
+
+  auto manual = Lead("joe@acme.example", "Student", "US");
+  ASSERT_TRUE(svc().contacts.ChangeStage(manager(), manual.id, core::Stage::kMql, ""));
+  auto moved = HistoryOf(manual.id);
+  ASSERT_EQ(moved.size(), 2u);
+  ASSERT_TRUE(moved[1].quality);
+  EXPECT_EQ(moved[1].quality->grade, core::Grade::kD);
+  EXPECT_EQ(moved[1].quality->persona_id, std::nullopt);
+
+  std::vector<core::MqlFact> mqls;
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> core::Result<void> {
+    TANDEM_ASSIGN(mqls, tx.handoff().MqlsBetween(kT0 - 1h, clock_.Now() + 1h));
+    return {};
+  }));
+  ASSERT_EQ(mqls.size(), 3u);
+  for (const auto& m : mqls) {
+    if (m.contact_id == c.id) {
+      EXPECT_TRUE(m.grade_ab) << "graded A as it qualified, C now";
+      EXPECT_TRUE(m.persona_match);
+    }
+  }
+}
+
 TEST_F(ScoringTest, UnfitLeadsStayLeadsWhateverTheirEngagement) {
   MakePersona(DataLead());
   auto c = Lead("joe@gmail.com", "Student", "US");

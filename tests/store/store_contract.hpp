@@ -1048,6 +1048,66 @@ TEST_P(StoreContractTest, StageHistoryIsListedOldestFirst) {
                "contact_id");
 }
 
+// A move into mql keeps the lead's quality as written; one written without it gets it once, from
+// RecordMqlQuality, and keeps it; other moves and other contacts are never touched.
+TEST_P(StoreContractTest, MovesIntoMqlKeepTheQualityTheyQualifiedWith) {
+  const Id a = AddContact(NewContact("a@example.com"));
+  const Id b = AddContact(NewContact("b@example.com"));
+  auto move = [&](Id contact, std::optional<Stage> from, Stage to, std::int64_t at,
+                  std::optional<core::MqlQuality> quality) -> Id {
+    core::StageChange ch;
+    ch.contact_id = contact;
+    ch.from = from;
+    ch.to = to;
+    ch.at = At(at);
+    ch.cause = "manual";
+    ch.quality = quality;
+    auto id = W([&](Tx& tx) { return tx.stages().Append(ch); });
+    EXPECT_TRUE(id) << id.error().message;
+    return id ? *id : 0;
+  };
+  move(a, std::nullopt, Stage::kLead, 10, std::nullopt);
+  move(a, Stage::kLead, Stage::kMql, 20, core::MqlQuality{core::Grade::kB, 77});
+  move(a, Stage::kMql, Stage::kRecycled, 30, std::nullopt);
+  move(a, Stage::kRecycled, Stage::kMql, 40, std::nullopt);  // not scored yet
+  move(b, std::nullopt, Stage::kMql, 15, std::nullopt);
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.stages().RecordMqlQuality(a, core::MqlQuality{core::Grade::kD, std::nullopt});
+  }));
+  // A second recording changes nothing: the quality is history.
+  ASSERT_TRUE(W([&](Tx& tx) {
+    return tx.stages().RecordMqlQuality(a, core::MqlQuality{core::Grade::kA, 5});
+  }));
+  auto list = R([&](Tx& tx) { return tx.stages().ListForContact(a); });
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 4u);
+  EXPECT_FALSE((*list)[0].quality);
+  ASSERT_TRUE((*list)[1].quality);
+  EXPECT_EQ((*list)[1].quality->grade, core::Grade::kB);
+  EXPECT_EQ((*list)[1].quality->persona_id, std::optional<Id>(77));
+  EXPECT_FALSE((*list)[2].quality);
+  ASSERT_TRUE((*list)[3].quality);
+  EXPECT_EQ((*list)[3].quality->grade, core::Grade::kD);
+  EXPECT_EQ((*list)[3].quality->persona_id, std::nullopt);
+  auto other = R([&](Tx& tx) { return tx.stages().ListForContact(b); });
+  ASSERT_TRUE(other);
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_FALSE((*other)[0].quality);
+  // Bulk appends keep it too.
+  const Id c = AddContact(NewContact("c@example.com"));
+  core::StageChange bulk;
+  bulk.contact_id = c;
+  bulk.to = Stage::kMql;
+  bulk.at = At(50);
+  bulk.quality = core::MqlQuality{core::Grade::kA, std::nullopt};
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().AppendMany({bulk}); }));
+  auto bulked = R([&](Tx& tx) { return tx.stages().ListForContact(c); });
+  ASSERT_TRUE(bulked);
+  ASSERT_EQ(bulked->size(), 1u);
+  ASSERT_TRUE((*bulked)[0].quality);
+  EXPECT_EQ((*bulked)[0].quality->grade, core::Grade::kA);
+}
+
 // The contacts list's reach filter follows the stage history as it is appended: the first move
 // into a stage or a later one of the main path counts, recycling and disqualifying never do.
 TEST_P(StoreContractTest, ContactListByReachFollowsTheStageHistory) {
@@ -3227,7 +3287,9 @@ TEST_P(StoreContractTest, ComplianceLeadsReadAssignmentsWithTheirClocksInOneList
   EXPECT_TRUE(empty->empty());
 }
 
-TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithTheScoreOfNow) {
+// Each qualification counts with the quality it was handed over with; moves that have none (not
+// scored yet, or recorded before Tandem kept it) with the score as it is now.
+TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithItsQuality) {
   const Id graded = AddContact(NewContact("a@example.com"));
   const Id matched = AddContact(NewContact("b@example.com"));
   const Id unscored = AddContact(NewContact("c@example.com"));
@@ -3244,7 +3306,8 @@ TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithTheScoreOfNow) {
   };
   score(graded, core::Grade::kA, std::nullopt);
   score(matched, core::Grade::kC, p.id);
-  auto move = [&](Id contact, Stage from, Stage to, Instant at) {
+  auto move = [&](Id contact, Stage from, Stage to, Instant at,
+                  std::optional<core::MqlQuality> quality = std::nullopt) {
     core::StageChange ch;
     ch.contact_id = contact;
     ch.from = from;
@@ -3252,13 +3315,15 @@ TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithTheScoreOfNow) {
     ch.at = at;
     ch.actor = core::Actor::System("test");
     ch.cause = "manual";
+    ch.quality = quality;
     ASSERT_TRUE(W([&](Tx& tx) { return tx.stages().Append(ch); }));
   };
   move(graded, Stage::kLead, Stage::kMql, At(10));
   move(matched, Stage::kLead, Stage::kMql, At(20));
   move(unscored, Stage::kLead, Stage::kMql, At(5));
   move(graded, Stage::kMql, Stage::kRecycled, At(30));
-  move(graded, Stage::kRecycled, Stage::kMql, At(40));
+  // Handed over again as a C matching the persona; graded A without one since.
+  move(graded, Stage::kRecycled, Stage::kMql, At(40), core::MqlQuality{core::Grade::kC, p.id});
   move(matched, Stage::kMql, Stage::kSal, At(45));
   move(unscored, Stage::kMql, Stage::kSal, At(100));
   move(unscored, Stage::kLead, Stage::kMql, At(100));  // outside [0, 100)
@@ -3278,6 +3343,8 @@ TEST_P(StoreContractTest, MqlsBetweenCountEveryQualificationWithTheScoreOfNow) {
   EXPECT_TRUE((*mqls)[2].persona_match);
   EXPECT_EQ((*mqls)[3].contact_id, graded) << "qualifying again counts again";
   EXPECT_EQ((*mqls)[3].at, At(40));
+  EXPECT_FALSE((*mqls)[3].grade_ab) << "as handed over, not as scored now";
+  EXPECT_TRUE((*mqls)[3].persona_match);
 }
 
 TEST_P(StoreContractTest, FormsRoundTripWithFieldsInOrder) {

@@ -59,6 +59,7 @@ const std::set<std::string>& PortedContractTests() {
       "TextSearchFollowsContactAndCompanyChanges",
       "TextSearchWithCommonAndRareWordsPaginatesLikeAFullSort",
       "StageHistoryIsListedOldestFirst",
+      "MovesIntoMqlKeepTheQualityTheyQualifiedWith",
       "TextSearchForgetsADeletedCompany",
       "ContactListByReachFollowsTheStageHistory",
       "ContactListByMoveOutFollowsTheStageHistory",

@@ -495,12 +495,18 @@ class HandoffRepoOn final : public HandoffRepo {
   }
 
   Result<std::vector<core::MqlFact>> MqlsBetween(core::Instant from, core::Instant to) override {
+    // The quality kept with the move (migration 0019); for a move recorded before Tandem kept
+    // it, or not scored yet, the score as it is now.
     static const std::string sql = Db::Sql(
         "SELECT h.contact_id, h.at, "
-        "CASE WHEN s.grade IN ('A', 'B') THEN 1 ELSE 0 END, "
-        "CASE WHEN s.persona_id IS NULL THEN 0 ELSE 1 END "
+        "CASE WHEN h.mql_grade IS NOT NULL "
+        "THEN CASE WHEN h.mql_grade IN ('A', 'B') THEN 1 ELSE 0 END "
+        "ELSE CASE WHEN s.grade IN ('A', 'B') THEN 1 ELSE 0 END END, "
+        "CASE WHEN h.mql_grade IS NOT NULL "
+        "THEN CASE WHEN h.mql_persona_id IS NULL THEN 0 ELSE 1 END "
+        "ELSE CASE WHEN s.persona_id IS NULL THEN 0 ELSE 1 END END "
         "FROM stage_history h "
-        "LEFT JOIN contact_scores s ON s.contact_id = h.contact_id "
+        "LEFT JOIN contact_scores s ON s.contact_id = h.contact_id AND h.mql_grade IS NULL "
         "WHERE h.to_stage = 'mql' AND h.at >= ? AND h.at < ? "
         "ORDER BY h.at, h.contact_id, h.id");
     TANDEM_ASSIGN(auto stmt, db_.Prepare(sql));

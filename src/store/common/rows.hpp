@@ -142,7 +142,8 @@ void BindCompany(B& s, const core::Company& c) {
 // Stage history
 
 inline constexpr std::string_view kStageChangeColumns =
-    "id, contact_id, from_stage, to_stage, at, actor_user_id, actor_name, cause, reason";
+    "id, contact_id, from_stage, to_stage, at, actor_user_id, actor_name, cause, reason, "
+    "mql_grade, mql_persona_id";
 
 template <ColumnReader R>
 core::Result<core::StageChange> ReadStageChange(const R& s) {
@@ -158,10 +159,21 @@ core::Result<core::StageChange> ReadStageChange(const R& s) {
   c.actor.name = s.Text(6);
   c.cause = s.Text(7);
   c.reason = s.Text(8);
+  if (!s.IsNull(9)) {
+    core::MqlQuality q;
+    auto grade = core::GradeFromString(s.TextView(9));
+    if (!grade) {
+      return core::Fail(
+          core::Error::Internal("unknown grade '" + std::string(s.TextView(9)) + "' stored"));
+    }
+    q.grade = *grade;
+    q.persona_id = s.OptInt(10);
+    c.quality = q;
+  }
   return c;
 }
 
-// Binds every column but id, in kStageChangeColumns order (8 parameters).
+// Binds every column but id, in kStageChangeColumns order (10 parameters).
 template <ParameterBinder B>
 void BindStageChange(B& s, const core::StageChange& c) {
   s.Bind(c.contact_id);
@@ -176,6 +188,12 @@ void BindStageChange(B& s, const core::StageChange& c) {
       .Bind(std::string_view(c.actor.name))
       .Bind(std::string_view(c.cause))
       .Bind(std::string_view(c.reason));
+  if (c.quality) {
+    s.Bind(core::ToString(c.quality->grade)).Bind(c.quality->persona_id);
+  } else {
+    s.BindNull();
+    s.BindNull();
+  }
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ namespace {
 Result<Id> InsertChange(Connection& conn, const StageChange& change) {
   TANDEM_ASSIGN(auto stmt,
                 conn.Prepare("INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
-                             "actor_user_id, actor_name, cause, reason) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"));
+                             "actor_user_id, actor_name, cause, reason, mql_grade, "
+                             "mql_persona_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                             "RETURNING id"));
   rows::BindStageChange(stmt, change);
   TANDEM_TRY(stmt.Step());
   return stmt.Int(0);
@@ -64,6 +65,15 @@ Result<std::vector<StageChange>> PostgresStageHistoryRepo::ListForContact(Id con
     out.push_back(std::move(change));
   }
   return out;
+}
+
+Result<void> PostgresStageHistoryRepo::RecordMqlQuality(Id contact_id,
+                                                        const core::MqlQuality& quality) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("UPDATE stage_history SET mql_grade = $1, "
+                                             "mql_persona_id = $2 WHERE contact_id = $3 AND "
+                                             "to_stage = 'mql' AND mql_grade IS NULL"));
+  stmt.Bind(core::ToString(quality.grade)).Bind(quality.persona_id).Bind(contact_id);
+  return stmt.Run();
 }
 
 }  // namespace tandem::store::postgres

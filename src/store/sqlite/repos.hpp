@@ -139,6 +139,7 @@ class SqliteStageHistoryRepo final : public StageHistoryRepo {
   Result<Id> Append(const core::StageChange& change) override;
   Result<void> AppendMany(const std::vector<core::StageChange>& changes) override;
   Result<std::vector<core::StageChange>> ListForContact(Id contact_id) override;
+  Result<void> RecordMqlQuality(Id contact_id, const core::MqlQuality& quality) override;
 
  private:
   TxContext ctx_;

@@ -16,8 +16,8 @@ namespace {
 Result<void> InsertChange(Connection& conn, const StageChange& change) {
   TANDEM_ASSIGN(auto stmt,
                 conn.Prepare("INSERT INTO stage_history (contact_id, from_stage, to_stage, at, "
-                             "actor_user_id, actor_name, cause, reason) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "actor_user_id, actor_name, cause, reason, mql_grade, "
+                             "mql_persona_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   rows::BindStageChange(stmt, change);
   return stmt.Run();
 }
@@ -68,6 +68,15 @@ Result<std::vector<StageChange>> SqliteStageHistoryRepo::ListForContact(Id conta
     out.push_back(std::move(change));
   }
   return out;
+}
+
+Result<void> SqliteStageHistoryRepo::RecordMqlQuality(Id contact_id,
+                                                      const core::MqlQuality& quality) {
+  TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare("UPDATE stage_history SET mql_grade = ?, "
+                                             "mql_persona_id = ? WHERE contact_id = ? AND "
+                                             "to_stage = 'mql' AND mql_grade IS NULL"));
+  stmt.Bind(core::ToString(quality.grade)).Bind(quality.persona_id).Bind(contact_id);
+  return stmt.Run();
 }
 
 }  // namespace tandem::store::sqlite
