@@ -127,7 +127,7 @@ const std::set<std::string>& PortedContractTests() {
       "DeliveriesRoundTripAndAreDueInOrderUnlessTheirSubscriptionIsRemoved",
       "NotificationsListUnreadFirstThenNewestAndAreMarkedReadOnce",
       "FormSubmissionsKeepConsentNewestFirstAndFollowMerges",
-      "MqlsBetweenCountEveryQualificationWithTheScoreOfNow",
+      "MqlsBetweenCountEveryQualificationWithItsQuality",
       "DispositionsByCampaignCountDecisionsInThePeriod",
       "DispositionsBySourceAndPersona",
       "NoDispositionsIsAnEmptyAnswer",
