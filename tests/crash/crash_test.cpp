@@ -201,8 +201,8 @@ TEST_F(CrashTest, EventIngestKilledMidStreamLosesNothingAcknowledgedAndDuplicate
   for (auto& t : threads) t.join();
   for (auto id : leads_during) acked_leads.insert(id);
   ASSERT_GE(static_cast<int>(acked.size()), kAckedBeforeKill);
-  std::cout << "killed with " << acked.size() << " of " << sent.size()
-            << " batches acknowledged, " << acked_leads.size() << " leads qualified\n";
+  std::cout << "killed with " << acked.size() << " of " << sent.size() << " batches acknowledged, "
+            << acked_leads.size() << " leads qualified\n";
 
   // What the killed server left: every acknowledged event once, each batch all or nothing.
   std::set<int> stored_batches;
