@@ -148,6 +148,7 @@ Result<int> NotificationDispatcher::DispatchIn(store::Tx& tx) {
 
 Result<NotificationPage> NotificationService::List(
     const Principal& p, const std::optional<store::NotificationRepo::Position>& after, int limit) {
+  TANDEM_TRY(core::CheckVerbScope(p, core::Verb::kRead));
   if (limit < 1 || limit > core::kMaxPageSize) {
     return Fail(Error::Invalid("limit", "must be 1.." + std::to_string(core::kMaxPageSize)));
   }
@@ -166,6 +167,7 @@ Result<NotificationPage> NotificationService::List(
 }
 
 Result<core::Notification> NotificationService::MarkRead(const Principal& p, Id id) {
+  TANDEM_TRY(core::CheckVerbScope(p, core::Verb::kUpdate));
   core::Notification out;
   const auto now = clock_.Now();
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
@@ -176,6 +178,7 @@ Result<core::Notification> NotificationService::MarkRead(const Principal& p, Id 
 }
 
 Result<std::int64_t> NotificationService::MarkAllRead(const Principal& p) {
+  TANDEM_TRY(core::CheckVerbScope(p, core::Verb::kUpdate));
   std::int64_t n = 0;
   const auto now = clock_.Now();
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {

@@ -17,9 +17,13 @@ using core::Fail;
 
 namespace {
 
-Result<void> RequireAdmin(const Principal& p) {
+// Admins only; an API key also needs the scope of what it does (reading; changing with the
+// write or the admin scope): an ingest key, which may only capture, never sees the
+// subscriptions.
+Result<void> RequireAdmin(const Principal& p, core::Verb verb) {
   if (p.role != core::Role::kAdmin) return Fail(Error::Forbidden("only admins manage webhooks"));
-  return {};
+  if (p.HasScope(core::Scope::kAdmin)) return {};
+  return core::CheckVerbScope(p, verb);
 }
 
 // The command line acts as an admin without a user of its own.
@@ -118,7 +122,7 @@ Result<WebhookTarget> CheckWebhookTarget(std::string_view url, const HostResolve
 Result<core::WebhookSubscription> WebhookService::Create(const Principal& p, std::string url,
                                                          std::vector<std::string> event_types,
                                                          std::string description) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kUpdate));
   if (event_types.empty()) {
     return Fail(Error::Invalid("event_types", "name at least one event type"));
   }
@@ -160,7 +164,7 @@ Result<core::WebhookSubscription> WebhookService::Create(const Principal& p, std
 }
 
 Result<std::vector<core::WebhookSubscription>> WebhookService::List(const Principal& p) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kRead));
   std::vector<core::WebhookSubscription> out;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(out, tx.webhooks().List());
@@ -171,7 +175,7 @@ Result<std::vector<core::WebhookSubscription>> WebhookService::List(const Princi
 }
 
 Result<core::WebhookSubscription> WebhookService::Get(const Principal& p, Id id) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kRead));
   core::WebhookSubscription out;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(out, Load(tx, id));
@@ -182,7 +186,7 @@ Result<core::WebhookSubscription> WebhookService::Get(const Principal& p, Id id)
 }
 
 Result<void> WebhookService::Remove(const Principal& p, Id id) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kUpdate));
   const auto now = clock_.Now();
   return store_.Write([&](store::Tx& tx) -> Result<void> {
     TANDEM_ASSIGN(auto s, Load(tx, id));
@@ -200,7 +204,7 @@ Result<void> WebhookService::Remove(const Principal& p, Id id) {
 
 Result<DeliveryPage> WebhookService::Deliveries(const Principal& p, Id subscription_id, Id before,
                                                 int limit) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kRead));
   if (limit < 1 || limit > core::kMaxPageSize) {
     return Fail(Error::Invalid("limit", "must be 1.." + std::to_string(core::kMaxPageSize)));
   }
@@ -223,7 +227,7 @@ Result<DeliveryPage> WebhookService::Deliveries(const Principal& p, Id subscript
 
 Result<core::Delivery> WebhookService::Retry(const Principal& p, Id subscription_id,
                                              Id delivery_id) {
-  TANDEM_TRY(RequireAdmin(p));
+  TANDEM_TRY(RequireAdmin(p, core::Verb::kUpdate));
   const auto now = clock_.Now();
   core::Delivery d;
   TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {

@@ -62,6 +62,11 @@ struct Principal {
   Actor AsActor() const { return Actor::User(user_id, email); }
 };
 
+// What an API key's scopes allow for `verb` on records the service checks by role itself (the
+// caller's own notifications, the admins' webhooks): reading needs read, write or admin; a
+// change needs write; an ingest key does neither. Sessions and the command line pass.
+Result<void> CheckVerbScope(const Principal& p, Verb verb);
+
 // `owner` is the record's owner when the record exists (for updates and deletes), or the
 // owner the caller asks for when creating. Errors are kPermissionDenied with a reason.
 Result<void> Authorize(const Principal& p, Verb verb, Resource resource,
