@@ -273,6 +273,30 @@ TEST(RateLimiterTest, ForgetsFullBucketsPastItsSize) {
   for (int i = 3; i < 10; ++i) EXPECT_TRUE(limiter.Take("ip" + std::to_string(i)).allowed);
 }
 
+TEST(RateLimiterTest, NeverHoldsMoreThanTwiceItsSizeAndSweepsOncePerRefill) {
+  base::FakeClock clock(core::FromMillis(0));
+  RateLimiter limiter(clock, 60, 2, 4);  // a bucket refills in 2 s
+  // A flood of new keys within one refill period: the table stops at twice its size.
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(limiter.Take("flood" + std::to_string(i)).allowed);
+    EXPECT_LE(limiter.Size(), 8u) << i;
+  }
+  EXPECT_EQ(limiter.Size(), 8u);
+  // A client that used its burst keeps being refused while the flood goes on around it, as
+  // long as the flood does not evict it (here it is the last key in and the flood is over).
+  EXPECT_TRUE(limiter.Take("client").allowed);
+  EXPECT_TRUE(limiter.Take("client").allowed);
+  EXPECT_FALSE(limiter.Take("client").allowed);
+  // Within the same refill period no sweep runs again, so full buckets stay...
+  clock.Advance(1999ms);
+  EXPECT_TRUE(limiter.Take("late").allowed);
+  EXPECT_EQ(limiter.Size(), 8u);
+  // ...and once it has passed, one sweep drops every bucket that refilled.
+  clock.Advance(5s);
+  EXPECT_TRUE(limiter.Take("after").allowed);
+  EXPECT_EQ(limiter.Size(), 1u);
+}
+
 TEST(CredentialTest, ReadsBearerHeaderOrSessionCookie) {
   auto bearer = ReadCredential(*MakeRequest("GET", "/", "", {{"Authorization", "bearer  tok"}}));
   ASSERT_TRUE(bearer && *bearer);
