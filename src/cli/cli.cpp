@@ -23,6 +23,7 @@
 #include "app/importer.hpp"
 #include "cli/backup_commands.hpp"
 #include "cli/loop_commands.hpp"
+#include "cli/migrate_commands.hpp"
 #include "cli/privacy_commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_commands.hpp"
@@ -1189,6 +1190,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   LoopCommands loop(app);
   ReportCommands reports(app);
   BackupCommands backups(app);
+  MigrateDataCommands migrate_data(app);
   ViewCommands views(app);
   PrivacyCommands privacy(app);
 
@@ -1226,6 +1228,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   if (auto rc = loop.Run(out, err)) return *rc;
   if (auto rc = reports.Run(out, err)) return *rc;
   if (auto rc = backups.Run(out, err)) return *rc;
+  if (auto rc = migrate_data.Run(out, err)) return *rc;
   if (auto rc = views.Run(out, err)) return *rc;
   if (auto rc = privacy.Run(out, err)) return *rc;
   return 2;

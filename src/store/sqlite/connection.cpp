@@ -170,6 +170,10 @@ std::string Stmt::Text(int col) const {
   return std::string(TextView(col));
 }
 
+int Stmt::Type(int col) const {
+  return sqlite3_column_type(stmt_, col);
+}
+
 bool Stmt::IsNull(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }

@@ -64,6 +64,8 @@ class Stmt {
   std::string Text(int col) const;
   std::string_view TextView(int col) const;  // valid until the next Step
   bool IsNull(int col) const;
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int Type(int col) const;
   double Real(int col) const;
   std::optional<double> OptReal(int col) const;
 
