@@ -69,14 +69,20 @@ BackupCommands::BackupCommands(CLI::App& app) : s_(std::make_unique<State>()) {
   State& s = *s_;
   s.backup = app.add_subcommand(
       "backup", "copy the database to a file, consistent as of one commit, while Tandem runs");
-  s.backup->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.backup
+      ->add_option(
+          "--db", s.db,
+          "database: a SQLite file path or sqlite:PATH (PostgreSQL: use pg_dump and pg_restore)")
       ->capture_default_str();
   s.backup->add_option("--to", s.to, "the backup file to write")->required();
   s.backup->add_flag("--force", s.force, "replace the backup file if it exists");
 
   s.restore = app.add_subcommand(
       "restore", "replace the database with a backup (stop `tandem serve` on it first)");
-  s.restore->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.restore
+      ->add_option(
+          "--db", s.db,
+          "database: a SQLite file path or sqlite:PATH (PostgreSQL: use pg_dump and pg_restore)")
       ->capture_default_str();
   s.restore->add_option("--from", s.from, "the backup file to restore")->required();
 }

@@ -40,6 +40,7 @@ constexpr const char* kDefaultDb = "tandem.db";
 
 struct Options {
   std::string db = kDefaultDb;
+  int db_pool = 0;         // PostgreSQL: pooled connections (0: the URL's pool_size, else 8)
   std::string clock_file;  // tests only: serve and demo read time from this file
   // serve
   std::string listen = "127.0.0.1:8080";
@@ -110,6 +111,7 @@ int Fail(std::ostream& err, const core::Error& e) {
 core::Result<std::unique_ptr<server::Runtime>> OpenRuntime(const Options& o) {
   server::RuntimeSettings rs;
   rs.db = o.db;
+  rs.db_pool = o.db_pool;
   rs.clock_file = o.clock_file;
   return server::Runtime::Open(rs);
 }
@@ -124,7 +126,8 @@ std::string ReadSecret(std::istream& in) {
 int Migrate(const Options& o, std::ostream& out, std::ostream& err) {
   auto rt = OpenRuntime(o);
   if (!rt) return Fail(err, rt.error());
-  out << fmt::format("{} is at schema version {}\n", o.db, (*rt)->store().SchemaVersion());
+  out << fmt::format("{} is at schema version {}\n", server::DisplayDb(o.db),
+                     (*rt)->store().SchemaVersion());
   return 0;
 }
 
@@ -935,7 +938,7 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.smtp.from = o.smtp_from;
   ss.smtp.starttls = o.smtp_starttls;
   auto r = server::Serve(**rt, ss, [&](const std::string& url) {
-    out << "Tandem is serving " << o.db << " at " << url << "\n" << std::flush;
+    out << "Tandem is serving " << server::DisplayDb(o.db) << " at " << url << "\n" << std::flush;
   });
   if (!r) return Fail(err, r.error());
   return 0;
@@ -948,7 +951,7 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   app.require_subcommand(1);
   Options o;
   auto add_db = [&o](CLI::App* cmd) {
-    cmd->add_option("--db", o.db, "database: a SQLite file path or sqlite:PATH")
+    cmd->add_option("--db", o.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
         ->capture_default_str();
   };
 
@@ -957,6 +960,11 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
   serve->add_option("--threads", o.threads, "HTTP I/O threads (0 = twice the cores, at least 8)");
+  serve
+      ->add_option("--db-pool", o.db_pool,
+                   "PostgreSQL: connections to the database, 2 to 100 (default: the URL's "
+                   "pool_size=N, else 8)")
+      ->check(CLI::Range(0, 100));
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");

@@ -139,7 +139,8 @@ LoopCommands::LoopCommands(CLI::App& app) : s_(std::make_unique<State>()) {
   State& s = *s_;
   s.feedback = app.add_subcommand(
       "feedback", "what sales sends back: rejection reasons and accept rates per group");
-  s.feedback->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.feedback
+      ->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
       ->capture_default_str();
   s.feedback->add_option("--from", s.from, "start (included), YYYY-MM-DD or ISO 8601")->required();
   s.feedback->add_option("--to", s.to, "end (excluded), YYYY-MM-DD or ISO 8601")->required();
@@ -147,7 +148,8 @@ LoopCommands::LoopCommands(CLI::App& app) : s_(std::make_unique<State>()) {
 
   s.attribution = app.add_subcommand(
       "attribution", "revenue and pipeline per campaign or source by an attribution model");
-  s.attribution->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.attribution
+      ->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
       ->capture_default_str();
   s.attribution->add_option("--from", s.from, "start (included), YYYY-MM-DD or ISO 8601")
       ->required();

@@ -97,7 +97,7 @@ PrivacyCommands::PrivacyCommands(CLI::App& app) : s_(std::make_unique<State>()) 
       "privacy", "export or erase what Tandem holds about a person; purge old events");
   privacy->require_subcommand(1);
   auto add_db = [&s](CLI::App* cmd) {
-    cmd->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+    cmd->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
         ->capture_default_str();
   };
   s.export_cmd = privacy->add_subcommand(

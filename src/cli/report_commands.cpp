@@ -127,7 +127,7 @@ ReportCommands::ReportCommands(CLI::App& app) : s_(std::make_unique<State>()) {
   State& s = *s_;
   s.pay = app.add_subcommand(
       "pay", "shared pay: each participant's payout from the contract's KPIs, with the statement");
-  s.pay->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.pay->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
       ->capture_default_str();
   s.pay->add_option("--from", s.from, "first day, YYYY-MM-DD (company's zone)")->required();
   s.pay->add_option("--to", s.to, "last day (included), YYYY-MM-DD")->required();
@@ -137,7 +137,8 @@ ReportCommands::ReportCommands(CLI::App& app) : s_(std::make_unique<State>()) {
   auto* report = app.add_subcommand("report", "reports for both teams");
   s.weekly = report->add_subcommand(
       "weekly", "the weekly smarketing pack of an ISO week (company's time zone)");
-  s.weekly->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+  s.weekly
+      ->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
       ->capture_default_str();
   s.weekly->add_option("--week", s.week, "ISO week, e.g. 2026-W48")->required();
   s.weekly->add_option("--format", s.format, "html, pdf, json or csv")->capture_default_str();

@@ -148,7 +148,7 @@ ViewCommands::ViewCommands(CLI::App& app) : s_(std::make_unique<State>()) {
       "checks it)");
   s.remove = s.views->add_subcommand("delete", "delete a view (its owner, or an admin)");
   for (auto* cmd : {s.list, s.show, s.create, s.remove}) {
-    cmd->add_option("--db", s.db, "database: a SQLite file path or sqlite:PATH")
+    cmd->add_option("--db", s.db, "database: a SQLite file path, sqlite:PATH or postgresql://URL")
         ->capture_default_str();
     cmd->add_option("--as", s.as, "email of the user whose views these are")->required();
   }

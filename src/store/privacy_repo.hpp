@@ -35,6 +35,7 @@
 
 #include "core/error.hpp"
 #include "core/privacy.hpp"
+#include "store/not_ported.hpp"
 #include "store/store.hpp"
 
 namespace tandem::store {
@@ -66,11 +67,14 @@ class PrivacyTx {
 };
 
 // The privacy repository of `tx`, valid during the transaction. On a backend without it, throws
-// std::logic_error naming it, as the accessors of repositories not ported yet do (a programming
-// error: such a backend cannot be selected, docs/postgres.md).
+// NotPortedError naming it, as the accessors of repositories not ported yet do
+// (store/not_ported.hpp: the backend's Write and Read answer kUnavailable with the reason).
 inline PrivacyRepo& PrivacyOf(Tx& tx) {
   auto* p = dynamic_cast<PrivacyTx*>(&tx);
-  if (p == nullptr) throw std::logic_error("the privacy repository is not ported to this backend");
+  if (p == nullptr) {
+    throw NotPortedError(
+        "the privacy repository is not available on this database backend yet (docs/postgres.md)");
+  }
   return p->privacy();
 }
 

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "store/not_ported.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/repos.hpp"
@@ -58,6 +59,12 @@ Result<void> RunTx(Session& s, const char* begin, const TxFn& fn) {
     if (result) {
       try {
         result = fn(*s.tx);
+      } catch (const NotPortedError& e) {
+        // A repository this backend does not have yet: the request is refused, not the server
+        // failed (store/not_ported.hpp).
+        s.event_months.clear();
+        (void)s.conn->Exec("ROLLBACK");
+        return Fail(Error{core::ErrorCode::kUnavailable, e.what(), {}});
       } catch (...) {
         s.event_months.clear();
         (void)s.conn->Exec("ROLLBACK");

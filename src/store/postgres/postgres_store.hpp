@@ -21,8 +21,9 @@
 // transaction begun again (nothing ran yet); one lost during a transaction fails that call with
 // kUnavailable (a write's outcome is then unknown, so it is not run again) and is reconnected
 // when next used. While the server is away every call is kUnavailable; once it is back the
-// store works again without being reopened. Neither call may be nested inside another on the same
-// thread.
+// store works again without being reopened. A repository not ported yet (its accessor throws
+// store::NotPortedError) rolls the transaction back and answers kUnavailable naming it.
+// Neither call may be nested inside another on the same thread.
 //
 // Timings: with `metrics` set, every transaction's duration is observed in the histogram
 // tandem_db_seconds{kind="read"|"write"}, as on SQLite.

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "store/not_ported.hpp"
+
 namespace tandem::store::postgres {
 
 using core::Error;
@@ -72,8 +74,8 @@ void AddSearch(ListSql& sql, const std::vector<std::string>& words) {
 namespace {
 
 [[noreturn]] void NotPorted(const char* repository) {
-  throw std::logic_error(std::string("the ") + repository +
-                         " repository is not available on PostgreSQL yet (docs/postgres.md)");
+  throw NotPortedError(std::string("the ") + repository +
+                       " repository is not available on PostgreSQL yet (docs/postgres.md)");
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 // placeholders, RETURNING id instead of the last rowid), the same reference checks before a
 // write (so a missing owner, team... is kInvalidArgument naming the field), the same orders and
 // cursors. Repositories not ported yet (docs/postgres.md lists them) are not reachable: their
-// accessor on PostgresTx throws std::logic_error naming the repository, so no caller can get a
-// partial answer, and the backend cannot be selected by users until the list is empty.
+// accessor on PostgresTx throws store::NotPortedError naming the repository, so no caller can get
+// a partial answer; the store answers kUnavailable with that reason (store/not_ported.hpp).
 // Thread-safety: as the connection's (one transaction at a time).
 #pragma once
 
@@ -424,7 +424,7 @@ class PostgresTx final : public Tx {
   FormRepo& forms() override { return forms_; }
   GoalRepo& goals() override { return goals_; }
 
-  // Not ported yet (docs/postgres.md): each throws std::logic_error naming the repository.
+  // Not ported yet (docs/postgres.md): each throws store::NotPortedError naming the repository.
   AnalyticsRepo& analytics() override;
 
  private:
