@@ -72,6 +72,19 @@ Result<std::vector<ImportIssue>> ImportJobService::Issues(const core::Principal&
   return out;
 }
 
+Result<std::int64_t> ImportJobService::FailInterrupted() {
+  std::int64_t n = 0;
+  TANDEM_TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(
+        n, tx.imports().FailUnfinishedJobs(clock_.Now(),
+                                           "interrupted: the server stopped during the import; the "
+                                           "rows imported before stay, import the file again to "
+                                           "finish (rows already imported come out unchanged)"));
+    return {};
+  }));
+  return n;
+}
+
 void ImportJobService::WaitIdle() {
   std::unique_lock lock(mu_);
   idle_.wait(lock, [&] { return queue_.empty() && !busy_; });

@@ -40,6 +40,12 @@ class ImportJobService {
   core::Result<std::vector<core::imports::ImportIssue>> Issues(const core::Principal& p,
                                                                core::Id id, std::int64_t offset,
                                                                int limit);
+  // At start-up, before any job is started: jobs the store still shows queued or running were
+  // cut off by a stop of the process that ran them (their file was only in its memory), so
+  // they become failed, saying so; the rows they committed stay. Importing the file again
+  // finishes the work: rows already imported come out unchanged (docs/import.md).
+  // Returns how many jobs were failed.
+  core::Result<std::int64_t> FailInterrupted();
   // Blocks until no job is queued or running (tests, orderly shutdown).
   void WaitIdle();
 

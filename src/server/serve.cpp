@@ -123,6 +123,13 @@ core::Result<void> Serve(Runtime& rt, const ServeSettings& settings,
   sla.SetWake([scheduler_thread] { pthread_kill(scheduler_thread, SIGUSR1); });
   rt.services().handoff.SetDueListener(&sla);
   TANDEM_ASSIGN(std::size_t pending_sla, sla.Rebuild());
+  // Import jobs a previous process was running when it stopped cannot resume (the upload was
+  // only in its memory): they are marked failed before the API takes requests.
+  TANDEM_ASSIGN(std::int64_t interrupted_imports, rt.services().imports.FailInterrupted());
+  if (interrupted_imports > 0) {
+    spdlog::warn("{} import jobs were interrupted by the last stop and are marked failed",
+                 interrupted_imports);
+  }
   // The notification thread: outbox fan-out, webhook and email deliveries.
   rt.services().webhooks.SetSettings({.allow_private_targets = settings.allow_private_webhooks});
   rt.services().dispatcher.SetSettings({.email_enabled = !settings.smtp.url.empty()});

@@ -298,6 +298,11 @@ class ImportRepo {
   // Replaces everything but the id, the creator and created_at; kNotFound for a missing id.
   virtual Result<void> UpdateJob(const core::imports::ImportJob& job) = 0;
   virtual Result<std::optional<core::imports::ImportJob>> GetJob(Id id) = 0;
+  // Every job still queued or running becomes failed at `now` with `message` (the process that
+  // ran it stopped before it finished: the uploaded file was only in its memory). Returns how
+  // many jobs changed.
+  virtual Result<std::int64_t> FailUnfinishedJobs(core::Instant now,
+                                                  const std::string& message) = 0;
   // Appends issues after those already stored for the job (kept in append order).
   virtual Result<void> AppendIssues(Id job_id,
                                     const std::vector<core::imports::ImportIssue>& issues) = 0;

@@ -386,7 +386,11 @@ void WebhookReceiver::Loop() {
 }
 
 bool Eventually(const std::function<bool()>& done) {
-  const auto until = std::chrono::steady_clock::now() + kPatience;
+  return Eventually(kPatience, done);
+}
+
+bool Eventually(std::chrono::seconds bound, const std::function<bool()>& done) {
+  const auto until = std::chrono::steady_clock::now() + bound;
   while (std::chrono::steady_clock::now() < until) {
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // between polls, not a timing

@@ -169,5 +169,7 @@ class WebhookReceiver {
 
 // Polls `done` (which asks the server or the database) until it holds, at most kPatience.
 bool Eventually(const std::function<bool()>& done);
+// The same with its own bound (a whole import on a loaded machine takes minutes).
+bool Eventually(std::chrono::seconds bound, const std::function<bool()>& done);
 
 }  // namespace tandem::crash

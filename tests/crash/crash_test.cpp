@@ -408,5 +408,104 @@ TEST_F(CrashTest, SlaBreachKilledBeforeItsNotificationIsDeliveredOnceAfterRestar
   EXPECT_NE(all.front().body.find("\"sla.breached\""), std::string::npos) << all.front().body;
 }
 
+// ---------------------------------------------------------------------------------------------
+// A CSV import job killed between two of its batches: the rows of the batches it committed
+// (at least those its last checkpoint counts) are there once; after the restart the job says it
+// was interrupted, and importing the file again finishes the work without a duplicate.
+
+constexpr int kImportRows = 60'000;
+
+std::string ImportCsv() {
+  std::string csv = "email,first_name,last_name,company,country\n";
+  csv.reserve(kImportRows * 60);
+  for (int i = 0; i < kImportRows; ++i) {
+    csv += "row" + std::to_string(i) + "@import.example,Row," + std::to_string(i) + ",Import Co " +
+           std::to_string(i % 500) + ",DE\n";
+  }
+  return csv;
+}
+
+TEST_F(CrashTest, ImportJobKilledMidFileFailsCleanlyAndReRunsWithoutDuplicates) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  HttpClient http(server_->url(), token_);
+  const std::string csv = ImportCsv();
+  auto started = http.Send("POST", "/api/v1/imports?file_name=crash.csv", csv, "text/csv");
+  ASSERT_EQ(started.status, 202) << started.body;
+  const auto job = std::to_string(started.Json().at("id").to_number<std::int64_t>());
+
+  // Kill once a batch is committed and counted in the job's checkpoint, before the end.
+  std::string status;
+  std::int64_t checkpoint = 0;
+  ASSERT_TRUE(Eventually([&] {
+    auto r = http.Get("/api/v1/imports/" + job);
+    if (r.status != 200) return false;
+    auto v = r.Json();
+    status = std::string(v.at("status").as_string());
+    checkpoint = v.at("counts").at("created").to_number<std::int64_t>();
+    return status != "queued" && (status != "running" || checkpoint > 0);
+  }));
+  ASSERT_EQ(status, "running") << "the import finished before the kill; make the file larger";
+  server_->Kill(SIGKILL);
+
+  std::int64_t imported = 0;
+  {
+    ExpectIntegrityOk();
+    Db db(db_);
+    EXPECT_EQ(db.Text("SELECT status FROM import_jobs WHERE id = " + job), "running");
+    const auto counted = db.Int("SELECT created FROM import_jobs WHERE id = " + job);
+    EXPECT_GE(counted, checkpoint);
+    imported = db.Int("SELECT count(*) FROM contacts WHERE email LIKE '%@import.example'");
+    EXPECT_GE(imported, counted) << "rows the checkpoint counts are committed";
+    EXPECT_LT(imported, kImportRows);
+    EXPECT_EQ(imported % 5000, 0) << "whole batches of 5,000 rows, never part of one";
+    EXPECT_EQ(db.Int("SELECT count(DISTINCT email) FROM contacts WHERE email LIKE "
+                     "'%@import.example'"),
+              imported);
+    // Each committed row has its first stage row, committed with it.
+    EXPECT_EQ(db.Int("SELECT count(*) FROM contacts c WHERE c.email LIKE '%@import.example' AND "
+                     "NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.contact_id = c.id)"),
+              0);
+  }
+
+  // Restarted: the job cannot resume (the upload was in the killed process's memory); it is
+  // failed, saying why, and keeps its last counts.
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  HttpClient again(server_->url(), token_);
+  auto after = again.Get("/api/v1/imports/" + job);
+  ASSERT_EQ(after.status, 200) << after.body;
+  auto v = after.Json();
+  EXPECT_EQ(v.at("status").as_string(), "failed");
+  EXPECT_NE(std::string(v.at("message").as_string()).find("interrupted"), std::string::npos)
+      << after.body;
+  EXPECT_TRUE(server_->WaitForLog("1 import jobs were interrupted"));
+
+  // The same file again: what was imported comes out unchanged, the rest created, once.
+  auto rerun = again.Send("POST", "/api/v1/imports?file_name=crash.csv", csv, "text/csv");
+  ASSERT_EQ(rerun.status, 202) << rerun.body;
+  const auto job2 = std::to_string(rerun.Json().at("id").to_number<std::int64_t>());
+  boost::json::value done;
+  ASSERT_TRUE(Eventually(std::chrono::minutes(8), [&] {
+    auto r = again.Get("/api/v1/imports/" + job2);
+    if (r.status != 200) return false;
+    done = r.Json();
+    auto s = done.at("status").as_string();
+    return s == "succeeded" || s == "failed";
+  }));
+  EXPECT_EQ(done.at("status").as_string(), "succeeded") << done;
+  EXPECT_EQ(done.at("counts").at("rows").to_number<std::int64_t>(), kImportRows);
+  EXPECT_EQ(done.at("counts").at("created").to_number<std::int64_t>(), kImportRows - imported);
+  EXPECT_EQ(done.at("counts").at("unchanged").to_number<std::int64_t>(), imported);
+  EXPECT_EQ(done.at("counts").at("errors").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(server_->Stop(), 0);
+
+  ExpectIntegrityOk();
+  Db db(db_);
+  EXPECT_EQ(db.Int("SELECT count(*) FROM contacts WHERE email LIKE '%@import.example'"),
+            kImportRows);
+  EXPECT_EQ(db.Int("SELECT count(DISTINCT email) FROM contacts WHERE email LIKE "
+                   "'%@import.example'"),
+            kImportRows);
+}
+
 }  // namespace
 }  // namespace tandem::crash

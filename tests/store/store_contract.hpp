@@ -2224,6 +2224,42 @@ TEST_P(StoreContractTest, ImportJobsRoundTripAndKeepIssuesInOrder) {
                ErrorCode::kInvalidArgument, "job_id");
 }
 
+TEST_P(StoreContractTest, UnfinishedImportJobsAreFailedAndFinishedOnesKept) {
+  auto insert = [&](core::imports::JobStatus status) {
+    core::imports::ImportJob job;
+    job.status = status;
+    job.file_name = "f.csv";
+    job.created_at = At(0);
+    auto id = W([&](Tx& tx) { return tx.imports().InsertJob(job); });
+    EXPECT_TRUE(id);
+    return id ? *id : 0;
+  };
+  const auto queued = insert(core::imports::JobStatus::kQueued);
+  const auto running = insert(core::imports::JobStatus::kRunning);
+  const auto done = insert(core::imports::JobStatus::kSucceeded);
+  const auto failed = insert(core::imports::JobStatus::kFailed);
+  auto n = W([&](Tx& tx) { return tx.imports().FailUnfinishedJobs(At(60), "interrupted"); });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  for (auto id : {queued, running}) {
+    auto got = R([&](Tx& tx) { return tx.imports().GetJob(id); });
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ((*got)->status, core::imports::JobStatus::kFailed);
+    EXPECT_EQ((*got)->message, "interrupted");
+    EXPECT_EQ((*got)->finished_at, At(60));
+  }
+  auto kept = R([&](Tx& tx) { return tx.imports().GetJob(done); });
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->status, core::imports::JobStatus::kSucceeded);
+  EXPECT_FALSE((*kept)->finished_at);
+  kept = R([&](Tx& tx) { return tx.imports().GetJob(failed); });
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->message, "");
+  n = W([&](Tx& tx) { return tx.imports().FailUnfinishedJobs(At(90), "again"); });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 0);
+}
+
 TEST_P(StoreContractTest, WriteRollsBackWhenTheFunctionFails) {
   auto r = store_->Write([](Tx& tx) -> Result<void> {
     auto id = tx.contacts().Insert(NewContact("rolled@example.com"));

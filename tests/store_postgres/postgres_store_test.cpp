@@ -93,6 +93,7 @@ const std::set<std::string>& PortedContractTests() {
       "ContractActiveAtPicksTheLatestEffectiveVersion",
       "ContractAcknowledgementsOncePerUserAndVersion",
       "ImportJobsRoundTripAndKeepIssuesInOrder",
+      "UnfinishedImportJobsAreFailedAndFinishedOnesKept",
       "OutboxListenerHearsOnlyCommittedAppends",
       "OutboxKeepsMessagesInOrderWithEveryField",
       "OutboxRefusesPayloadsThatAreNotJsonAndEmptyTypes",

@@ -65,6 +65,17 @@ Result<void> PostgresImportRepo::UpdateJob(const ImportJob& job) {
   return CheckChanged(stmt, "import job", job.id);
 }
 
+Result<std::int64_t> PostgresImportRepo::FailUnfinishedJobs(core::Instant now,
+                                                            const std::string& message) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("WITH failed AS (UPDATE import_jobs SET status = 'failed', "
+                                  "message = $1, finished_at = $2 WHERE status IN ('queued', "
+                                  "'running') RETURNING 1) SELECT count(*) FROM failed"));
+  stmt.Bind(message).Bind(ToMillis(now));
+  TANDEM_TRY(stmt.Step());
+  return stmt.Int(0);
+}
+
 Result<std::optional<ImportJob>> PostgresImportRepo::GetJob(Id id) {
   TANDEM_ASSIGN(auto s, ctx_.conn.Prepare(
                             "SELECT id, status, file_name, preset, dry_run, created_by, "

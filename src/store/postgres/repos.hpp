@@ -286,6 +286,7 @@ class PostgresImportRepo final : public ImportRepo {
   explicit PostgresImportRepo(TxContext ctx) : ctx_(ctx) {}
   Result<Id> InsertJob(const core::imports::ImportJob& job) override;
   Result<void> UpdateJob(const core::imports::ImportJob& job) override;
+  Result<std::int64_t> FailUnfinishedJobs(core::Instant now, const std::string& message) override;
   Result<std::optional<core::imports::ImportJob>> GetJob(Id id) override;
   Result<void> AppendIssues(Id job_id,
                             const std::vector<core::imports::ImportIssue>& issues) override;

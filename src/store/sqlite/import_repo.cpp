@@ -64,6 +64,16 @@ Result<void> SqliteImportRepo::UpdateJob(const ImportJob& job) {
   return CheckChanged(ctx_.conn, "import job", job.id);
 }
 
+Result<std::int64_t> SqliteImportRepo::FailUnfinishedJobs(core::Instant now,
+                                                          const std::string& message) {
+  TANDEM_ASSIGN(auto stmt,
+                ctx_.conn.Prepare("UPDATE import_jobs SET status = 'failed', message = ?, "
+                                  "finished_at = ? WHERE status IN ('queued', 'running')"));
+  stmt.Bind(message).Bind(ToMillis(now));
+  TANDEM_TRY(stmt.Run());
+  return ctx_.conn.Changes();
+}
+
 Result<std::optional<ImportJob>> SqliteImportRepo::GetJob(Id id) {
   TANDEM_ASSIGN(auto s, ctx_.conn.Prepare(
                             "SELECT id, status, file_name, preset, dry_run, created_by, "
