@@ -1124,6 +1124,59 @@ try {
     await ctx.close();
   });
 
+  await step('privacy: a contact\'s consents listed (import row, recorded by a user), one withdrawn', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    watch(page, 'consents');
+    await resume(page, USERS.marketing);
+    await page.goto(url + '/import');
+    const csv = ['Email,First Name,Last Name,Consent', 'nora.lind@optin-import.example,Nora,Lind,Yes', 'olaf.berg@optin-import.example,Olaf,Berg,no'].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'optin.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('heading', { name: /How optin.csv will be read/ }).waitFor();
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.waitForURL(/\/import\?job=\d+/);
+    const job = Number(new URL(page.url()).searchParams.get('job'));
+    await page.locator('.badge', { hasText: 'Done' }).waitFor({ timeout: 60000 });
+    const nora = (await admin('GET', '/api/v1/contacts?q=nora.lind')).items.find((c) => c.email === 'nora.lind@optin-import.example');
+    const olaf = (await admin('GET', '/api/v1/contacts?q=olaf.berg')).items.find((c) => c.email === 'olaf.berg@optin-import.example');
+    check(Boolean(nora && olaf), 'both rows were imported');
+    check((await admin('GET', `/api/v1/contacts/${olaf.id}/consents`)).items.length === 0, 'a "no" records no consent');
+    // A second consent, recorded by the admin (as the dashboard's user would).
+    await admin('POST', `/api/v1/contacts/${nora.id}/consents`, { purpose: 'newsletter', text: 'Send me the monthly newsletter' });
+
+    await page.goto(`${url}/contacts/${nora.id}`);
+    await page.getByRole('heading', { name: 'Consents' }).waitFor();
+    const items = page.locator('ul.consents li.consent');
+    await items.nth(1).waitFor();
+    check((await items.count()) === 2, 'both consents are listed');
+    const first = await items.nth(0).textContent();
+    check(first.includes('import') && first.includes(`Import ${job}, row 2`) && first.includes('Given'), `the import consent names its job and row (${first})`);
+    const second = await items.nth(1).textContent();
+    check(second.includes('newsletter') && second.includes('Recorded by Sam Okafor') && second.includes('“Send me the monthly newsletter”'), `the recorded consent names who recorded it and its text (${second})`);
+    check((await unlabelled(page)).length === 0, 'every control of the contact page is labelled');
+    await shot(page, 'marketing-contact-consents');
+    await page.getByRole('button', { name: 'Withdraw the consent “newsletter”' }).click();
+    await page.getByRole('group', { name: 'Withdraw the consent “newsletter”?' }).getByRole('button', { name: 'Yes, withdraw' }).click();
+    await page.getByText('The consent “newsletter” is withdrawn.').waitFor();
+    await items.nth(1).getByText('Withdrawn', { exact: true }).waitFor();
+    check((await items.nth(1).textContent()).includes('by Claire Dubois'), 'the withdrawal names who withdrew it');
+    check((await items.nth(1).getByRole('button').count()) === 0, 'a withdrawn consent cannot be withdrawn again');
+    const stored = (await admin('GET', `/api/v1/contacts/${nora.id}/consents`)).items;
+    check(stored.length === 2 && stored[1].withdrawn_at !== null && stored[0].withdrawn_at === null, 'the server has the withdrawal, the record kept');
+    await shot(page, 'marketing-contact-consent-withdrawn');
+    await ctx.close();
+
+    // A sales rep who does not own the contact sees its consents but cannot withdraw them.
+    const repCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const repPage = await repCtx.newPage();
+    watch(repPage, 'consents (rep)');
+    await resume(repPage, USERS.sales);
+    await repPage.goto(`${url}/contacts/${nora.id}`);
+    await repPage.locator('ul.consents li.consent').nth(1).waitFor();
+    check((await repPage.locator('ul.consents button').count()) === 0, 'no withdraw button for a rep on a contact they do not own');
+    await repCtx.close();
+  });
+
   await step('settings: every section per role, an API key, a form and its snippet', async () => {
     for (const role of ['manager', 'marketing']) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -1,6 +1,6 @@
 // One contact: who they are, who owns them, their score explained line by line, and their
 // timeline (events, stage changes, activities, deals). Logging a call, email or meeting takes
-// two clicks: the kind, then Log.
+// two clicks: the kind, then Log. Its consents, with a way to withdraw one (Consents.tsx).
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, describeError, get, post } from '../api';
 import { Empty, ErrorNote, Loading, PageHeader, StageBadge } from '../components/ui';
@@ -10,6 +10,7 @@ import type { PageProps } from '../routes';
 import { useSession } from '../session';
 import type { Activity, Company, Contact, Page, TimelineItem, User } from '../types';
 import { loadUsers } from '../users';
+import { Consents } from './Consents';
 
 interface ScoreLine {
   kind: string;
@@ -174,6 +175,8 @@ function ContactView({ contact: c }: { contact: Contact }) {
               <ScoreView score={score.data} />
             )}
           </section>
+
+          <Consents contact={c} users={users.data} />
         </aside>
       </div>
     </div>
