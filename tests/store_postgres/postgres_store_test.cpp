@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "store/bulk.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -78,6 +79,8 @@ const std::set<std::string>& PortedContractTests() {
       "ActivityListFiltersAndPaginates",
       "DeletingDealKeepsContactActivitiesOnly",
       "InsertManyChecksReferencesAndUniqueEmails",
+      "WriteBulkWritesStepsAndBuildsSearchListsAndReachAtTheEnd",
+      "WriteBulkThatFailsLeavesNothingAndTheStoreWhole",
       "AppendManyKeepsOrderAndChecksContacts",
       "WriteRollsBackWhenTheFunctionFails",
       "WriteRollsBackAndRethrowsOnException",
@@ -146,7 +149,7 @@ using testdb::ServerUrl;
 using testdb::WithDatabase;
 
 // A store on a database of its own, dropped with the store.
-class ScratchStore final : public Store {
+class ScratchStore final : public Store, public BulkStore {
  public:
   ScratchStore(std::unique_ptr<Store> inner, std::string database)
       : inner_(std::move(inner)), database_(std::move(database)) {}
@@ -156,6 +159,7 @@ class ScratchStore final : public Store {
   }
   Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
   Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
+  Result<void> WriteBulk(const BulkFn& fn) override { return BulkOf(*inner_)->WriteBulk(fn); }
   void SetOutboxListener(std::function<void()> listener) override {
     inner_->SetOutboxListener(std::move(listener));
   }
@@ -168,10 +172,11 @@ class ScratchStore final : public Store {
   std::string database_;
 };
 
-std::unique_ptr<ScratchStore> NewStore(int connections = 3) {
+std::unique_ptr<ScratchStore> NewStore(int connections = 3, bool bulk_drop_indexes = false) {
   const std::string name = NewDatabase();
   if (name.empty()) return nullptr;
-  auto store = OpenPostgresStore({WithDatabase(ServerUrl(), name), connections, nullptr});
+  auto store =
+      OpenPostgresStore({WithDatabase(ServerUrl(), name), connections, nullptr, bulk_drop_indexes});
   EXPECT_TRUE(store) << store.error().message;
   if (!store) return nullptr;
   return std::make_unique<ScratchStore>(std::move(*store), name);
@@ -746,6 +751,231 @@ TEST_F(PostgresStoreTest, DroppedConnectionsAreReconnected) {
 }
 
 // Text travels byte for byte, including quotes, backslashes and multibyte characters.
+// ---------------------------------------------------------------------------------------------
+// Bulk mode (bulk_load.hpp): COPY of contacts and stage changes, the reach rows built at the end.
+
+std::string SearchText(Connection& conn, Id contact) {
+  auto stmt =
+      conn.Prepare("SELECT search::text || '|' || search_words FROM contacts WHERE id = $1");
+  EXPECT_TRUE(stmt);
+  if (!stmt) return "";
+  stmt->Bind(contact);
+  if (!stmt->Step().value_or(false)) return "<none>";
+  return stmt->Text(0);
+}
+
+std::vector<std::string> IndexNames(Connection& conn) {
+  auto stmt = conn.Prepare(
+      "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE tablename IN ('contacts', "
+      "'stage_history', 'contact_reach') ORDER BY indexname");
+  EXPECT_TRUE(stmt);
+  std::vector<std::string> out;
+  while (stmt && stmt->Step().value_or(false)) out.push_back(stmt->Text(0));
+  return out;
+}
+
+std::vector<std::string> ReachRows(Connection& conn) {
+  auto stmt = conn.Prepare(
+      "SELECT concat_ws(',', contact_id, r0, r1, r2, r3, r4, r5, r6) FROM contact_reach "
+      "ORDER BY contact_id");
+  EXPECT_TRUE(stmt);
+  std::vector<std::string> out;
+  while (stmt && stmt->Step().value_or(false)) out.push_back(stmt->Text(0));
+  return out;
+}
+
+core::Contact TrickyContact(const std::string& email, const std::string& first,
+                            const std::string& last) {
+  core::Contact c;
+  c.email = email;
+  c.first_name = first;
+  c.last_name = last;
+  c.created_at = c.updated_at = c.stage_entered_at = kT0;
+  return c;
+}
+
+core::StageChange MoveOf(Id contact, std::optional<core::Stage> from, core::Stage to, int at) {
+  core::StageChange ch;
+  ch.contact_id = contact;
+  ch.from = from;
+  ch.to = to;
+  ch.at = At(at);
+  ch.actor = core::Actor::System("import");
+  ch.cause = "import";
+  return ch;
+}
+
+// Text with COPY's special characters (tab, newline, carriage return, backslash, a literal \N,
+// quotes) goes in by COPY byte for byte, empty optional fields as NULL; the search vector and
+// words are exactly those an ordinary insert writes.
+TEST_F(PostgresStoreTest, BulkCopyKeepsTabsNewlinesBackslashesAndNullsAndTheSameSearch) {
+  auto store = NewStore();
+  auto ordinary = NewStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_NE(ordinary, nullptr);
+  const std::string tricky = "tab\there new\nline CR\r back\\slash \\N \\t O'Brien \"q\" é 日本";
+  Id company = 0;
+  for (auto* s : {store.get(), ordinary.get()}) {
+    ASSERT_TRUE(s->Write([&](Tx& tx) -> Result<void> {
+      core::Company co;
+      co.name = "Back\\slash\tCo";
+      co.created_at = co.updated_at = kT0;
+      TANDEM_ASSIGN(company, tx.companies().Insert(co));
+      return {};
+    }));
+  }
+  std::vector<core::Contact> bulk = {TrickyContact("bulk@example.com", tricky, "D'Arcy\\N"),
+                                     TrickyContact("empty@example.com", "", "")};
+  bulk[0].company_id = company;
+  bulk[0].title = tricky;
+  bulk[0].custom = {{"note", tricky}, {"empty", ""}};
+  bulk[1].phone = "\\N";  // the text, not NULL
+  std::vector<core::Contact> plain = bulk;
+  ASSERT_TRUE(ordinary->Write([&](Tx& tx) { return tx.contacts().InsertMany(plain); }));
+  auto done = BulkOf(*store)->WriteBulk([&](const BulkStore::StepFn& step) {
+    return step([&](Tx& tx) -> Result<void> {
+      TANDEM_TRY(tx.contacts().InsertMany(bulk));
+      auto move = MoveOf(bulk[0].id, std::nullopt, core::Stage::kLead, 5);
+      move.reason = tricky;
+      return tx.stages().AppendMany({move});
+    });
+  });
+  ASSERT_TRUE(done) << done.error().message;
+  for (const core::Contact& want : bulk) {
+    std::optional<core::Contact> got;
+    ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(got, tx.contacts().Get(want.id));
+      return {};
+    }));
+    ASSERT_TRUE(got);
+    contract::ExpectSame(*got, want);
+  }
+  std::vector<core::StageChange> history;
+  ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(history, tx.stages().ListForContact(bulk[0].id));
+    return {};
+  }));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].reason, tricky);
+  EXPECT_FALSE(history[0].from);
+  EXPECT_FALSE(history[0].quality);
+  EXPECT_FALSE(history[0].actor.user_id);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  auto other = Connection::Open(WithDatabase(ServerUrl(), ordinary->database()));
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(other);
+  for (std::size_t i = 0; i < bulk.size(); ++i) {
+    const std::string want = SearchText(**other, plain[i].id);
+    EXPECT_NE(want.find("'arcy'"), i == 0 ? std::string::npos : 0u) << want;
+    EXPECT_EQ(SearchText(**conn, bulk[i].id), want);
+  }
+  auto nulls = (*conn)->Prepare(
+      "SELECT count(*) FROM contacts WHERE company_id IS NULL AND owner_id IS NULL AND id = $1");
+  ASSERT_TRUE(nulls);
+  nulls->Bind(bulk[1].id);
+  ASSERT_TRUE(nulls->Step().value_or(false));
+  EXPECT_EQ(nulls->Int(0), 1);
+}
+
+// The reach rows built at the end merge into rows already there (earliest time per stage wins)
+// and equal what the trigger writes row by row; a change naming a missing contact fails its
+// step with contact_id named.
+TEST_F(PostgresStoreTest, BulkReachRowsEqualTheTriggersAndMissingContactsAreNamed) {
+  auto by_trigger = NewStore();
+  auto by_bulk = NewStore();
+  ASSERT_NE(by_trigger, nullptr);
+  ASSERT_NE(by_bulk, nullptr);
+  using core::Stage;
+  std::vector<Id> ids;
+  for (auto* store : {by_trigger.get(), by_bulk.get()}) {
+    ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+      std::vector<core::Contact> cs;
+      for (int i = 0; i < 4; ++i) {
+        cs.push_back(TrickyContact("r" + std::to_string(i) + "@example.com", "R", "R"));
+      }
+      TANDEM_TRY(tx.contacts().InsertMany(cs));
+      ids.clear();
+      for (const auto& c : cs) ids.push_back(c.id);
+      // Stored before: contact 0 reached mql at 50, contact 1 lead at 10.
+      return tx.stages().AppendMany({MoveOf(ids[0], std::nullopt, Stage::kMql, 50),
+                                     MoveOf(ids[1], std::nullopt, Stage::kLead, 10)});
+    }));
+  }
+  const std::vector<core::StageChange> later = {
+      MoveOf(ids[0], Stage::kMql, Stage::kSal, 60),
+      MoveOf(ids[0], Stage::kSal, Stage::kLead, 20),  // an earlier lead than known
+      MoveOf(ids[1], Stage::kLead, Stage::kRecycled, 30),
+      MoveOf(ids[2], std::nullopt, Stage::kDisqualified, 5),
+      MoveOf(ids[3], std::nullopt, Stage::kVisitor, 1),
+      MoveOf(ids[3], Stage::kVisitor, Stage::kCustomer, 90)};
+  ASSERT_TRUE(by_trigger->Write([&](Tx& tx) { return tx.stages().AppendMany(later); }));
+  auto done = BulkOf(*by_bulk)->WriteBulk([&](const BulkStore::StepFn& step) -> Result<void> {
+    auto missing = step([&](Tx& tx) {
+      return tx.stages().AppendMany({MoveOf(ids[2], std::nullopt, Stage::kLead, 1),
+                                     MoveOf(4242, std::nullopt, Stage::kLead, 1)});
+    });
+    EXPECT_FALSE(missing);
+    if (missing) return {};
+    EXPECT_EQ(missing.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(missing.error().field, "contact_id");
+    return step([&](Tx& tx) { return tx.stages().AppendMany(later); });
+  });
+  ASSERT_TRUE(done) << done.error().message;
+  auto a = Connection::Open(WithDatabase(ServerUrl(), by_trigger->database()));
+  auto b = Connection::Open(WithDatabase(ServerUrl(), by_bulk->database()));
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  const auto want = ReachRows(**a);
+  ASSERT_EQ(want.size(), 3u);  // the disqualified-only contact has no row
+  EXPECT_EQ(ReachRows(**b), want);
+  // The trigger is on again: an ordinary write keeps the rows.
+  ASSERT_TRUE(by_bulk->Write([&](Tx& tx) {
+    return tx.stages().AppendMany({MoveOf(ids[2], Stage::kDisqualified, Stage::kLead, 70)});
+  }));
+  EXPECT_EQ(ReachRows(**b).size(), 4u);
+}
+
+// With the indexes dropped for the load, they are built again exactly as they were, after a
+// load and after a failed one; lists and search walk them.
+TEST_F(PostgresStoreTest, BulkWithDroppedIndexesBuildsThemAgainAsTheyWere) {
+  auto store = NewStore(3, /*bulk_drop_indexes=*/true);
+  ASSERT_NE(store, nullptr);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  ASSERT_TRUE(conn);
+  const auto before = IndexNames(**conn);
+  ASSERT_GT(before.size(), 15u);
+  auto failed = BulkOf(*store)->WriteBulk([&](const BulkStore::StepFn& step) -> Result<void> {
+    TANDEM_TRY(step([&](Tx& tx) -> Result<void> {
+      std::vector<core::Contact> cs = {TrickyContact("gone@example.com", "Gone", "Gone")};
+      return tx.contacts().InsertMany(cs);
+    }));
+    return core::Fail(core::Error::Invalid("file", "the file went away"));
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(IndexNames(**conn), before);
+  std::vector<core::Contact> cs;
+  for (int i = 0; i < 50; ++i) {
+    cs.push_back(TrickyContact("i" + std::to_string(i) + "@example.com", "Indexed", "Person"));
+    cs.back().stage = i % 2 ? core::Stage::kMql : core::Stage::kLead;
+  }
+  auto done = BulkOf(*store)->WriteBulk([&](const BulkStore::StepFn& step) {
+    return step([&](Tx& tx) { return tx.contacts().InsertMany(cs); });
+  });
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(IndexNames(**conn), before);
+  core::ContactQuery q;
+  q.text = "indexed";
+  q.stage = core::Stage::kMql;
+  q.page.limit = 100;
+  std::size_t found = 0;
+  ASSERT_TRUE(store->Read([&](Tx& tx) -> Result<void> {
+    TANDEM_ASSIGN(auto page, tx.contacts().List(q));
+    found = page.items.size();
+    return {};
+  }));
+  EXPECT_EQ(found, 25u);
+}
+
 TEST_F(PostgresStoreTest, TextRoundTripsByteForByte) {
   auto store = NewStore();
   ASSERT_NE(store, nullptr);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "store/common/event_rows.hpp"
+#include "store/postgres/copy_rows.hpp"
 #include "store/postgres/repos.hpp"
 
 namespace tandem::store::postgres {
@@ -132,48 +133,6 @@ Result<void> InsertValues(Connection& conn, const std::vector<Event>& events,
   return {};
 }
 
-// COPY's text format: backslash, tab, newline and carriage return escaped.
-void AppendCopyText(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-}
-
-// A COPY text row of the columns BindEvent binds, through the same binder interface.
-class CopyRow {
- public:
-  explicit CopyRow(std::string& out) : out_(out) {}
-  CopyRow& Bind(std::int64_t v) {
-    Next();
-    out_ += std::to_string(v);
-    return *this;
-  }
-  CopyRow& Bind(std::string_view v) {
-    Next();
-    AppendCopyText(out_, v);
-    return *this;
-  }
-  CopyRow& Bind(const std::optional<std::int64_t>& v) { return v ? Bind(*v) : BindNull(); }
-  CopyRow& BindNull() {
-    Next();
-    out_ += "\\N";
-    return *this;
-  }
-
- private:
-  void Next() {
-    if (columns_++ > 0) out_ += '\t';
-  }
-  std::string& out_;
-  int columns_ = 0;
-};
-
 Result<void> InsertCopy(Connection& conn, const std::vector<Event>& events,
                         std::map<EventKey, Id>& stored) {
   // The session's staging table (kept across transactions, emptied at each commit; created
@@ -190,7 +149,7 @@ Result<void> InsertCopy(Connection& conn, const std::vector<Event>& events,
     CopyRow row(data);
     row.Bind(static_cast<std::int64_t>(i));
     rows::BindEvent(row, events[i]);
-    data += '\n';
+    row.End();
   }
   static const std::string copy =
       "COPY events_incoming (n, " + std::string(rows::kEventInsertColumns) + ") FROM STDIN";

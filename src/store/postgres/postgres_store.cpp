@@ -5,7 +5,9 @@
 #include <mutex>
 #include <vector>
 
+#include "store/bulk.hpp"
 #include "store/not_ported.hpp"
+#include "store/postgres/bulk_load.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/repos.hpp"
@@ -30,22 +32,25 @@ struct Session {
   std::unique_ptr<PostgresTx> tx;
   TxEffects effects;
   std::unordered_set<std::int64_t> event_months;
+  bool bulk = false;  // within BulkStore::WriteBulk
 };
 
 Result<std::unique_ptr<Session>> OpenSession(const std::string& url) {
   auto session = std::make_unique<Session>();
   TANDEM_ASSIGN(session->conn, Connection::Open(url));
   TANDEM_ASSIGN(session->words, WordTokenizer::Open());
-  session->tx = std::make_unique<PostgresTx>(
-      TxContext{*session->conn, *session->words, &session->effects, &session->event_months});
+  session->tx = std::make_unique<PostgresTx>(TxContext{
+      *session->conn, *session->words, &session->effects, &session->event_months, &session->bulk});
   return session;
 }
 
+using SessionFn = std::function<Result<void>(Session&)>;
+
 // Runs `fn` between `begin` and COMMIT on `s`; rolls back on an error or an exception. Runs it
-// again when the server reports a serialization failure or a deadlock.
-Result<void> RunTx(Session& s, const char* begin, const TxFn& fn) {
+// again when the server reports a serialization failure or a deadlock, up to `attempts` times.
+Result<void> RunTx(Session& s, const char* begin, const SessionFn& fn, int attempts) {
   Result<void> result;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
     s.conn->ClearState();
     s.effects = {};
     result = s.conn->Exec(begin);
@@ -58,7 +63,7 @@ Result<void> RunTx(Session& s, const char* begin, const TxFn& fn) {
     }
     if (result) {
       try {
-        result = fn(*s.tx);
+        result = fn(s);
       } catch (const NotPortedError& e) {
         // A repository this backend does not have yet: the request is refused, not the server
         // failed (store/not_ported.hpp).
@@ -83,10 +88,14 @@ Result<void> RunTx(Session& s, const char* begin, const TxFn& fn) {
   return result;
 }
 
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, public BulkStore {
  public:
-  PostgresStore(std::vector<std::unique_ptr<Session>> sessions, int version, base::Metrics* metrics)
-      : sessions_(std::move(sessions)), version_(version) {
+  PostgresStore(std::vector<std::unique_ptr<Session>> sessions, int version,
+                const PostgresSettings& settings)
+      : sessions_(std::move(sessions)),
+        version_(version),
+        bulk_drop_indexes_(settings.bulk_drop_indexes) {
+    base::Metrics* metrics = settings.metrics;
     for (auto& s : sessions_) free_.push_back(s.get());
     if (metrics != nullptr) {
       const std::string help = "Duration of database transactions";
@@ -96,13 +105,28 @@ class PostgresStore final : public Store {
   }
 
   Result<void> Write(const TxFn& fn) override {
+    return WriteSession([&](Session& s) { return fn(*s.tx); }, kAttempts);
+  }
+
+  // One transaction, never run again (`fn` may read a file once): bulk_load.hpp says what
+  // changes for its duration.
+  Result<void> WriteBulk(const BulkFn& fn) override {
+    return WriteSession(
+        [&](Session& s) {
+          return RunBulk(BulkContext{*s.conn, s.bulk, s.event_months, bulk_drop_indexes_}, *s.tx,
+                         fn);
+        },
+        1);
+  }
+
+  Result<void> WriteSession(const SessionFn& fn, int attempts) {
     bool announced = false;
     Result<void> result;
     {
       // One writer per process at a time: the others wait here rather than holding a pooled
       // connection while they wait for the advisory lock.
       std::lock_guard lock(write_mu_);
-      result = Run(kBeginWrite, fn, write_timing_, &announced);
+      result = Run(kBeginWrite, fn, attempts, write_timing_, &announced);
     }
     if (announced) {
       std::function<void()> listener;
@@ -115,7 +139,10 @@ class PostgresStore final : public Store {
     return result;
   }
 
-  Result<void> Read(const TxFn& fn) override { return Run(kBeginRead, fn, read_timing_, nullptr); }
+  Result<void> Read(const TxFn& fn) override {
+    return Run(
+        kBeginRead, [&](Session& s) { return fn(*s.tx); }, kAttempts, read_timing_, nullptr);
+  }
 
   void SetOutboxListener(std::function<void()> listener) override {
     std::lock_guard lock(listener_mu_);
@@ -126,7 +153,8 @@ class PostgresStore final : public Store {
   int SchemaVersion() const override { return version_; }
 
  private:
-  Result<void> Run(const char* begin, const TxFn& fn, base::Histogram* timing, bool* announced) {
+  Result<void> Run(const char* begin, const SessionFn& fn, int attempts, base::Histogram* timing,
+                   bool* announced) {
     const auto start = std::chrono::steady_clock::now();
     Session* s = Acquire();
     struct Finally {
@@ -143,7 +171,7 @@ class PostgresStore final : public Store {
       }
     } finally{this, s, timing, start};
     if (!s->conn->Healthy()) TANDEM_TRY(s->conn->Reset());
-    auto result = RunTx(*s, begin, fn);
+    auto result = RunTx(*s, begin, fn, attempts);
     if (result && announced != nullptr) *announced = s->effects.outbox_appended;
     return result;
   }
@@ -170,6 +198,7 @@ class PostgresStore final : public Store {
   std::condition_variable pool_cv_;
   std::mutex write_mu_;
   const int version_;
+  const bool bulk_drop_indexes_;
   base::Histogram* read_timing_ = nullptr;
   base::Histogram* write_timing_ = nullptr;
   std::mutex listener_mu_;
@@ -191,7 +220,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresSettings& setting
     TANDEM_ASSIGN(auto s, OpenSession(settings.url));
     sessions.push_back(std::move(s));
   }
-  return std::unique_ptr<Store>(new PostgresStore(std::move(sessions), version, settings.metrics));
+  return std::unique_ptr<Store>(new PostgresStore(std::move(sessions), version, settings));
 }
 
 }  // namespace tandem::store::postgres

@@ -43,6 +43,11 @@ struct PostgresSettings {
   std::string url;                   // postgresql://user@host:port/database
   int connections = 4;               // at least 2: a reader never waits for the writer's one
   base::Metrics* metrics = nullptr;  // not owned; must outlive the store
+  // Bulk mode (BulkStore::WriteBulk, which this store offers): drop the contacts' and stage
+  // history's secondary indexes for the load and build them at the end. Readers of those tables
+  // then wait for the whole load (DROP INDEX locks them), so it is off by default
+  // (docs/postgres.md, "Bulk mode"; store/postgres/bulk_load.hpp).
+  bool bulk_drop_indexes = false;
 };
 
 core::Result<std::unique_ptr<store::Store>> OpenPostgresStore(const PostgresSettings& settings);

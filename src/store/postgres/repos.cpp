@@ -49,6 +49,31 @@ std::string JoinIndexableWords(const std::vector<std::string>& words) {
   return out;
 }
 
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::string IdArray(const std::vector<Id>& ids) {
+  std::string out = "{";
+  for (Id id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  out += '}';
+  return out;
+}
+
 void AddSearch(ListSql& sql, const std::vector<std::string>& words) {
   if (words.empty()) return;
   // tsquery's own input syntax, not to_tsquery: the words are taken as they are (already

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -44,6 +45,11 @@ struct TxContext {
   // The months (EventMonth) whose events partition this connection has seen exist; the session's,
   // emptied when a transaction fails (a partition created in it is gone). Null: no memory.
   std::unordered_set<std::int64_t>* event_months = nullptr;
+  // The session's bulk-mode flag (BulkStore::WriteBulk; null or false outside it). In bulk mode
+  // new contacts and stage changes go in by COPY, the stage history's reach trigger is off and
+  // WriteBulk builds the reach rows at the end (store/postgres/bulk_load.hpp).
+  const bool* bulk = nullptr;
+  bool InBulk() const { return bulk != nullptr && *bulk; }
 };
 
 // kInvalidArgument "<field> does not name a <what>" unless `id` is empty or a row of `table`.
@@ -124,6 +130,11 @@ std::string JoinIndexableWords(const std::vector<std::string>& words);
 // words): search @@ 'w1':* & 'w2':* ...
 void AddSearch(ListSql& sql, const std::vector<std::string>& words);
 
+// `values` as a PostgreSQL array literal ({"a","b"}), for a parameter cast to text[] or
+// bigint[]: each element quoted, a quote or backslash in it escaped.
+std::string TextArray(const std::vector<std::string>& values);
+std::string IdArray(const std::vector<Id>& ids);
+
 // Rebuilds the funnel's reach row of `contact_id` from its stage history (after a merge moved
 // history between contacts; inserts keep it by trigger).
 Result<void> RebuildReach(Connection& conn, Id contact_id);
@@ -154,6 +165,10 @@ class PostgresContactRepo final : public ContactRepo {
   Result<std::string> CheckReferences(const core::Contact& c);
   // Inserts `c` (references checked) with its search words; its id.
   Result<Id> InsertChecked(const core::Contact& c, std::string_view company);
+  // Bulk mode: inserts `contacts` (references checked; their companies' names by id) by COPY,
+  // setting their ids.
+  Result<void> CopyChecked(std::vector<core::Contact>& contacts,
+                           const std::unordered_map<Id, std::string>& company_names);
   TxContext ctx_;
 };
 

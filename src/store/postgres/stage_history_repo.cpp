@@ -1,6 +1,10 @@
-// The stage history on PostgreSQL; contact_reach follows each insert by trigger (0007).
+// The stage history on PostgreSQL; contact_reach follows each insert by trigger (0007), except
+// in bulk mode, where the changes go in by COPY and WriteBulk builds the reach rows at the end.
+#include <unordered_set>
+
 #include "store/common/reach_sql.hpp"
 #include "store/common/rows.hpp"
+#include "store/postgres/copy_rows.hpp"
 #include "store/postgres/repos.hpp"
 
 namespace tandem::store::postgres {
@@ -39,7 +43,45 @@ Result<Id> PostgresStageHistoryRepo::Append(const StageChange& change) {
   return InsertChange(ctx_.conn, change);
 }
 
+namespace {
+
+// Bulk mode: the contacts are checked in one statement (and, only when one is missing, one by
+// one in order, to name it as AppendMany does), then every change goes in by one COPY.
+Result<void> CopyChanges(Connection& conn, const std::vector<StageChange>& changes) {
+  std::vector<Id> ids;
+  std::unordered_set<Id> seen;
+  for (const StageChange& change : changes) {
+    if (seen.insert(change.contact_id).second) ids.push_back(change.contact_id);
+  }
+  {
+    TANDEM_ASSIGN(auto stmt,
+                  conn.Prepare("SELECT count(*) FROM contacts WHERE id = ANY($1::bigint[])"));
+    stmt.Bind(IdArray(ids));
+    TANDEM_ASSIGN(bool row, stmt.Step());
+    if (!row || stmt.Int(0) != static_cast<std::int64_t>(ids.size())) {
+      for (Id id : ids) {
+        TANDEM_TRY(CheckReference(conn, "contact_id", id, "contacts", "contact"));
+      }
+    }
+  }
+  std::string data;
+  data.reserve(changes.size() * 96);
+  for (const StageChange& change : changes) {
+    CopyRow row(data);
+    rows::BindStageChange(row, change);
+    row.End();
+  }
+  return conn.CopyIn(
+      "COPY stage_history (contact_id, from_stage, to_stage, at, actor_user_id, actor_name, "
+      "cause, reason, mql_grade, mql_persona_id) FROM STDIN",
+      data);
+}
+
+}  // namespace
+
 Result<void> PostgresStageHistoryRepo::AppendMany(const std::vector<StageChange>& changes) {
+  if (changes.empty()) return {};
+  if (ctx_.InBulk()) return CopyChanges(ctx_.conn, changes);
   Id checked = 0;
   for (const StageChange& change : changes) {
     // Changes come grouped by contact: one check per contact.
