@@ -13,6 +13,17 @@
 //      text columns), run as a child process.
 // Prints each run and the medians: rows/s for each and the ratio import / sqlite3.
 //
+// With TANDEM_BENCH_PG_URL (postgresql://user@host:port/db, a user who may create databases)
+// each run also, on the same file:
+//   4. imports it into a fresh PostgreSQL database holding the same 20 users (the same
+//      importer, bulk mode with the indexes kept: the store's default);
+//   5. the same with the store's bulk_drop_indexes (the indexes dropped and built again), unless
+//      TANDEM_BENCH_PG_DROP=0;
+//   6. `psql -c "\copy contacts from FILE csv header"` into a plain table of the file's 15
+//      columns (text, no index) of a fresh database, as a child process: the reference.
+// and prints their medians (wall clock: the server's work is in another process) with the ratios
+// against psql \copy and against the SQLite import.
+//
 //   TANDEM_BENCH_ROWS=1000000 ./build-release/bench/import_bench
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -24,6 +35,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -33,6 +45,8 @@
 
 #include "app/importer.hpp"
 #include "base/clock.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tandem::bench {
@@ -121,13 +135,8 @@ void WriteCsv(const std::string& path, std::int64_t rows) {
   f << buf;
 }
 
-bool PrepareDb(const std::string& db) {
-  auto store = store::sqlite::OpenSqliteStore(store::sqlite::SqliteSettings{.path = db});
-  if (!store) {
-    std::cerr << store.error().message << "\n";
-    return false;
-  }
-  auto r = (*store)->Write([](store::Tx& tx) -> core::Result<void> {
+core::Result<void> AddUsers(store::Store& store) {
+  return store.Write([](store::Tx& tx) -> core::Result<void> {
     for (int i = 0; i < kUsers; ++i) {
       core::User u;
       u.email = "owner" + std::to_string(i) + "@tandem.example";
@@ -137,14 +146,33 @@ bool PrepareDb(const std::string& db) {
     }
     return {};
   });
-  return r.has_value();
+}
+
+bool PrepareDb(const std::string& db) {
+  auto store = store::sqlite::OpenSqliteStore(store::sqlite::SqliteSettings{.path = db});
+  if (!store) {
+    std::cerr << store.error().message << "\n";
+    return false;
+  }
+  return AddUsers(**store).has_value();
 }
 
 // What `tandem import contacts FILE [--dry-run]` does, timed from opening the database to the
 // last commit.
+using StoreOpener = std::function<core::Result<std::unique_ptr<store::Store>>()>;
+
+double TimeImportInto(const std::string& csv, const StoreOpener& open, bool dry_run);
+
 double TimeImport(const std::string& csv, const std::string& db, bool dry_run) {
+  return TimeImportInto(
+      csv,
+      [&] { return store::sqlite::OpenSqliteStore(store::sqlite::SqliteSettings{.path = db}); },
+      dry_run);
+}
+
+double TimeImportInto(const std::string& csv, const StoreOpener& open, bool dry_run) {
   const auto start = Clock::now();
-  auto store = store::sqlite::OpenSqliteStore(store::sqlite::SqliteSettings{.path = db});
+  auto store = open();
   if (!store) {
     std::cerr << store.error().message << "\n";
     std::exit(1);
@@ -210,6 +238,84 @@ void RemoveDb(const std::string& db) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
 }
 
+// PostgreSQL (TANDEM_BENCH_PG_URL): `url` with its database replaced by `db`.
+std::string WithDatabase(const std::string& url, const std::string& db) {
+  const std::size_t query = url.find('?');
+  const std::size_t slash = url.rfind('/', query);
+  return url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
+}
+
+// Drops and creates database `db` through the server of `url`.
+void FreshPgDatabase(const std::string& url, const std::string& db) {
+  auto admin = store::postgres::Connection::Open(url);
+  if (!admin) {
+    std::cerr << admin.error().message << "\n";
+    std::exit(1);
+  }
+  for (const std::string& sql :
+       {"DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db}) {
+    if (auto r = (*admin)->Exec(sql); !r) {
+      std::cerr << sql << ": " << r.error().message << "\n";
+      std::exit(1);
+    }
+  }
+}
+
+void DropPgDatabase(const std::string& url, const std::string& db) {
+  if (auto admin = store::postgres::Connection::Open(url)) {
+    (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  }
+}
+
+// The Tandem import into a fresh database (migrated and holding the 20 users before the clock
+// starts; the clock then runs from opening the store, as for SQLite).
+double TimePgImport(const std::string& csv, const std::string& url, const std::string& db,
+                    bool drop_indexes) {
+  FreshPgDatabase(url, db);
+  store::postgres::PostgresSettings settings;
+  settings.url = WithDatabase(url, db);
+  settings.bulk_drop_indexes = drop_indexes;
+  {
+    auto store = store::postgres::OpenPostgresStore(settings);
+    if (!store || !AddUsers(**store)) {
+      std::cerr << "cannot prepare the PostgreSQL database\n";
+      std::exit(1);
+    }
+  }
+  const double s = TimeImportInto(
+      csv, [&] { return store::postgres::OpenPostgresStore(settings); }, false);
+  DropPgDatabase(url, db);
+  return s;
+}
+
+// psql's \copy of the file into a plain table of its columns, in a fresh database; the table is
+// created before the clock starts.
+double TimePsqlCopy(const std::string& csv, const std::string& url, const std::string& db) {
+  FreshPgDatabase(url, db);
+  const std::string target = WithDatabase(url, db);
+  const std::string create =
+      "psql -q -v ON_ERROR_STOP=1 '" + target +
+      "' -c 'CREATE TABLE contacts (record_id text, first_name text, last_name text, email "
+      "text, phone text, owner text, lifecycle_stage text, lead_status text, create_date text, "
+      "became_lead text, became_mql text, company text, source text, country text, "
+      "marketing_status text)'";
+  if (std::system(create.c_str()) != 0) {
+    std::cerr << "psql: creating the table failed\n";
+    std::exit(1);
+  }
+  const std::string cmd = "psql -q -v ON_ERROR_STOP=1 '" + target +
+                          "' -c \"\\copy contacts from '" + csv + "' csv header\"";
+  const auto start = Clock::now();
+  const int rc = std::system(cmd.c_str());
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  if (rc != 0) {
+    std::cerr << "psql \\copy failed\n";
+    std::exit(1);
+  }
+  DropPgDatabase(url, db);
+  return s;
+}
+
 }  // namespace
 }  // namespace tandem::bench
 
@@ -228,6 +334,12 @@ int main() {
             << std::chrono::duration<double>(Clock::now() - t0).count() << " s: " << csv << "\n";
 
   std::vector<double> tandem_s, dry_s, sqlite_s, tandem_cpu, dry_cpu, sqlite_cpu;
+  const char* pg_env = std::getenv("TANDEM_BENCH_PG_URL");
+  const std::string pg_url = pg_env ? pg_env : "";
+  const char* drop_env = std::getenv("TANDEM_BENCH_PG_DROP");
+  const bool pg_drop = drop_env == nullptr || std::string(drop_env) != "0";
+  const std::string pg_db = "tandem_import_bench_" + std::to_string(::getpid());
+  std::vector<double> pg_s, pg_drop_s, psql_s;
   for (std::int64_t run = 0; run < runs; ++run) {
     const std::string db = (dir / "tandem.db").string();
     const std::string raw = (dir / "sqlite3.db").string();
@@ -249,6 +361,14 @@ int main() {
               << sqlite_s.back() << " (" << sqlite_cpu.back() << ")\n";
     RemoveDb(db);
     RemoveDb(raw);
+    if (!pg_url.empty()) {
+      pg_s.push_back(TimePgImport(csv, pg_url, pg_db, false));
+      if (pg_drop) pg_drop_s.push_back(TimePgImport(csv, pg_url, pg_db, true));
+      psql_s.push_back(TimePsqlCopy(csv, pg_url, pg_db));
+      std::cout << "    wall s: PostgreSQL import " << pg_s.back();
+      if (pg_drop) std::cout << ", with the indexes dropped " << pg_drop_s.back();
+      std::cout << ", psql \\copy " << psql_s.back() << "\n";
+    }
   }
   const auto per_s = [&](double s) { return static_cast<long long>(rows / s); };
   auto line = [&](const char* what, const std::vector<double>& wall,
@@ -264,6 +384,16 @@ int main() {
   line("sqlite3 .import", sqlite_s, sqlite_cpu);
   std::printf("  ratio import / sqlite3     wall %.2f   cpu %.2f\n",
               Median(sqlite_s) / Median(tandem_s), Median(sqlite_cpu) / Median(tandem_cpu));
+  if (!pg_url.empty()) {
+    auto pg_line = [&](const char* what, const std::vector<double>& wall) {
+      const double w = Median(wall);
+      std::printf("  %-34s wall %7.2f s %9lld rows/s   / psql \\copy %.2f   / SQLite import %.2f\n",
+                  what, w, per_s(w), Median(psql_s) / w, Median(tandem_s) / w);
+    };
+    pg_line("PostgreSQL import (indexes kept)", pg_s);
+    if (pg_drop) pg_line("PostgreSQL import (indexes dropped)", pg_drop_s);
+    pg_line("psql \\copy (reference)", psql_s);
+  }
   fs::remove_all(dir);
   return 0;
 }
