@@ -25,7 +25,9 @@
 //    contact, kFailedPrecondition for one already erased.
 //  * IsErased says whether the contact was erased (false for an unknown id).
 //  * CountEventsBefore / DeleteEventsBefore count and delete events with occurred_at < `before`
-//    (at most `limit` per call, oldest first; returns how many went).
+//    (oldest first; returns how many went): at most `limit` per call, except that a backend
+//    keeping events in monthly partitions (PostgreSQL) drops a month wholly before `before` at
+//    once, whatever it holds. Either way a call that removes fewer than `limit` left none.
 #pragma once
 
 #include <optional>

@@ -138,6 +138,21 @@ const std::set<std::string>& PortedContractTests() {
       "NoDispositionsIsAnEmptyAnswer",
       "DealsInScopeWithTheirTouchesUpToCreation",
       "NoDealsIsAnEmptyAnswer",
+      "CohortCountsFollowTheReachRule",
+      "PeriodCountsTransitionsInThePeriod",
+      "BreaksDownAndFiltersBySource",
+      "PeriodBreaksDownAndFiltersBySource",
+      "ContactsListedByReachAreTheFunnelsCounts",
+      "ContactsListedByMoveAreThePeriodViewsCounts",
+      "BreaksDownByPersonaAndListsEachPersonasContacts",
+      "EmptyPeriodIsOneFunnelOfZeros",
+      "DeletedContactsLeaveTheFunnel",
+      "WonDealsSumTheirAmountsInTheWindowAndCurrency",
+      "GoalMetricsCountContactsReachingTheStage",
+      "ConsentsRoundTripWithdrawOnceAndFollowMerges",
+      "ExportCoversEveryTableNamingAContactAndOnlyTheirRows",
+      "EraseLeavesATombstoneThatKeepsFunnelAndAttributionCounts",
+      "EventPurgeCountsAndDeletesOnlyOlderEventsInBatches",
   };
   return tests;
 }
@@ -544,6 +559,75 @@ TEST_F(PostgresStoreTest, APartitionCreatedByARolledBackWriteIsCreatedAgain) {
   }));
   ASSERT_TRUE(id);
   EXPECT_EQ(PartitionOf(**conn, *id), "events_2026_08");
+}
+
+// Event retention (docs/postgres.md, "Events: retention"): months wholly before the cut-off go
+// by dropping their partitions, whatever the batch size; the cut-off's month and the default
+// partition by DELETE in batches; a call that removes fewer than the batch left nothing behind.
+TEST_F(PostgresStoreTest, EventPurgeDropsWholeMonthsAndDeletesThePartialMonthInBatches) {
+  auto store = NewStore(2);
+  ASSERT_NE(store, nullptr);
+  auto conn = Connection::Open(WithDatabase(ServerUrl(), store->database()));
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    for (int i = 0; i < 5; ++i) {
+      TANDEM_TRY(tx.events().Append(MonthEvent("jan" + std::to_string(i), Day(2026, 1, 2 + i))));
+    }
+    for (int i = 0; i < 3; ++i) {
+      TANDEM_TRY(tx.events().Append(MonthEvent("feb" + std::to_string(i), Day(2026, 2, 2 + i))));
+    }
+    for (int i = 0; i < 4; ++i) {
+      TANDEM_TRY(tx.events().Append(MonthEvent("mar" + std::to_string(i), Day(2026, 3, 2 + i))));
+    }
+    return {};
+  }));
+  // A row of a month without a partition, written past the store: the default partition's.
+  ASSERT_TRUE(
+      (*conn)->Exec("INSERT INTO events (event_id, type, occurred_at, received_at, anonymous_id) "
+                    "VALUES ('dec', 'page_view', " +
+                    std::to_string(core::ToMillis(Day(2025, 12, 24))) + ", 0, 'v-1')"));
+  ASSERT_EQ(CountIn(**conn, "events_default"), 1);
+  const core::Instant cutoff = Day(2026, 3, 4);  // two March events before it, two after
+  auto purge = [&](int limit) {
+    std::int64_t n = -1;
+    auto r = store->Write([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(n, store::PrivacyOf(tx).DeleteEventsBefore(cutoff, limit));
+      return {};
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return n;
+  };
+  auto before = [&] {
+    std::int64_t n = -1;
+    auto r = store->Read([&](Tx& tx) -> Result<void> {
+      TANDEM_ASSIGN(n, store::PrivacyOf(tx).CountEventsBefore(cutoff));
+      return {};
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return n;
+  };
+  EXPECT_EQ(before(), 11);
+  // January and February go whole, more than the batch of 2 (January alone reaches it).
+  EXPECT_EQ(purge(2), 5);
+  EXPECT_EQ(CountIn(**conn, "pg_class WHERE relname = 'events_2026_01'"), 0);
+  EXPECT_EQ(CountIn(**conn, "pg_class WHERE relname = 'events_2026_02'"), 1);
+  EXPECT_EQ(purge(2), 3);
+  EXPECT_EQ(CountIn(**conn, "pg_class WHERE relname = 'events_2026_02'"), 0);
+  // Then the oldest rows left, by DELETE: December's in the default partition first.
+  EXPECT_EQ(purge(2), 2);
+  EXPECT_EQ(CountIn(**conn, "events_default"), 0);
+  EXPECT_EQ(CountIn(**conn, "events_2026_03"), 3);
+  EXPECT_EQ(purge(2), 1);  // fewer than the batch: done
+  EXPECT_EQ(purge(2), 0);
+  EXPECT_EQ(CountIn(**conn, "events_2026_03"), 2);
+  // A month whose partition went takes events again (through the default partition on a
+  // connection that remembers the month, into a new partition on one that does not).
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+    TANDEM_TRY(tx.events().Append(MonthEvent("jan-again", Day(2026, 1, 20))));
+    return {};
+  }));
+  EXPECT_EQ(CountIn(**conn, "events WHERE event_id = 'jan-again'"), 1);
+  EXPECT_EQ(before(), 1);
 }
 
 // Both batch paths store what Append would, one by one: ids in order, replays (of stored events

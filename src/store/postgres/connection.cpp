@@ -235,6 +235,29 @@ std::optional<double> Stmt::OptReal(int col) const {
   return Real(col);
 }
 
+int Stmt::ColumnCount() const {
+  return result_ == nullptr ? 0 : PQnfields(result_);
+}
+
+std::string Stmt::ColumnName(int col) const {
+  const char* name = result_ == nullptr ? nullptr : PQfname(result_, col);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+Stmt::ColumnKind Stmt::KindOf(int col) const {
+  // The built-in type oids (pg_type.h): int8, int2, int4, bool; float4, float8, numeric.
+  switch (result_ == nullptr ? 0 : PQftype(result_, col)) {
+    case 20:
+    case 21:
+    case 23:
+    case 16: return ColumnKind::kInteger;
+    case 700:
+    case 701:
+    case 1700: return ColumnKind::kReal;
+    default: return ColumnKind::kText;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Connection
 

@@ -82,6 +82,13 @@ class Stmt {
   double Real(int col) const;
   std::optional<double> OptReal(int col) const;
 
+  // The result's columns (after the first Step): how many, each one's name, and what its type
+  // stores (for reading rows whose columns are not known in advance, as the privacy export).
+  enum class ColumnKind : std::uint8_t { kInteger, kReal, kText };
+  int ColumnCount() const;
+  std::string ColumnName(int col) const;
+  ColumnKind KindOf(int col) const;
+
  private:
   friend class Connection;
   Stmt(Connection* conn, std::string name);

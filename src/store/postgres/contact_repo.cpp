@@ -160,6 +160,9 @@ Result<Page<Contact>> PostgresContactRepo::List(const core::ContactQuery& q) {
               p.moved_out->values);
   }
   if (p.persona) sql.Where(p.persona->sql, p.persona->values);
+  // Erased contacts are tombstones kept for the funnel's counts (docs/privacy.md): never listed,
+  // never found by text search (their vectors are empty too).
+  sql.Where("erased_at IS NULL");
   AddSearch(sql, ctx_.words.SearchWords(q.text));
   TANDEM_ASSIGN(auto stmt,
                 sql.Prepare(ctx_.conn, kColumns, "contacts", p.sort_key, q.dir, p.limit));

@@ -305,7 +305,8 @@ Result<void> PostgresIdentityRepo::MoveRecords(Id from, Id to) {
                           "UPDATE stage_history SET contact_id = $1 WHERE contact_id = $2",
                           "UPDATE activities SET contact_id = $1 WHERE contact_id = $2",
                           "UPDATE deals SET contact_id = $1 WHERE contact_id = $2",
-                          "UPDATE form_submissions SET contact_id = $1 WHERE contact_id = $2"}) {
+                          "UPDATE form_submissions SET contact_id = $1 WHERE contact_id = $2",
+                          "UPDATE consents SET contact_id = $1 WHERE contact_id = $2"}) {
     TANDEM_ASSIGN(auto stmt, ctx_.conn.Prepare(sql));
     stmt.Bind(to).Bind(from);
     TANDEM_TRY(stmt.Run());

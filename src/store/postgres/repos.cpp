@@ -1,9 +1,5 @@
 #include "store/postgres/repos.hpp"
 
-#include <stdexcept>
-
-#include "store/not_ported.hpp"
-
 namespace tandem::store::postgres {
 
 using core::Error;
@@ -94,19 +90,6 @@ void AddSearch(ListSql& sql, const std::vector<std::string>& words) {
     query += "':*";
   }
   sql.Where("search @@ ?::tsquery", {std::move(query)});
-}
-
-namespace {
-
-[[noreturn]] void NotPorted(const char* repository) {
-  throw NotPortedError(std::string("the ") + repository +
-                       " repository is not available on PostgreSQL yet (docs/postgres.md)");
-}
-
-}  // namespace
-
-AnalyticsRepo& PostgresTx::analytics() {
-  NotPorted("analytics");
 }
 
 }  // namespace tandem::store::postgres

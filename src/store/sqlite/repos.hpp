@@ -10,11 +10,13 @@
 
 #include <string>
 
+#include "store/common/analytics_repo.hpp"
 #include "store/common/feedback_repo.hpp"
 #include "store/common/form_repo.hpp"
 #include "store/common/goal_repo.hpp"
 #include "store/common/handoff_repo.hpp"
 #include "store/common/notification_repo.hpp"
+#include "store/common/privacy_repo.hpp"
 #include "store/common/rows.hpp"
 #include "store/common/scoring_repos.hpp"
 #include "store/common/view_repo.hpp"
@@ -94,6 +96,7 @@ class Db {
 }  // namespace tandem::store::sqlite
 
 namespace tandem::store::common {
+extern template class AnalyticsRepoOn<sqlite::Db>;
 extern template class HandoffRepoOn<sqlite::Db>;
 extern template class FeedbackRepoOn<sqlite::Db>;
 extern template class NotificationRepoOn<sqlite::Db>;
@@ -101,6 +104,7 @@ extern template class WebhookRepoOn<sqlite::Db>;
 extern template class FormRepoOn<sqlite::Db>;
 extern template class GoalRepoOn<sqlite::Db>;
 extern template class SavedViewRepoOn<sqlite::Db>;
+extern template class PrivacyRepoOn<sqlite::Db>;
 }  // namespace tandem::store::common
 
 namespace tandem::store::sqlite {
@@ -313,21 +317,6 @@ class SqliteImportRepo final : public ImportRepo {
   TxContext ctx_;
 };
 
-class SqliteAnalyticsRepo final : public AnalyticsRepo {
- public:
-  explicit SqliteAnalyticsRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<std::vector<core::FunnelCounts>> Funnel(const core::FunnelQuery& q) override;
-  Result<WonDealsSummary> WonDeals(core::Instant from, core::Instant to,
-                                   std::string_view currency) override;
-  Result<std::int64_t> GoalMetricValue(const core::Goal& g, core::Instant from,
-                                       core::Instant to) override;
-  Result<std::array<std::int64_t, core::kMainStageCount>> CurrentStageCounts(
-      const core::Goal& g) override;
-
- private:
-  TxContext ctx_;
-};
-
 class SqliteOutboxRepo final : public OutboxRepo {
  public:
   explicit SqliteOutboxRepo(TxContext ctx) : ctx_(ctx) {}
@@ -342,6 +331,7 @@ class SqliteOutboxRepo final : public OutboxRepo {
 
 // The repositories written once for both backends (store/common/<name>_repo.hpp, each
 // compiled in this backend's <name>_repo.cpp).
+using SqliteAnalyticsRepo = common::AnalyticsRepoOn<Db>;
 using SqliteHandoffRepo = common::HandoffRepoOn<Db>;
 using SqliteSavedViewRepo = common::SavedViewRepoOn<Db>;
 using SqliteGoalRepo = common::GoalRepoOn<Db>;
@@ -350,23 +340,19 @@ using SqliteWebhookRepo = common::WebhookRepoOn<Db>;
 using SqliteNotificationRepo = common::NotificationRepoOn<Db>;
 using SqliteFeedbackRepo = common::FeedbackRepoOn<Db>;
 
-// Consents, export, erasure and event retention (privacy_repo.cpp, migration 0018).
-class SqlitePrivacyRepo final : public PrivacyRepo {
+// Consents, export, erasure and event retention (migration 0018): the statements both backends
+// share (store/common/privacy_repo.hpp), and SQLite's own reading of a table's rows, FTS5 row,
+// schema listing and purge (privacy_repo.cpp).
+class SqlitePrivacyRepo final : public common::PrivacyRepoOn<Db> {
  public:
-  explicit SqlitePrivacyRepo(TxContext ctx) : ctx_(ctx) {}
-  Result<Id> InsertConsent(const core::Consent& c) override;
-  Result<std::optional<core::Consent>> GetConsent(Id id) override;
-  Result<std::vector<core::Consent>> ListConsents(Id contact_id) override;
-  Result<void> WithdrawConsent(Id id, core::Instant at, std::optional<Id> by) override;
-  Result<core::PersonalRecords> Export(Id contact_id) override;
+  explicit SqlitePrivacyRepo(TxContext ctx) : PrivacyRepoOn(ctx) {}
   Result<std::vector<std::string>> TablesNamingContacts() override;
-  Result<core::ErasureCounts> Erase(Id contact_id, core::Instant at) override;
-  Result<bool> IsErased(Id contact_id) override;
-  Result<std::int64_t> CountEventsBefore(core::Instant before) override;
   Result<std::int64_t> DeleteEventsBefore(core::Instant before, int limit) override;
 
  private:
-  TxContext ctx_;
+  Result<core::RecordTable> ReadTable(const std::string& table, const std::string& sql,
+                                      Id contact_id) override;
+  Result<void> ForgetSearchWords(Id contact_id) override;
 };
 
 class SqliteTx final : public Tx, public PrivacyTx {
