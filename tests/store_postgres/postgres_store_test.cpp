@@ -392,27 +392,24 @@ TEST_F(PostgresStoreTest, ReadTransactionCannotWrite) {
   EXPECT_EQ(CountUsers(*store), 0);
 }
 
-TEST_F(PostgresStoreTest, UnportedRepositoriesAreRefusedNamingThemAndRolledBack) {
+// Every repository of store::Tx, and the privacy repository, is ported: none of their accessors
+// throws (docs/postgres.md's table).
+TEST_F(PostgresStoreTest, EveryRepositoryAndThePrivacyRepositoryAreReachable) {
   auto store = NewStore();
   ASSERT_NE(store, nullptr);
+  // An accessor of a repository not ported would throw store::NotPortedError, which the store
+  // answers kUnavailable.
   auto read = store->Read([](Tx& tx) -> Result<void> {
-    (void)tx.analytics();
+    (void)tx.contacts(), (void)tx.stages(), (void)tx.companies(), (void)tx.deals();
+    (void)tx.activities(), (void)tx.users(), (void)tx.teams(), (void)tx.audit(), (void)tx.auth();
+    (void)tx.events(), (void)tx.identities(), (void)tx.contracts(), (void)tx.personas();
+    (void)tx.scoring(), (void)tx.imports(), (void)tx.analytics(), (void)tx.goals();
+    (void)tx.handoff(), (void)tx.forms(), (void)tx.outbox(), (void)tx.webhooks();
+    (void)tx.notifications(), (void)tx.feedback(), (void)tx.views();
+    (void)store::PrivacyOf(tx);
     return {};
   });
-  ASSERT_FALSE(read);
-  EXPECT_EQ(read.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(read.error().message.find("analytics"), std::string::npos) << read.error().message;
-  // A write that reached one is rolled back whole, and the connection serves the next call.
-  auto write = store->Write([](Tx& tx) -> Result<void> {
-    TANDEM_TRY(InsertUser(tx, "kept-out@x.example").map([](Id) {}));
-    (void)tx.analytics();
-    return {};
-  });
-  ASSERT_FALSE(write);
-  EXPECT_EQ(write.error().code, ErrorCode::kUnavailable);
-  EXPECT_EQ(CountUsers(*store), 0);
-  ASSERT_TRUE(store->Write([&](Tx& tx) { return InsertUser(tx, "ok@x.example").map([](Id) {}); }));
-  EXPECT_EQ(CountUsers(*store), 1);
+  EXPECT_TRUE(read) << read.error().message;
 }
 
 // ---------------------------------------------------------------------------------------------
