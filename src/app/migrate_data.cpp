@@ -140,9 +140,29 @@ Result<std::vector<const Pair*>> WriteOrder(
       if (unresolved(**it).empty()) pick = it;
     }
     if (pick == remaining.end()) {
+      // A cycle: only a table whose every pending reference leads back to it (through pending
+      // references) may go first, its references written NULL, so a table that merely waits for
+      // the cycle (contacts, for users) is never chosen.
+      auto leads_back = [&](const std::string& from, const std::string& to) {
+        std::set<std::string> seen;
+        std::vector<std::string> stack = {from};
+        while (!stack.empty()) {
+          const std::string at = stack.back();
+          stack.pop_back();
+          if (at == to) return true;
+          if (!seen.insert(at).second) continue;
+          for (const Pair* p : remaining) {
+            if (p->name != at) continue;
+            for (const auto* r : unresolved(*p)) stack.push_back(r->table);
+          }
+        }
+        return false;
+      };
       for (auto it = remaining.begin(); it != remaining.end() && pick == remaining.end(); ++it) {
         auto refs = unresolved(**it);
-        if (std::all_of(refs.begin(), refs.end(), [](auto* r) { return r->nullable; })) {
+        if (std::all_of(refs.begin(), refs.end(), [&](auto* r) {
+              return r->nullable && leads_back(r->table, (*it)->name);
+            })) {
           pick = it;
           for (auto* r : refs) deferred[(*it)->name].insert(r->column);
         }

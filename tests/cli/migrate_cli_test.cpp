@@ -176,8 +176,15 @@ TEST_F(MigrateDataTest, MovesTheDemoCompanyChecksEveryTableAndTheStoresReadTheSa
                             "users", "teams", "deals", "activities", "audit_log"}) {
     EXPECT_NE(CheckLine(r.out, table).find(" ok"), std::string::npos) << table << "\n" << r.out;
   }
-  // Progress per table as it is copied.
+  // Progress per table as it is copied, each table after those it references: teams and users
+  // (which reference each other) before contacts, which wait for them and must not be the ones
+  // written with empty references and patched row by row.
+  const auto copied = [&](const std::string& table) { return r.out.find("\n" + table + " "); };
   EXPECT_NE(r.out.find("rows copied"), std::string::npos);
+  EXPECT_LT(copied("users"), copied("contacts")) << r.out;
+  EXPECT_LT(copied("teams"), copied("contacts")) << r.out;
+  EXPECT_LT(copied("companies"), copied("contacts")) << r.out;
+  EXPECT_LT(copied("contacts"), copied("stage_history")) << r.out;
 
   auto sqlite = store::sqlite::OpenSqliteStore({db_, 1, nullptr});
   ASSERT_TRUE(sqlite) << sqlite.error().message;
@@ -204,6 +211,41 @@ TEST_F(MigrateDataTest, MovesTheDemoCompanyChecksEveryTableAndTheStoresReadTheSa
   });
   ASSERT_TRUE(w) << w.error().message;
   EXPECT_EQ(new_id, max_id + 1);
+
+  // Every index is there again, valid, on every events partition too (they are dropped during
+  // the copy and built after it), as on a database migrated empty.
+  auto valid_indexes = [](Connection& c) {
+    std::map<std::string, std::int64_t> count;
+    auto stmt = c.Prepare(
+        "SELECT t.relname, count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+        "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public' "
+        "AND i.indisvalid AND t.relname NOT LIKE 'events\\_2%' GROUP BY t.relname");
+    EXPECT_TRUE(stmt);
+    while (stmt && stmt->Step().value_or(false)) count[stmt->Text(0)] = stmt->Int(1);
+    return count;
+  };
+  const std::string empty_db = database_ + "_empty";
+  (void)admin_->Exec("DROP DATABASE IF EXISTS " + empty_db);
+  ASSERT_TRUE(admin_->Exec("CREATE DATABASE " + empty_db));
+  {
+    auto empty = store::postgres::OpenPostgresStore(
+        {store::postgres::UrlWithDatabase(ServerUrl(), empty_db), 2, nullptr});
+    ASSERT_TRUE(empty) << empty.error().message;
+  }
+  auto empty_conn = Connection::Open(store::postgres::UrlWithDatabase(ServerUrl(), empty_db));
+  ASSERT_TRUE(empty_conn);
+  auto want_indexes = valid_indexes(**empty_conn);
+  empty_conn->reset();
+  (void)admin_->Exec("DROP DATABASE IF EXISTS " + empty_db + " WITH (FORCE)");
+  auto moved_indexes = valid_indexes(**conn);
+  EXPECT_EQ(moved_indexes, want_indexes);
+  EXPECT_EQ(moved_indexes["events_default"], moved_indexes["events"]);
+  auto partition = (*conn)->Prepare(
+      "SELECT count(*) FROM pg_indexes WHERE tablename = (SELECT max(relname) FROM pg_class "
+      "WHERE relname LIKE 'events\\_2%' AND relkind = 'r')");
+  ASSERT_TRUE(partition);
+  ASSERT_TRUE(partition->Step().value_or(false));
+  EXPECT_EQ(partition->Int(0), moved_indexes["events"]);
 }
 
 TEST_F(MigrateDataTest, RefusesATargetThatIsNotEmptyNamingATable) {

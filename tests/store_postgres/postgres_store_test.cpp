@@ -298,6 +298,34 @@ TEST_F(PostgresStoreTest, NewerSchemaIsRefused) {
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition) << again.error().message;
 }
 
+// A hot standby is read-only: a store opens on it when its schema is up to date (reports and
+// exports against a replica, docs/deploy.md), reads, and refuses writes. A database whose sessions
+// are read-only by default refuses every write as a standby does (checked on a real standby too:
+// docs/deploy.md, "Read replicas").
+TEST_F(PostgresStoreTest, OpensOnAReadOnlyDatabaseWhoseSchemaIsUpToDate) {
+  auto store = NewStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Write([](Tx& tx) -> Result<void> {
+    TANDEM_TRY(InsertUser(tx, "reader@example.com"));
+    return {};
+  }));
+  {
+    auto admin = Admin();
+    ASSERT_NE(admin, nullptr);
+    ASSERT_TRUE(Exec(
+        *admin, "ALTER DATABASE " + store->database() + " SET default_transaction_read_only = on"));
+  }
+  auto replica = OpenPostgresStore({WithDatabase(ServerUrl(), store->database()), 2, nullptr});
+  ASSERT_TRUE(replica) << replica.error().message;
+  EXPECT_EQ((*replica)->SchemaVersion(), EmbeddedMigrations().back().version);
+  EXPECT_EQ(CountUsers(**replica), 1);
+  auto write = (*replica)->Write([](Tx& tx) -> Result<void> {
+    TANDEM_TRY(InsertUser(tx, "writer@example.com"));
+    return {};
+  });
+  EXPECT_FALSE(write);
+}
+
 TEST_F(PostgresStoreTest, BadUrlsAndAbsentServersAreErrorsNotCrashes) {
   auto bad = OpenPostgresStore({"postgresql://[not a url", 2, nullptr});
   ASSERT_FALSE(bad);

@@ -76,6 +76,29 @@ Result<int> AppliedVersion(Connection& conn) {
 }
 
 Result<int> ApplyMigrations(Connection& conn, std::span<const Migration> migrations) {
+  // Up to date: nothing is written, not even the CREATE TABLE IF NOT EXISTS, which a read-only
+  // hot standby refuses (docs/deploy.md, "Read replicas").
+  TANDEM_ASSIGN(int applied, AppliedVersion(conn));
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (applied > 0 && applied <= latest) {
+    bool all = true;
+    for (const Migration& m : migrations) {
+      TANDEM_ASSIGN(bool done, IsApplied(conn, m.version));
+      if (!done) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return applied;
+  }
+  TANDEM_ASSIGN(auto recovery, conn.Prepare("SELECT pg_is_in_recovery()::int"));
+  TANDEM_TRY(recovery.Step());
+  if (recovery.Int(0) == 1 && applied <= latest) {
+    return Fail(Error::Precondition(
+        "the database is a read-only standby whose schema is not this build's (version " +
+        std::to_string(applied) + ", this build needs " + std::to_string(latest) +
+        "): upgrade through the primary first"));
+  }
   TANDEM_TRY(conn.Exec(kLock));
   auto version = ApplyLocked(conn, migrations);
   (void)conn.Exec(kUnlock);

@@ -111,7 +111,9 @@ class PostgresTableTarget;
 
 class CopySink final : public RowSink {
  public:
-  CopySink(PostgresTableTarget& target, std::string table, std::vector<std::string> columns);
+  // `rebuild`: the statements creating the table's secondary indexes, run by Finish.
+  CopySink(PostgresTableTarget& target, std::string table, std::vector<std::string> columns,
+           std::vector<std::string> rebuild);
   Result<void> Add(const Row& row) override;
   Result<void> Finish() override;
 
@@ -123,6 +125,7 @@ class CopySink final : public RowSink {
   std::vector<std::string> columns_;
   std::string copy_sql_;
   std::string buffer_;
+  std::vector<std::string> rebuild_;
   std::vector<core::Instant> instants_;  // events: the occurred_at of the buffered rows
   int occurred_at_ = -1, id_ = -1, name_ = -1, domain_ = -1, first_name_ = -1, last_name_ = -1,
       email_ = -1, company_id_ = -1;
@@ -219,8 +222,10 @@ class PostgresTableTarget final : public TableTarget {
   Result<void> Begin(bool read_only) override {
     if (read_only) return conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     // The store's writer lock (postgres_store.cpp): no app server writes while data moves in.
+    // More memory for the index builds after each table (the transaction's own setting).
     return conn_->Exec(
-        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7809644331890455156)");
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7809644331890455156); "
+        "SET LOCAL maintenance_work_mem = '256MB'");
   }
 
   Result<void> Commit() override {
@@ -242,7 +247,35 @@ class PostgresTableTarget final : public TableTarget {
       TANDEM_TRY(conn_->Exec("ALTER TABLE stage_history DISABLE TRIGGER stage_history_reach"));
       build_reach_ = true;
     }
-    return std::unique_ptr<RowSink>(new CopySink(*this, table, columns));
+    // Secondary indexes are dropped and built again once the rows are in: one sort per index
+    // instead of an insertion per row and index (docs/postgres.md, "Moving a company").
+    TANDEM_ASSIGN(auto indexes,
+                  conn_->Prepare("SELECT c.relname, pg_get_indexdef(i.indexrelid) "
+                                 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                 "JOIN pg_class t ON t.oid = i.indrelid "
+                                 "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                                 "WHERE n.nspname = current_schema() AND t.relname = $1 "
+                                 "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM "
+                                 "pg_constraint k WHERE k.conindid = i.indexrelid) "
+                                 "ORDER BY c.relname"));
+    indexes.Bind(table);
+    std::vector<std::pair<std::string, std::string>> found;
+    while (true) {
+      TANDEM_ASSIGN(bool row, indexes.Step());
+      if (!row) break;
+      found.emplace_back(indexes.Text(0), indexes.Text(1));
+    }
+    std::vector<std::string> rebuild;
+    for (auto& [name, definition] : found) {
+      // A partitioned table's index is defined `ON ONLY` the parent; built again it must cover
+      // every partition.
+      if (auto at = definition.find(" ON ONLY "); at != std::string::npos) {
+        definition.replace(at, 9, " ON ");
+      }
+      TANDEM_TRY(conn_->Exec("DROP INDEX " + Quote(name)));
+      rebuild.push_back(std::move(definition));
+    }
+    return std::unique_ptr<RowSink>(new CopySink(*this, table, columns, std::move(rebuild)));
   }
 
   Result<void> Update(const std::string& table, const std::vector<std::string>& key,
@@ -371,8 +404,12 @@ class PostgresTableTarget final : public TableTarget {
   bool build_reach_ = false;
 };
 
-CopySink::CopySink(PostgresTableTarget& target, std::string table, std::vector<std::string> columns)
-    : target_(target), table_(std::move(table)), columns_(std::move(columns)) {
+CopySink::CopySink(PostgresTableTarget& target, std::string table, std::vector<std::string> columns,
+                   std::vector<std::string> rebuild)
+    : target_(target),
+      table_(std::move(table)),
+      columns_(std::move(columns)),
+      rebuild_(std::move(rebuild)) {
   std::vector<std::string> all = columns_;
   if (table_ == "events") occurred_at_ = IndexOf(columns_, "occurred_at");
   if (table_ == "companies") {
@@ -449,7 +486,10 @@ Result<void> CopySink::Flush() {
 }
 
 Result<void> CopySink::Finish() {
-  return Flush();
+  TANDEM_TRY(Flush());
+  for (const std::string& index : rebuild_) TANDEM_TRY(target_.conn().Exec(index));
+  rebuild_.clear();
+  return {};
 }
 
 }  // namespace
