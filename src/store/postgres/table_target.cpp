@@ -249,32 +249,7 @@ class PostgresTableTarget final : public TableTarget {
     }
     // Secondary indexes are dropped and built again once the rows are in: one sort per index
     // instead of an insertion per row and index (docs/postgres.md, "Moving a company").
-    TANDEM_ASSIGN(auto indexes,
-                  conn_->Prepare("SELECT c.relname, pg_get_indexdef(i.indexrelid) "
-                                 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                                 "JOIN pg_class t ON t.oid = i.indrelid "
-                                 "JOIN pg_namespace n ON n.oid = t.relnamespace "
-                                 "WHERE n.nspname = current_schema() AND t.relname = $1 "
-                                 "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM "
-                                 "pg_constraint k WHERE k.conindid = i.indexrelid) "
-                                 "ORDER BY c.relname"));
-    indexes.Bind(table);
-    std::vector<std::pair<std::string, std::string>> found;
-    while (true) {
-      TANDEM_ASSIGN(bool row, indexes.Step());
-      if (!row) break;
-      found.emplace_back(indexes.Text(0), indexes.Text(1));
-    }
-    std::vector<std::string> rebuild;
-    for (auto& [name, definition] : found) {
-      // A partitioned table's index is defined `ON ONLY` the parent; built again it must cover
-      // every partition.
-      if (auto at = definition.find(" ON ONLY "); at != std::string::npos) {
-        definition.replace(at, 9, " ON ");
-      }
-      TANDEM_TRY(conn_->Exec("DROP INDEX " + Quote(name)));
-      rebuild.push_back(std::move(definition));
-    }
+    TANDEM_ASSIGN(auto rebuild, DropSecondaryIndexes(table));
     return std::unique_ptr<RowSink>(new CopySink(*this, table, columns, std::move(rebuild)));
   }
 
@@ -297,8 +272,10 @@ class PostgresTableTarget final : public TableTarget {
 
   Result<void> Finish(const std::map<std::string, std::int64_t>& highest_ids) override {
     if (build_reach_) {
+      TANDEM_ASSIGN(auto rebuild, DropSecondaryIndexes(kReachTable));
       TANDEM_TRY(conn_->Exec(std::string(rows::kReachInsert) + std::string(rows::kReachSelect) +
                              "FROM stage_history " + std::string(rows::kReachGroup)));
+      for (const std::string& index : rebuild) TANDEM_TRY(conn_->Exec(index));
       TANDEM_TRY(conn_->Exec("ALTER TABLE stage_history ENABLE TRIGGER stage_history_reach"));
       build_reach_ = false;
     }
@@ -347,6 +324,38 @@ class PostgresTableTarget final : public TableTarget {
     } else {
       stmt.Bind(std::get<std::string>(v));
     }
+  }
+
+  // Drops the secondary indexes of `table` (not its primary key or unique constraints); the
+  // statements that build them again.
+  Result<std::vector<std::string>> DropSecondaryIndexes(const std::string& table) {
+    TANDEM_ASSIGN(auto indexes,
+                  conn_->Prepare("SELECT c.relname, pg_get_indexdef(i.indexrelid) "
+                                 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                 "JOIN pg_class t ON t.oid = i.indrelid "
+                                 "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                                 "WHERE n.nspname = current_schema() AND t.relname = $1 "
+                                 "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM "
+                                 "pg_constraint k WHERE k.conindid = i.indexrelid) "
+                                 "ORDER BY c.relname"));
+    indexes.Bind(table);
+    std::vector<std::pair<std::string, std::string>> found;
+    while (true) {
+      TANDEM_ASSIGN(bool row, indexes.Step());
+      if (!row) break;
+      found.emplace_back(indexes.Text(0), indexes.Text(1));
+    }
+    std::vector<std::string> rebuild;
+    for (auto& [name, definition] : found) {
+      // A partitioned table's index is defined `ON ONLY` the parent; built again it must cover
+      // every partition.
+      if (auto at = definition.find(" ON ONLY "); at != std::string::npos) {
+        definition.replace(at, 9, " ON ");
+      }
+      TANDEM_TRY(conn_->Exec("DROP INDEX " + Quote(name)));
+      rebuild.push_back(std::move(definition));
+    }
+    return rebuild;
   }
 
   Result<TableInfo> Describe(std::int64_t oid, const std::string& name) {
