@@ -312,8 +312,9 @@ TEST_F(PostgresStoreTest, OpensOnAReadOnlyDatabaseWhoseSchemaIsUpToDate) {
   {
     auto admin = Admin();
     ASSERT_NE(admin, nullptr);
-    ASSERT_TRUE(Exec(
-        *admin, "ALTER DATABASE " + store->database() + " SET default_transaction_read_only = on"));
+    auto set = admin->Exec("ALTER DATABASE " + store->database() +
+                           " SET default_transaction_read_only = on");
+    ASSERT_TRUE(set) << set.error().message;
   }
   auto replica = OpenPostgresStore({WithDatabase(ServerUrl(), store->database()), 2, nullptr});
   ASSERT_TRUE(replica) << replica.error().message;
