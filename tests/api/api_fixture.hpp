@@ -1,11 +1,19 @@
-// The API over a fresh in-memory SQLite store, real application services and a FakeClock,
-// called in-process through Api::Handle, with one signed-in user per role.
+// The API over a fresh store, real application services and a FakeClock, called in-process
+// through Api::Handle, with one signed-in user per role.
+//
+// The store is SQLite in memory, or, when TANDEM_API_BACKEND=postgresql (the ctest entries
+// labelled api_pg, tests/CMakeLists.txt), PostgreSQL: a database of its own per test, copied
+// from a migrated template (tests/support/pg_test_db.hpp; TANDEM_TEST_PG_URL, skipped without
+// it unless TANDEM_TEST_PG_REQUIRED=1). Tests that need a repository not on PostgreSQL yet skip
+// there by one list, UnportedOnPostgres().
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +25,7 @@
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/pg_test_db.hpp"
 
 namespace tandem::api::apitest {
 
@@ -57,13 +66,42 @@ inline std::ostream& operator<<(std::ostream& os, const Reply& r) {
   return os << r.raw.status << " " << r.raw.body;
 }
 
+// True when the API tests run on PostgreSQL (TANDEM_API_BACKEND=postgresql).
+inline bool OnPostgres() {
+  const char* backend = std::getenv("TANDEM_API_BACKEND");
+  return backend != nullptr && std::string(backend) == "postgresql";
+}
+
+// The API tests ("Suite.Test") that need a repository not on PostgreSQL yet (docs/postgres.md):
+// they skip there, naming this list. Every other API test runs on both backends, so any other
+// failure on PostgreSQL is a difference of the backend to fix. Shrinks as repositories land.
+inline const std::set<std::string>& UnportedOnPostgres() {
+  static const std::set<std::string> tests = {};
+  return tests;
+}
+
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::sqlite::OpenSqliteStore(
-        store::sqlite::SqliteSettings{.path = ":memory:", .metrics = &metrics_});
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    if (OnPostgres()) {
+      const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+      const std::string name = std::string(info->test_suite_name()) + "." + info->name();
+      if (UnportedOnPostgres().count(name) != 0) {
+        GTEST_SKIP() << "needs a repository not on PostgreSQL yet (UnportedOnPostgres in "
+                        "tests/api/api_fixture.hpp; docs/postgres.md)";
+      }
+      if (auto reason = store::postgres::testdb::NoServerReason(); !reason.empty()) {
+        GTEST_SKIP() << reason;
+      }
+      auto pg = store::postgres::testdb::NewStore(4, &metrics_);
+      ASSERT_NE(pg, nullptr);
+      store_ = std::move(pg);
+    } else {
+      auto opened = store::sqlite::OpenSqliteStore(
+          store::sqlite::SqliteSettings{.path = ":memory:", .metrics = &metrics_});
+      ASSERT_TRUE(opened) << opened.error().message;
+      store_ = std::move(*opened);
+    }
     services_ = std::make_unique<app::Services>(*store_, clock_, app::PasswordSettings::Fastest(),
                                                 app::AuthSettings{.session_ttl = kSessionTtl});
     ApiSettings settings = Settings();

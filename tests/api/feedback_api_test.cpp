@@ -13,6 +13,7 @@ class FeedbackApiTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     clock_.Set(kFriday1730Paris);
     manager_ = Login("manager@acme.example");
     marketer_ = Login("marketer@acme.example");
@@ -118,6 +119,7 @@ class AttributionApiTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     contact_ = NewContact("buyer@client.example", {{"campaign", "A"}});
     const core::Instant t0 = clock_.Now();
     ASSERT_TRUE(store_->Write([&](store::Tx& tx) -> core::Result<void> {

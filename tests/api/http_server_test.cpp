@@ -114,6 +114,7 @@ class HttpServerTest : public ApiTest {
 
   void SetUp() override {
     ApiTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     HttpServerSettings s;
     s.host = "127.0.0.1";
     s.port = 0;

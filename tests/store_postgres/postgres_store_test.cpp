@@ -158,43 +158,14 @@ const std::set<std::string>& PortedContractTests() {
 }
 
 using testdb::Admin;
-using testdb::NewDatabase;
 using testdb::NoServerReason;
 using testdb::ServerUrl;
 using testdb::WithDatabase;
 
-// A store on a database of its own, dropped with the store.
-class ScratchStore final : public Store, public BulkStore {
- public:
-  ScratchStore(std::unique_ptr<Store> inner, std::string database)
-      : inner_(std::move(inner)), database_(std::move(database)) {}
-  ~ScratchStore() override {
-    inner_.reset();
-    testdb::DropDatabase(database_);
-  }
-  Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
-  Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
-  Result<void> WriteBulk(const BulkFn& fn) override { return BulkOf(*inner_)->WriteBulk(fn); }
-  void SetOutboxListener(std::function<void()> listener) override {
-    inner_->SetOutboxListener(std::move(listener));
-  }
-  std::string_view Backend() const override { return inner_->Backend(); }
-  int SchemaVersion() const override { return inner_->SchemaVersion(); }
-  const std::string& database() const { return database_; }
-
- private:
-  std::unique_ptr<Store> inner_;
-  std::string database_;
-};
+using testdb::ScratchStore;
 
 std::unique_ptr<ScratchStore> NewStore(int connections = 3, bool bulk_drop_indexes = false) {
-  const std::string name = NewDatabase();
-  if (name.empty()) return nullptr;
-  auto store =
-      OpenPostgresStore({WithDatabase(ServerUrl(), name), connections, nullptr, bulk_drop_indexes});
-  EXPECT_TRUE(store) << store.error().message;
-  if (!store) return nullptr;
-  return std::make_unique<ScratchStore>(std::move(*store), name);
+  return testdb::NewStore(connections, nullptr, bulk_drop_indexes);
 }
 
 std::string SkipUnported(const std::string& test) {

@@ -113,4 +113,17 @@ void DropDatabase(const std::string& name) {
   if (auto admin = Admin()) (void)admin->Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 }
 
+std::unique_ptr<ScratchStore> NewStore(int connections, base::Metrics* metrics,
+                                       bool bulk_drop_indexes) {
+  const std::string name = NewDatabase();
+  if (name.empty()) return nullptr;
+  auto store = OpenPostgresStore({DatabaseUrl(name), connections, metrics, bulk_drop_indexes});
+  EXPECT_TRUE(store) << store.error().message;
+  if (!store) {
+    DropDatabase(name);
+    return nullptr;
+  }
+  return std::make_unique<ScratchStore>(std::move(*store), name);
+}
+
 }  // namespace tandem::store::postgres::testdb

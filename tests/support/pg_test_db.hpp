@@ -11,7 +11,11 @@
 #include <memory>
 #include <string>
 
+#include "base/metrics.hpp"
+
+#include "store/bulk.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/store.hpp"
 
 namespace tandem::store::postgres::testdb {
 
@@ -61,5 +65,34 @@ class ScratchDatabase {
  private:
   std::string name_;
 };
+
+// A store on a database of its own, dropped with the store.
+class ScratchStore final : public Store, public BulkStore {
+ public:
+  ScratchStore(std::unique_ptr<Store> inner, std::string database)
+      : inner_(std::move(inner)), database_(std::move(database)) {}
+  ~ScratchStore() override {
+    inner_.reset();
+    DropDatabase(database_);
+  }
+  Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
+  Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
+  Result<void> WriteBulk(const BulkFn& fn) override { return BulkOf(*inner_)->WriteBulk(fn); }
+  void SetOutboxListener(std::function<void()> listener) override {
+    inner_->SetOutboxListener(std::move(listener));
+  }
+  std::string_view Backend() const override { return inner_->Backend(); }
+  int SchemaVersion() const override { return inner_->SchemaVersion(); }
+  const std::string& database() const { return database_; }
+
+ private:
+  std::unique_ptr<Store> inner_;
+  std::string database_;
+};
+
+// A PostgreSQL store (`connections` pooled, `metrics` may be null, bulk mode dropping the indexes
+// when asked) on a new copy of the migrated template, dropped with it; null after a test failure.
+std::unique_ptr<ScratchStore> NewStore(int connections = 3, base::Metrics* metrics = nullptr,
+                                       bool bulk_drop_indexes = false);
 
 }  // namespace tandem::store::postgres::testdb

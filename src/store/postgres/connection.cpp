@@ -95,8 +95,9 @@ Error ErrorFromPostgres(pg_conn* conn, pg_result* result, std::string_view what,
   if (state == "40001" || state == "40P01") {
     return {ErrorCode::kUnavailable, prefix + "transaction conflict (" + message + ")", {}};
   }
-  if (state == "53100")
-    return {ErrorCode::kUnavailable, prefix + "disk full (" + message + ")", {}};
+  if (state == "53100") {
+    return {ErrorCode::kUnavailable, "the database's disk is full (" + message + ")", {}};
+  }
   if (state == "53200" || state == "53300") {
     return {ErrorCode::kUnavailable, prefix + "database out of resources (" + message + ")", {}};
   }
