@@ -4,8 +4,7 @@
 // The store is SQLite in memory, or, when TANDEM_API_BACKEND=postgresql (the ctest entries
 // labelled api_pg, tests/CMakeLists.txt), PostgreSQL: a database of its own per test, copied
 // from a migrated template (tests/support/pg_test_db.hpp; TANDEM_TEST_PG_URL, skipped without
-// it unless TANDEM_TEST_PG_REQUIRED=1). Tests that need a repository not on PostgreSQL yet skip
-// there by one list, UnportedOnPostgres().
+// it unless TANDEM_TEST_PG_REQUIRED=1). Every API test runs on both backends.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -72,24 +71,10 @@ inline bool OnPostgres() {
   return backend != nullptr && std::string(backend) == "postgresql";
 }
 
-// The API tests ("Suite.Test") that need a repository not on PostgreSQL yet (docs/postgres.md):
-// they skip there, naming this list. Every other API test runs on both backends, so any other
-// failure on PostgreSQL is a difference of the backend to fix. Shrinks as repositories land.
-inline const std::set<std::string>& UnportedOnPostgres() {
-  static const std::set<std::string> tests = {};
-  return tests;
-}
-
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (OnPostgres()) {
-      const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-      const std::string name = std::string(info->test_suite_name()) + "." + info->name();
-      if (UnportedOnPostgres().count(name) != 0) {
-        GTEST_SKIP() << "needs a repository not on PostgreSQL yet (UnportedOnPostgres in "
-                        "tests/api/api_fixture.hpp; docs/postgres.md)";
-      }
       if (auto reason = store::postgres::testdb::NoServerReason(); !reason.empty()) {
         GTEST_SKIP() << reason;
       }
