@@ -105,19 +105,5 @@ TEST_F(PostgresFaultsApiTest, AFullDiskIs503SayingSo) {
   EXPECT_GT(NewContact("full@example.com"), 0);
 }
 
-// Every name in the skip list is an API test (a renamed test would otherwise stay skipped on
-// PostgreSQL unnoticed).
-TEST(ApiOnPostgresTest, UnportedListNamesApiTests) {
-  std::set<std::string> names;
-  const auto* unit = ::testing::UnitTest::GetInstance();
-  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
-    const auto* suite = unit->GetTestSuite(i);
-    for (int j = 0; j < suite->total_test_count(); ++j) {
-      names.insert(std::string(suite->name()) + "." + suite->GetTestInfo(j)->name());
-    }
-  }
-  for (const auto& t : UnportedOnPostgres()) EXPECT_EQ(names.count(t), 1u) << t;
-}
-
 }  // namespace
 }  // namespace tandem::api::apitest

@@ -883,7 +883,10 @@ try {
     for (const c of leads.items) await admin('POST', `/api/v1/contacts/${c.id}/stage`, { stage: 'mql' });
     const first = await admin('GET', `/api/v1/contacts/${leads.items[0].id}`);
     if (first.owner_id) await admin('POST', '/api/v1/activities', { type: 'call', contact_id: first.id, owner_id: first.owner_id });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // The manager works in the demo company's zone: the page's default period ends on the
+    // browser's today, and the report counts whole days in the contract's zone (Europe/Paris), so
+    // a browser on UTC would miss leads qualified between midnight in Paris and midnight UTC.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Paris' });
     const page = await ctx.newPage();
     watch(page, 'sla-compliance');
     await resume(page, USERS.manager);
