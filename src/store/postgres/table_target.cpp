@@ -12,6 +12,7 @@
 #include "store/common/reach_sql.hpp"
 #include "store/common/text_search.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/copy_rows.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/repos.hpp"
 
@@ -43,19 +44,6 @@ std::string ColumnList(const std::vector<std::string>& columns) {
   std::string out;
   for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + Quote(columns[i]);
   return out;
-}
-
-// COPY's text format: backslash, tab, newline and carriage return escaped.
-void AppendCopyText(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
 }
 
 void AppendCopyValue(std::string& out, const Value& v) {
