@@ -14,6 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 db="$work/capture.db"
 "$tandem" migrate --db "$db" >/dev/null
@@ -26,10 +27,7 @@ form=$(grep -o 'f_[A-Za-z0-9_-]*' "$work/form.txt" | head -1)
 "$tandem" site add --db "$db" --name www --origin https://www.acme.example >"$work/site.txt"
 grep -q 'data-key site_' "$work/site.txt" || fail "site add: $(cat "$work/site.txt")"
 
-exec 3< <(exec "$tandem" serve --db "$db" --listen 127.0.0.1:0 2>"$work/serve.err")
-server_pid=$!
-read -r -t 30 line <&3 || fail "the server printed no URL: $(cat "$work/serve.err")"
-url=$(grep -o 'http://[^ ]*' <<<"$line") || fail "no URL in: $line"
+start_server "$tandem" --db "$db" --listen 127.0.0.1:0
 url=${url%/}
 
 code=$(curl -s -o "$work/t.js" -w '%{http_code} %{content_type}' "$url/t.js")

@@ -10,6 +10,7 @@ set -euo pipefail
 tandem=$1
 here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 bin=/usr/lib/postgresql/15/bin
 if [ ! -x "$bin/initdb" ]; then
   [ "${TANDEM_TEST_PG_REQUIRED:-}" = 1 ] && fail "PostgreSQL 15 is not installed"
@@ -44,18 +45,8 @@ printf 'restart-test-password\n' |
   "$tandem" user add --db "$db_url" --email admin@restart.example --name Admin --role admin \
     >/dev/null
 
-exec 3< <(exec "$tandem" serve --db "$db_url" --db-pool 3 --listen 127.0.0.1:0 2>"$work/serve.err")
-server_pid=$!
-read -r -t 30 line <&3 || fail "the server printed no URL: $(cat "$work/serve.err")"
-url=$(grep -o 'http://[^ ]*' <<<"$line") || fail "no URL in: $line"
+start_server "$tandem" --db "$db_url" --db-pool 3 --listen 127.0.0.1:0
 
-check() {  # check EXPECTED_STATUS METHOD PATH [curl args...]
-  local want=$1 method=$2 path=$3
-  shift 3
-  local got
-  got=$(curl -s -o "$work/body" -w '%{http_code}' -X "$method" "${url%/}$path" "$@")
-  [ "$got" = "$want" ] || fail "$method $path answered $got, expected $want: $(cat "$work/body")"
-}
 json=(-H 'Content-Type: application/json')
 check 200 POST /api/v1/auth/login "${json[@]}" \
   -d '{"email":"admin@restart.example","password":"restart-test-password"}'

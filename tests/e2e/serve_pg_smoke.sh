@@ -8,6 +8,7 @@
 set -euo pipefail
 tandem=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 if [ -z "${TANDEM_TEST_PG_URL:-}" ]; then
   [ "${TANDEM_TEST_PG_REQUIRED:-}" = 1 ] && fail "TANDEM_TEST_PG_REQUIRED=1 but TANDEM_TEST_PG_URL is not set"
   echo "SKIP: TANDEM_TEST_PG_URL is not set: no PostgreSQL server to test against"
@@ -36,19 +37,8 @@ printf 'smoke-test-password\n' |
     >/dev/null
 
 # The first line on stdout names the URL; reading it blocks until the server listens.
-exec 3< <(exec "$tandem" serve --db "$db_url" --db-pool 3 --listen 127.0.0.1:0 2>"$work/serve.err")
-server_pid=$!
-read -r -t 30 line <&3 || fail "the server printed no URL: $(cat "$work/serve.err")"
-url=$(grep -o 'http://[^ ]*' <<<"$line") || fail "no URL in: $line"
+start_server "$tandem" --db "$db_url" --db-pool 3 --listen 127.0.0.1:0
 grep -q "postgresql://" <<<"$line" || fail "the server does not say it serves PostgreSQL: $line"
-
-check() {  # check EXPECTED_STATUS METHOD PATH [curl args...]
-  local want=$1 method=$2 path=$3
-  shift 3
-  local got
-  got=$(curl -s -o "$work/body" -w '%{http_code}' -X "$method" "${url%/}$path" "$@")
-  [ "$got" = "$want" ] || fail "$method $path answered $got, expected $want: $(cat "$work/body")"
-}
 
 check 200 GET /healthz
 grep -q '"status":"ok"' "$work/body" || fail "healthz body: $(cat "$work/body")"

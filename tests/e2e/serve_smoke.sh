@@ -12,6 +12,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 db="$work/smoke.db"
 "$tandem" migrate --db "$db" >/dev/null
@@ -19,18 +20,8 @@ printf 'smoke-test-password\n' |
   "$tandem" user add --db "$db" --email admin@smoke.example --name "Smoke Admin" --role admin >/dev/null
 
 # The first line on stdout names the URL; reading it blocks until the server listens.
-exec 3< <(exec "$tandem" serve --db "$db" --listen 127.0.0.1:0 2>"$work/serve.err")
-server_pid=$!
-read -r -t 30 line <&3 || fail "the server printed no URL: $(cat "$work/serve.err")"
-url=$(grep -o 'http://[^ ]*' <<<"$line") || fail "no URL in: $line"
+start_server "$tandem" --db "$db" --listen 127.0.0.1:0
 
-check() {  # check EXPECTED_STATUS METHOD PATH [curl args...]
-  local want=$1 method=$2 path=$3
-  shift 3
-  local got
-  got=$(curl -s -o "$work/body" -w '%{http_code}' -X "$method" "${url%/}$path" "$@")
-  [ "$got" = "$want" ] || fail "$method $path answered $got, expected $want: $(cat "$work/body")"
-}
 
 check 200 GET /healthz
 grep -q '"status":"ok"' "$work/body" || fail "healthz body: $(cat "$work/body")"
