@@ -229,6 +229,14 @@ double CpuSeconds(int who) {
   return sec(u.ru_utime) + sec(u.ru_stime);
 }
 
+// The load averages of /proc/loadavg (1, 5, 15 minutes): how busy the shared machine was.
+std::string LoadAverage() {
+  std::ifstream f("/proc/loadavg");
+  std::string one, five, fifteen;
+  f >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -346,7 +354,7 @@ int main() {
     RemoveDb(db);
     RemoveDb(raw);
     if (!PrepareDb(db)) return 1;
-    std::cout << "run " << run + 1 << ":\n";
+    std::cout << "run " << run + 1 << " (load average " << LoadAverage() << "):\n";
     double cpu = CpuSeconds(RUSAGE_SELF);
     tandem_s.push_back(TimeImport(csv, db, false));
     tandem_cpu.push_back(CpuSeconds(RUSAGE_SELF) - cpu);
@@ -377,8 +385,8 @@ int main() {
     std::printf("  %-26s wall %7.2f s %9lld rows/s   cpu %7.2f s %9lld rows/s\n", what, w, per_s(w),
                 c, per_s(c));
   };
-  std::printf("median of %lld runs, %lld rows:\n", static_cast<long long>(runs),
-              static_cast<long long>(rows));
+  std::printf("median of %lld runs, %lld rows (load average at the end %s):\n",
+              static_cast<long long>(runs), static_cast<long long>(rows), LoadAverage().c_str());
   line("tandem import contacts", tandem_s, tandem_cpu);
   line("tandem import --dry-run", dry_s, dry_cpu);
   line("sqlite3 .import", sqlite_s, sqlite_cpu);

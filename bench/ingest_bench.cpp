@@ -22,8 +22,21 @@
 // Reported: events/s through HTTP, rows/s for the raw loop, their ratio, p50/p99 request
 // latency and the probe's p50/p99.
 //
+// With TANDEM_BENCH_PG_URL (postgresql://user@host:port/db, a user who may create databases and
+// is a superuser, as the tests' throw-away cluster's) the same load runs against a server on
+// PostgreSQL instead: a fresh database on that server (dropped at the end), the store's pool of
+// 8 connections as `tandem serve` opens it. The reference is then raw libpq: the stored rows read
+// back and inserted again into a second fresh database of the same schema (same migrations,
+// same indexes, the months' partitions made before the clock starts), one multi-row
+// `INSERT ... VALUES ... ON CONFLICT DO NOTHING` of the batch's rows per transaction, with
+// foreign keys not checked (session_replication_role = replica), as the SQLite reference runs
+// with foreign_keys=OFF. The CPU time of the PostgreSQL backends (from /proc: the server runs on
+// the same machine) is reported beside the bench process's.
+//
 //   TANDEM_BENCH_EVENTS=1000000 ./build-release/bench/ingest_bench
+//   TANDEM_BENCH_PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres ./build/bench/ingest_bench
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -38,6 +51,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +62,8 @@
 #include "base/clock.hpp"
 #include "base/metrics.hpp"
 #include "bench_util.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tandem::bench {
@@ -164,6 +180,182 @@ std::vector<Row> ReadBack(const std::string& path) {
   return rows;
 }
 
+// PostgreSQL (TANDEM_BENCH_PG_URL). Drops and creates database `db` on the server of `url`.
+void FreshPgDatabase(const std::string& url, const std::string& db) {
+  auto admin = Must(store::postgres::Connection::Open(url), "connect to PostgreSQL");
+  for (const std::string& sql :
+       {"DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db}) {
+    auto done = admin->Exec(sql);
+    Check(done.has_value(), sql + ": " + (done ? "" : done.error().message));
+  }
+}
+
+void DropPgDatabase(const std::string& url, const std::string& db) {
+  if (auto admin = store::postgres::Connection::Open(url)) {
+    (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  }
+}
+
+using PgConn = std::unique_ptr<PGconn, void (*)(PGconn*)>;
+
+PgConn PgConnect(const std::string& url) {
+  PgConn c(PQconnectdb(url.c_str()), &PQfinish);
+  Check(PQstatus(c.get()) == CONNECTION_OK,
+        std::string("connect to PostgreSQL: ") + PQerrorMessage(c.get()));
+  return c;
+}
+
+void PgExec(PGconn* c, const std::string& sql) {
+  PGresult* r = PQexec(c, sql.c_str());
+  const auto status = PQresultStatus(r);
+  const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  PQclear(r);
+  Check(ok, sql.substr(0, 80) + ": " + PQerrorMessage(c));
+}
+
+// CPU seconds (user + system) of process `pid` (a PostgreSQL backend on this machine); 0 once it
+// is gone.
+double PidCpuSeconds(int pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return 0;
+  char buf[1024] = {0};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  const std::string stat(buf, n);
+  std::size_t i = stat.rfind(')');
+  if (i == std::string::npos) return 0;
+  // Fields after the command's closing parenthesis: state is field 3; utime 14, stime 15.
+  i += 2;
+  for (int field = 3; field < 14 && i < stat.size(); ++field) i = stat.find(' ', i) + 1;
+  const double utime = std::strtod(stat.c_str() + i, nullptr);
+  const double stime = std::strtod(stat.c_str() + stat.find(' ', i) + 1, nullptr);
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The summed CPU seconds of the server processes serving database `db` (its backends).
+double PgBackendsCpuSeconds(const std::string& url, const std::string& db) {
+  PgConn c = PgConnect(url);
+  PGresult* r =
+      PQexec(c.get(), ("SELECT pid FROM pg_stat_activity WHERE datname = '" + db + "'").c_str());
+  double sum = 0;
+  if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    for (int i = 0; i < PQntuples(r); ++i) sum += PidCpuSeconds(std::atoi(PQgetvalue(r, i, 0)));
+  }
+  PQclear(r);
+  return sum;
+}
+
+std::vector<Row> PgReadBack(const std::string& url) {
+  PgConn c = PgConnect(url);
+  PGresult* r = PQexec(c.get(),
+                       "SELECT id, event_id, type, occurred_at, received_at, contact_id, email, "
+                       "anonymous_id, utm_source, utm_medium, utm_campaign, properties FROM events "
+                       "ORDER BY id");
+  Check(PQresultStatus(r) == PGRES_TUPLES_OK, std::string("read back: ") + PQerrorMessage(c.get()));
+  std::vector<Row> rows;
+  rows.reserve(static_cast<std::size_t>(PQntuples(r)));
+  for (int i = 0; i < PQntuples(r); ++i) {
+    auto text = [&](int col) { return std::string(PQgetvalue(r, i, col)); };
+    Row row;
+    row.id = std::atoll(PQgetvalue(r, i, 0));
+    row.event_id = text(1);
+    row.type = text(2);
+    row.occurred_at = std::atoll(PQgetvalue(r, i, 3));
+    row.received_at = std::atoll(PQgetvalue(r, i, 4));
+    if (!PQgetisnull(r, i, 5)) row.contact_id = std::atoll(PQgetvalue(r, i, 5));
+    row.email = text(6);
+    row.anonymous_id = text(7);
+    row.src = text(8);
+    row.med = text(9);
+    row.camp = text(10);
+    row.props = text(11);
+    rows.push_back(std::move(row));
+  }
+  PQclear(r);
+  return rows;
+}
+
+// The PostgreSQL reference: the rows into database `db` (fresh, migrated here) of the server of
+// `admin_url`, one multi-row INSERT per batch, one transaction each.
+RawResult PgRawInsert(const std::string& admin_url, const std::string& db,
+                      const std::vector<Row>& rows, std::size_t batch) {
+  constexpr int kColumns = 11;
+  Check(batch * kColumns <= 65535, "TANDEM_BENCH_BATCH too large for one statement");
+  FreshPgDatabase(admin_url, db);
+  const std::string url = store::postgres::UrlWithDatabase(admin_url, db);
+  {
+    // The same schema, through the store's migrations; then closed.
+    Must(store::postgres::OpenPostgresStore({.url = url, .connections = 2}),
+         "open reference store");
+  }
+  PgConn conn = PgConnect(url);
+  PGconn* c = conn.get();
+  PgExec(c, "SET session_replication_role = replica");
+  // The months' partitions, as the store makes them before its first insert into a month.
+  std::set<std::int64_t> days;
+  for (const Row& r : rows) days.insert(r.occurred_at / 86'400'000);
+  for (std::int64_t day : days) {
+    PgExec(c, "SELECT tandem_events_partition(" + std::to_string(day * 86'400'000) + ")");
+  }
+  auto sql = [&](std::size_t n) {
+    std::string out =
+        "INSERT INTO events (event_id, type, occurred_at, received_at, contact_id, email, "
+        "anonymous_id, utm_source, utm_medium, utm_campaign, properties) VALUES ";
+    int p = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      out += r ? ", (" : "(";
+      for (int k = 0; k < kColumns; ++k) out += (k ? ", $" : "$") + std::to_string(++p);
+      out += ')';
+    }
+    return out + " ON CONFLICT (occurred_at, event_id) DO NOTHING";
+  };
+  const std::size_t tail = rows.size() % batch;
+  for (const auto& [name, n] :
+       {std::pair<const char*, std::size_t>{"full", batch}, {"tail", tail}}) {
+    if (n == 0) continue;
+    PGresult* r = PQprepare(c, name, sql(n).c_str(), 0, nullptr);
+    Check(PQresultStatus(r) == PGRES_COMMAND_OK, std::string("prepare: ") + PQerrorMessage(c));
+    PQclear(r);
+  }
+  const int backend = PQbackendPID(c);
+  const double backend_cpu0 = PidCpuSeconds(backend);
+  const auto start = Steady::now();
+  const double cpu0 = ThreadCpuSeconds();
+  std::vector<std::string> ints;
+  std::vector<const char*> values;
+  for (std::size_t i = 0; i < rows.size(); i += batch) {
+    const std::size_t end = std::min(rows.size(), i + batch);
+    ints.assign((end - i) * 3, std::string());
+    values.clear();
+    for (std::size_t j = i; j < end; ++j) {
+      const Row& r = rows[j];
+      std::string* n = &ints[(j - i) * 3];
+      n[0] = std::to_string(r.occurred_at);
+      n[1] = std::to_string(r.received_at);
+      if (r.contact_id) n[2] = std::to_string(*r.contact_id);
+      for (const char* v :
+           {r.event_id.c_str(), r.type.c_str(), n[0].c_str(), n[1].c_str(),
+            r.contact_id ? n[2].c_str() : nullptr, r.email.c_str(), r.anonymous_id.c_str(),
+            r.src.c_str(), r.med.c_str(), r.camp.c_str(), r.props.c_str()}) {
+        values.push_back(v);
+      }
+    }
+    PgExec(c, "BEGIN");
+    PGresult* r =
+        PQexecPrepared(c, end - i == batch ? "full" : "tail", static_cast<int>(values.size()),
+                       values.data(), nullptr, nullptr, 0);
+    Check(PQresultStatus(r) == PGRES_COMMAND_OK,
+          std::string("reference insert: ") + PQerrorMessage(c));
+    PQclear(r);
+    PgExec(c, "COMMIT");
+  }
+  const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  const double cpu = ThreadCpuSeconds() - cpu0 + PidCpuSeconds(backend) - backend_cpu0;
+  conn.reset();
+  DropPgDatabase(admin_url, db);
+  return {static_cast<double>(rows.size()) / seconds, cpu};
+}
+
 int Main() {
   const std::int64_t contacts = Env("TANDEM_BENCH_CONTACTS", 20'000);
   const std::int64_t total = Env("TANDEM_BENCH_EVENTS", 1'000'000);
@@ -179,16 +371,30 @@ int Main() {
 
   base::SystemClock clock;
   base::Metrics metrics;
-  // TANDEM_BENCH_CHECKPOINT_PAGES=0 leaves checkpoints to SQLite, inside the writer's commits.
-  const auto checkpoint_pages = static_cast<int>(
-      Env("TANDEM_BENCH_CHECKPOINT_PAGES", store::sqlite::SqliteSettings{}.checkpoint_pages));
-  std::printf("write-ahead log checkpoints: %s\n",
-              checkpoint_pages > 0
-                  ? ("own thread, every " + std::to_string(checkpoint_pages) + " pages").c_str()
-                  : "SQLite's, in the commit");
-  auto store = Must(store::sqlite::OpenSqliteStore(
-                        {.path = path, .metrics = &metrics, .checkpoint_pages = checkpoint_pages}),
-                    "open store");
+  const char* pg_env = std::getenv("TANDEM_BENCH_PG_URL");
+  const std::string pg_admin = pg_env ? pg_env : "";
+  const bool pg = !pg_admin.empty();
+  const std::string pg_db = "tandem_ingest_bench_" + std::to_string(getpid());
+  const std::string pg_url = pg ? store::postgres::UrlWithDatabase(pg_admin, pg_db) : "";
+  std::unique_ptr<store::Store> store;
+  if (pg) {
+    std::printf("backend: PostgreSQL, database %s\n", pg_db.c_str());
+    FreshPgDatabase(pg_admin, pg_db);
+    store = Must(
+        store::postgres::OpenPostgresStore({.url = pg_url, .connections = 8, .metrics = &metrics}),
+        "open store");
+  } else {
+    // TANDEM_BENCH_CHECKPOINT_PAGES=0 leaves checkpoints to SQLite, inside the writer's commits.
+    const auto checkpoint_pages = static_cast<int>(
+        Env("TANDEM_BENCH_CHECKPOINT_PAGES", store::sqlite::SqliteSettings{}.checkpoint_pages));
+    std::printf("backend: SQLite; write-ahead log checkpoints: %s\n",
+                checkpoint_pages > 0
+                    ? ("own thread, every " + std::to_string(checkpoint_pages) + " pages").c_str()
+                    : "SQLite's, in the commit");
+    store = Must(store::sqlite::OpenSqliteStore(
+                     {.path = path, .metrics = &metrics, .checkpoint_pages = checkpoint_pages}),
+                 "open store");
+  }
   auto services = std::make_unique<app::Services>(*store, clock, app::PasswordSettings::Fastest());
   core::User admin;
   admin.email = "admin@bench.example";
@@ -297,6 +503,7 @@ int Main() {
   std::string first_error;
   double client_cpu = 0;  // guarded by mu
   const double writer_cpu0 = NamedThreadCpuSeconds("tandem-ingest");
+  const double backends_cpu0 = pg ? PgBackendsCpuSeconds(pg_admin, pg_db) : 0;
   const double process_cpu0 = ProcessCpuSeconds();
   const auto start = Steady::now();
   std::vector<std::thread> threads;
@@ -361,6 +568,7 @@ int Main() {
   probe.join();
   const double writer_cpu = NamedThreadCpuSeconds("tandem-ingest") - writer_cpu0;
   const double server_cpu = ProcessCpuSeconds() - process_cpu0 - client_cpu;
+  const double backends_cpu = pg ? PgBackendsCpuSeconds(pg_admin, pg_db) - backends_cpu0 : 0;
   const auto group = services->ingest.stats();
   server.Stop();
   if (errors.load() > 0)
@@ -368,7 +576,8 @@ int Main() {
 
   services.reset();
   store.reset();
-  auto rows = ReadBack(path);
+  auto rows = pg ? PgReadBack(pg_url) : ReadBack(path);
+  if (pg) DropPgDatabase(pg_admin, pg_db);
   const double http_rate = static_cast<double>(total) / seconds;
   const std::string ref_path = (dir / "reference.db").string();
   // Only the load's rows (not the probe's), in the order they were stored.
@@ -377,16 +586,22 @@ int Main() {
   for (auto& r : rows) {
     if (r.email != "probe@bench.example") load_rows.push_back(std::move(r));
   }
-  const RawResult raw = RawInsert(ref_path, load_rows, batch);
+  char backends_note[64] = "";
+  if (pg) {
+    std::snprintf(backends_note, sizeof backends_note, ", PostgreSQL backends %.2f us",
+                  backends_cpu / static_cast<double>(total) * 1e6);
+  }
+  const RawResult raw = pg ? PgRawInsert(pg_admin, pg_db + "_ref", load_rows, batch)
+                           : RawInsert(ref_path, load_rows, batch);
   const double raw_rate = raw.rows_per_second;
   const double n = static_cast<double>(total);
   std::printf(
       "events=%lld stored=%zu contacts=%lld batch=%zu clients=%d io_threads=%d body_MiB=%.1f\n"
       "http: %.2f s, %.0f events/s, request p50 %.1f ms p99 %.1f ms\n"
-      "raw sqlite insert loop (same rows, same schema, batches of %zu): %.0f rows/s\n"
+      "%s (same rows, same schema, batches of %zu): %.0f rows/s\n"
       "ratio http/raw: %.2f\n"
       "event to %s through the API under load: p50 %.1f ms, p99 %.1f ms (%zu probes)\n"
-      "cpu per event: server %.2f us (writer thread %.2f us), raw loop %.2f us per row\n"
+      "cpu per event: server %.2f us (writer thread %.2f us)%s, raw loop %.2f us per row\n"
       "cpu-bound capacity: writer alone %.0f events/s; server on 2 dedicated cores %.0f "
       "events/s; raw loop %.0f rows/s; writer/raw cpu ratio %.2f\n"
       "group commit: %llu transactions, %.0f events each on average\n"
@@ -394,15 +609,17 @@ int Main() {
       "errors: %d\n",
       static_cast<long long>(total), load_rows.size(), static_cast<long long>(contacts), batch,
       clients, io_threads, static_cast<double>(bytes) / (1 << 20), seconds, http_rate,
-      Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99), batch, raw_rate,
-      http_rate / raw_rate, mql ? "MQL visible" : "visible", Percentile(probe_ms, 0.5),
-      Percentile(probe_ms, 0.99), probe_ms.size(), server_cpu / n * 1e6, writer_cpu / n * 1e6,
-      raw.cpu_seconds / n * 1e6, n / writer_cpu, std::min(n / writer_cpu, 2 * n / server_cpu),
-      n / raw.cpu_seconds, writer_cpu / raw.cpu_seconds,
-      static_cast<unsigned long long>(group.commits),
+      Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99),
+      pg ? "raw libpq multi-row INSERT, PostgreSQL backend's CPU included"
+         : "raw sqlite insert loop",
+      batch, raw_rate, http_rate / raw_rate, mql ? "MQL visible" : "visible",
+      Percentile(probe_ms, 0.5), Percentile(probe_ms, 0.99), probe_ms.size(), server_cpu / n * 1e6,
+      writer_cpu / n * 1e6, backends_note, raw.cpu_seconds / n * 1e6, n / writer_cpu,
+      std::min(n / writer_cpu, 2 * n / server_cpu), n / raw.cpu_seconds,
+      writer_cpu / raw.cpu_seconds, static_cast<unsigned long long>(group.commits),
       group.commits ? static_cast<double>(group.events) / static_cast<double>(group.commits) : 0.0,
       LoadAverage().c_str(), errors.load());
-  PrintCheckpoints(metrics);
+  if (!pg) PrintCheckpoints(metrics);
   fs::remove_all(dir);
   curl_global_cleanup();
   return errors.load() == 0 ? 0 : 1;

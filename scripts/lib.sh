@@ -97,7 +97,9 @@ build_dashboard() {
 # start_test_postgres: starts a throw-away PostgreSQL 15 cluster for the tests (initdb and
 # pg_ctl as the postgres user when run as root, 127.0.0.1 on a free port, everything in a temp
 # dir, durability off) and exports TANDEM_TEST_PG_URL. stop_test_postgres stops it and removes
-# the dir; callers trap it so a failure stops the cluster too.
+# the dir; callers trap it so a failure stops the cluster too. With TANDEM_PG_DURABLE=1 the
+# cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on):
+# for benchmarks whose figures should include the disk flushes (docs/performance.md).
 TANDEM_PG_DIR=""
 start_test_postgres() {
   local bin=/usr/lib/postgresql/15/bin
@@ -113,19 +115,20 @@ start_test_postgres() {
     { cat "$TANDEM_PG_DIR/initdb.log" >&2; return 1; }
   # A free port: a random one nothing answers on; should the server still fail to bind it (taken
   # in between), another one.
-  local port tries
+  local port tries durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${TANDEM_PG_DURABLE:-0}" = 1 ] && durability=""
   for tries in 1 2 3 4 5 6 7 8 9 10; do
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     if "${as[@]}" "$bin/pg_ctl" -D "$TANDEM_PG_DIR/data" -l "$TANDEM_PG_DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $TANDEM_PG_DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $TANDEM_PG_DIR -c max_connections=300 $durability" \
       start >/dev/null; then
       break
     fi
     port=""
   done
   [ -n "$port" ] || { cat "$TANDEM_PG_DIR/server.log" >&2; return 1; }
-  log "Started a throw-away PostgreSQL 15 on 127.0.0.1:$port ($TANDEM_PG_DIR)"
+  log "Started a throw-away PostgreSQL 15 on 127.0.0.1:$port ($TANDEM_PG_DIR${durability:+, fsync off})"
   export TANDEM_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }
 
