@@ -22,7 +22,8 @@
 //   6. `psql -c "\copy contacts from FILE csv header"` into a plain table of the file's 15
 //      columns (text, no index) of a fresh database, as a child process: the reference.
 // and prints their medians (wall clock: the server's work is in another process) with the ratios
-// against psql \copy and against the SQLite import.
+// against psql \copy and against the SQLite import. TANDEM_BENCH_SQLITE=0 leaves the SQLite steps
+// (1 to 3) out: PostgreSQL's import against psql \copy alone.
 //
 //   TANDEM_BENCH_ROWS=1000000 ./build-release/bench/import_bench
 #include <sys/resource.h>
@@ -342,6 +343,9 @@ int main() {
             << std::chrono::duration<double>(Clock::now() - t0).count() << " s: " << csv << "\n";
 
   std::vector<double> tandem_s, dry_s, sqlite_s, tandem_cpu, dry_cpu, sqlite_cpu;
+  // TANDEM_BENCH_SQLITE=0 (with TANDEM_BENCH_PG_URL): PostgreSQL's import and psql \copy only.
+  const char* sqlite_env = std::getenv("TANDEM_BENCH_SQLITE");
+  const bool with_sqlite = sqlite_env == nullptr || std::string(sqlite_env) != "0";
   const char* pg_env = std::getenv("TANDEM_BENCH_PG_URL");
   const std::string pg_url = pg_env ? pg_env : "";
   const char* drop_env = std::getenv("TANDEM_BENCH_PG_DROP");
@@ -355,20 +359,22 @@ int main() {
     RemoveDb(raw);
     if (!PrepareDb(db)) return 1;
     std::cout << "run " << run + 1 << " (load average " << LoadAverage() << "):\n";
-    double cpu = CpuSeconds(RUSAGE_SELF);
-    tandem_s.push_back(TimeImport(csv, db, false));
-    tandem_cpu.push_back(CpuSeconds(RUSAGE_SELF) - cpu);
-    cpu = CpuSeconds(RUSAGE_SELF);
-    dry_s.push_back(TimeImport(csv, db, true));
-    dry_cpu.push_back(CpuSeconds(RUSAGE_SELF) - cpu);
-    cpu = CpuSeconds(RUSAGE_CHILDREN);
-    sqlite_s.push_back(TimeSqlite3(csv, raw));
-    sqlite_cpu.push_back(CpuSeconds(RUSAGE_CHILDREN) - cpu);
-    std::cout << "    wall (cpu) s: tandem import " << tandem_s.back() << " (" << tandem_cpu.back()
-              << "), dry run " << dry_s.back() << " (" << dry_cpu.back() << "), sqlite3 .import "
-              << sqlite_s.back() << " (" << sqlite_cpu.back() << ")\n";
-    RemoveDb(db);
-    RemoveDb(raw);
+    if (with_sqlite) {
+      double cpu = CpuSeconds(RUSAGE_SELF);
+      tandem_s.push_back(TimeImport(csv, db, false));
+      tandem_cpu.push_back(CpuSeconds(RUSAGE_SELF) - cpu);
+      cpu = CpuSeconds(RUSAGE_SELF);
+      dry_s.push_back(TimeImport(csv, db, true));
+      dry_cpu.push_back(CpuSeconds(RUSAGE_SELF) - cpu);
+      cpu = CpuSeconds(RUSAGE_CHILDREN);
+      sqlite_s.push_back(TimeSqlite3(csv, raw));
+      sqlite_cpu.push_back(CpuSeconds(RUSAGE_CHILDREN) - cpu);
+      std::cout << "    wall (cpu) s: tandem import " << tandem_s.back() << " ("
+                << tandem_cpu.back() << "), dry run " << dry_s.back() << " (" << dry_cpu.back()
+                << "), sqlite3 .import " << sqlite_s.back() << " (" << sqlite_cpu.back() << ")\n";
+      RemoveDb(db);
+      RemoveDb(raw);
+    }
     if (!pg_url.empty()) {
       pg_s.push_back(TimePgImport(csv, pg_url, pg_db, false));
       if (pg_drop) pg_drop_s.push_back(TimePgImport(csv, pg_url, pg_db, true));
@@ -387,16 +393,18 @@ int main() {
   };
   std::printf("median of %lld runs, %lld rows (load average at the end %s):\n",
               static_cast<long long>(runs), static_cast<long long>(rows), LoadAverage().c_str());
-  line("tandem import contacts", tandem_s, tandem_cpu);
-  line("tandem import --dry-run", dry_s, dry_cpu);
-  line("sqlite3 .import", sqlite_s, sqlite_cpu);
-  std::printf("  ratio import / sqlite3     wall %.2f   cpu %.2f\n",
-              Median(sqlite_s) / Median(tandem_s), Median(sqlite_cpu) / Median(tandem_cpu));
+  if (with_sqlite) {
+    line("tandem import contacts", tandem_s, tandem_cpu);
+    line("tandem import --dry-run", dry_s, dry_cpu);
+    line("sqlite3 .import", sqlite_s, sqlite_cpu);
+    std::printf("  ratio import / sqlite3     wall %.2f   cpu %.2f\n",
+                Median(sqlite_s) / Median(tandem_s), Median(sqlite_cpu) / Median(tandem_cpu));
+  }
   if (!pg_url.empty()) {
     auto pg_line = [&](const char* what, const std::vector<double>& wall) {
       const double w = Median(wall);
       std::printf("  %-34s wall %7.2f s %9lld rows/s   / psql \\copy %.2f   / SQLite import %.2f\n",
-                  what, w, per_s(w), Median(psql_s) / w, Median(tandem_s) / w);
+                  what, w, per_s(w), Median(psql_s) / w, with_sqlite ? Median(tandem_s) / w : 0.0);
     };
     pg_line("PostgreSQL import (indexes kept)", pg_s);
     if (pg_drop) pg_line("PostgreSQL import (indexes dropped)", pg_drop_s);
