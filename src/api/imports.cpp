@@ -85,7 +85,7 @@ core::Result<core::imports::MappingOverrides> OverridesFrom(const Query& q) {
     if (!t) {
       return bad("column \"" + std::string(header) + "\": unknown target \"" +
                  std::string(target.as_string()) +
-                 "\" (email, first_name, company, custom:NAME, ignore...)");
+                 "\" (email, first_name, company, consent:PURPOSE, custom:NAME, ignore...)");
     }
     o.columns[std::string(header)] = std::move(*t);
   }
@@ -175,8 +175,8 @@ void AddImportRoutes(RouteTable& t, const Deps& d) {
        {Out(IntField("index", 0, 0, "0-based position in the file.")),
         Out(TextField("header", "As in the file, trimmed.")),
         Out(TextField("target",
-                      "What the column gives: a code of `targets`, `custom:NAME`, or "
-                      "`ignore`.")),
+                      "What the column gives: a code of `targets`, `custom:NAME`, "
+                      "`consent:PURPOSE`, or `ignore`.")),
         Out(EnumField("from", {"preset", "mapping", "none"},
                       "preset: the preset's name for it; mapping: the `mapping` parameter; none: "
                       "nothing reads it.")),

@@ -48,28 +48,13 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// The column a person's consent is read from (docs/privacy.md): the one headed "Consent" (any
-// case, spaces around ignored) when nothing else is mapped to it; -1 when there is none.
-int ConsentColumn(const Mapping& m) {
-  for (std::size_t i = 0; i < m.headers.size() && i < m.columns.size(); ++i) {
-    std::string_view h = m.headers[i];
-    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.remove_prefix(1);
-    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.remove_suffix(1);
-    if (Lower(h) == "consent" && m.columns[i].field == core::imports::Field::kIgnore) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
-
 // A row ready to write, with where it came from.
 struct PendingRow {
   std::int64_t row = 0;
   std::int64_t line = 0;
   ImportedContact in;
   std::optional<Id> owner_id;
-  bool consent = false;        // the consent column said yes (docs/privacy.md)
-  std::string consent_header;  // that column's header
+  std::vector<std::string> consent_headers;  // the header of each of in.consents' columns
 };
 
 // What the reader hands the writer: rows to write, and what reading them found, in file order.
@@ -198,7 +183,6 @@ class RowReader {
       }
       TANDEM_ASSIGN(auto m, BuildMapping(r.fields, options_.preset, options_.overrides));
       mapping_ = std::move(m);
-      consent_column_ = ConsentColumn(*mapping_);
       return {};
     }
     if (r.blank) return {};
@@ -210,16 +194,6 @@ class RowReader {
     }
     cell_errors_.clear();
     auto converted = ConvertRow(*mapping_, r.fields, cell_errors_);
-    bool consent = false;
-    if (consent_column_ >= 0 && static_cast<std::size_t>(consent_column_) < r.fields.size()) {
-      auto given = core::ParseConsentCell(r.fields[static_cast<std::size_t>(consent_column_)]);
-      if (!given) {
-        cell_errors_.push_back({consent_column_, given.error().message});
-        converted.reset();
-      } else {
-        consent = *given;
-      }
-    }
     if (!converted) {
       for (auto& e : cell_errors_) Issue(r.number, r.line, e.column, false, std::move(e.reason));
       ++batch_.skipped;
@@ -227,9 +201,10 @@ class RowReader {
     }
     PendingRow row{r.number, r.line, std::move(*converted), std::nullopt};
     row.owner_id = ResolveOwner(row);
-    if (consent) {
-      row.consent = true;
-      row.consent_header = mapping_->headers[static_cast<std::size_t>(consent_column_)];
+    for (const auto& given : row.in.consents) {
+      const auto column = static_cast<std::size_t>(given.column);
+      row.consent_headers.push_back(column < mapping_->headers.size() ? mapping_->headers[column]
+                                                                      : std::string());
     }
     // The same email twice in one batch: the earlier row is written first.
     if (emails_.count(row.in.contact.email) != 0) TANDEM_TRY(Cut());
@@ -279,7 +254,6 @@ class RowReader {
   BatchQueue& queue_;
   core::csv::Reader* reader_ = nullptr;
   std::optional<Mapping> mapping_;
-  int consent_column_ = -1;  // ConsentColumn's, once the header is read
   std::vector<CellError> cell_errors_;
   ReadBatch batch_;
   std::unordered_set<std::string> emails_;  // of the rows in batch_
@@ -462,7 +436,7 @@ class ImportRun {
         continue;
       }
       Contact& c = *it->second;
-      if (r.consent) consents.push_back(ConsentOf(r, c.id));
+      AddConsents(r, c.id, consents);
       bool changed = MergeInto(c, r.in);
       if (company && c.company_id != company) {
         c.company_id = company;
@@ -500,7 +474,7 @@ class ImportRun {
         ch.contact_id = fresh[i].id;
         history.push_back(std::move(ch));
       }
-      if (fresh_rows[i]->consent) consents.push_back(ConsentOf(*fresh_rows[i], fresh[i].id));
+      AddConsents(*fresh_rows[i], fresh[i].id, consents);
     }
     TANDEM_TRY(tx.stages().AppendMany(history));
     // One consent per row that gave it (docs/privacy.md); the import's audit entry covers them.
@@ -508,18 +482,23 @@ class ImportRun {
     return {};
   }
 
-  core::Consent ConsentOf(const PendingRow& r, Id contact_id) const {
-    core::Consent c;
-    c.contact_id = contact_id;
-    c.purpose = "import";
-    c.text =
-        "consent column \"" + r.consent_header.substr(0, 200) + "\" of import " +
-        (options_.job_id ? std::to_string(*options_.job_id) : options_.file_name.substr(0, 200));
-    c.source = core::ConsentSource::kImport;
-    c.import_job_id = options_.job_id;
-    c.import_row = r.row;
-    c.given_at = now_;
-    return c;
+  // One consent per consent column of the row that said yes (docs/privacy.md): given at the
+  // import's time, for the column's purpose, with the job and the row as its source.
+  void AddConsents(const PendingRow& r, Id contact_id, std::vector<core::Consent>& out) const {
+    for (std::size_t i = 0; i < r.in.consents.size(); ++i) {
+      core::Consent c;
+      c.contact_id = contact_id;
+      c.purpose = r.in.consents[i].purpose;
+      const std::string& header = r.consent_headers[i];
+      c.text =
+          "consent column \"" + header.substr(0, 200) + "\" of import " +
+          (options_.job_id ? std::to_string(*options_.job_id) : options_.file_name.substr(0, 200));
+      c.source = core::ConsentSource::kImport;
+      c.import_job_id = options_.job_id;
+      c.import_row = r.row;
+      c.given_at = now_;
+      out.push_back(std::move(c));
+    }
   }
 
   // One transaction, or in bulk mode one savepoint of the bulk transaction.

@@ -65,7 +65,8 @@ Result<MappingOverrides> ParseMappingFile(std::string_view text) {
                                           "(email, first_name, last_name, full_name, phone, "
                                           "title, company, owner, stage, lead_status, "
                                           "source, campaign, country, created_at, "
-                                          "became_<stage>_at, custom:<name>, ignore...)"));
+                                          "became_<stage>_at, consent, "
+                                          "consent:<purpose>, custom:<name>, ignore...)"));
           }
           out.columns[name] = *target;
         } else if (key == "owners") {

@@ -1,6 +1,7 @@
 #include "core/contact_import.hpp"
 
 #include "core/import_mapping.hpp"
+#include "core/privacy.hpp"
 
 #include <algorithm>
 #include <array>
@@ -32,6 +33,7 @@ constexpr Alias kCommon[] = {
     {"lifecycle stage", Field::kStage}, {"stage", Field::kStage},
     {"created", Field::kCreatedAt},     {"created at", Field::kCreatedAt},
     {"create date", Field::kCreatedAt}, {"created date", Field::kCreatedAt},
+    {"consent", Field::kConsent},
 };
 
 constexpr Alias kHubSpot[] = {
@@ -155,6 +157,7 @@ constexpr FieldCode kFieldCodes[] = {
     {Field::kDealWonAt, "deal_won_at"},
     {Field::kDealLostAt, "deal_lost_at"},
     {Field::kDealLostReason, "deal_lost_reason"},
+    {Field::kConsent, "consent"},
     {Field::kCustom, "custom"},
 };
 
@@ -306,14 +309,20 @@ std::string_view ToString(Field f) {
 }
 
 std::optional<ColumnTarget> TargetFromString(std::string_view text) {
-  std::string l = Lower(Trim(text));
+  const std::string_view trimmed = Trim(text);
+  std::string l = Lower(trimmed);
   if (l.rfind("custom:", 0) == 0) {
     std::string name(Trim(std::string_view(l).substr(7)));
     if (name.empty()) return std::nullopt;
-    return ColumnTarget{Field::kCustom, name};
+    return ColumnTarget{Field::kCustom, name, {}};
+  }
+  if (l.rfind("consent:", 0) == 0) {
+    std::string purpose(Trim(trimmed.substr(8)));
+    if (purpose.empty() || purpose.size() > kMaxConsentPurpose) return std::nullopt;
+    return ColumnTarget{Field::kConsent, {}, purpose};
   }
   for (const auto& fc : kFieldCodes) {
-    if (fc.code == l && fc.field != Field::kCustom) return ColumnTarget{fc.field, {}};
+    if (fc.code == l && fc.field != Field::kCustom) return ColumnTarget{fc.field, {}, {}};
   }
   return std::nullopt;
 }
@@ -404,7 +413,7 @@ Result<Mapping> MapColumns(const std::vector<std::string_view>& header,
       t = it->second;
       named = true;
     } else if (const Alias* a = FindFor(m.preset, lower[i])) {
-      t = ColumnTarget{a->field, std::string(a->custom)};
+      t = ColumnTarget{a->field, std::string(a->custom), {}};
     }
     if (t.field == Field::kIgnore && !lower[i].empty()) m.unmapped.push_back(m.headers[i]);
     m.columns.push_back(std::move(t));
@@ -422,6 +431,7 @@ bool HasEmailColumn(const Mapping& m) {
 
 std::string TargetCode(const ColumnTarget& t) {
   if (t.field == Field::kCustom) return "custom:" + t.custom_name;
+  if (t.field == Field::kConsent && !t.purpose.empty()) return "consent:" + t.purpose;
   return std::string(ToString(t.field));
 }
 
@@ -652,6 +662,16 @@ std::optional<ImportedContact> ConvertRow(const Mapping& mapping,
       case Field::kDealWonAt: won_at = date; break;
       case Field::kDealLostAt: lost_at = date; break;
       case Field::kDealLostReason: lost_reason = std::string(v); break;
+      case Field::kConsent: {
+        auto given = ParseConsentCell(v);
+        if (!given) {
+          errors.push_back({col, given.error().message});
+        } else if (*given) {
+          out.consents.push_back(
+              {col, t.purpose.empty() ? std::string(kDefaultConsentPurpose) : t.purpose});
+        }
+        break;
+      }
       case Field::kCustom: fill(c.custom[t.custom_name], v, col); break;
     }
   }

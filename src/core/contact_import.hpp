@@ -60,10 +60,11 @@ enum class Field : std::uint8_t {
   kDealWonAt,
   kDealLostAt,
   kDealLostReason,
-  kCustom,  // kept as a custom field under ColumnTarget::custom_name
+  kConsent,  // a consent given or not (core::ParseConsentCell), for ColumnTarget::purpose
+  kCustom,   // kept as a custom field under ColumnTarget::custom_name
 };
-// Codes used by mapping files: "email", "first_name", "became_mql_at", "ignore", ...;
-// "custom:<name>" is parsed by TargetFromString.
+// Codes used by mapping files: "email", "first_name", "became_mql_at", "consent", "ignore", ...;
+// "custom:<name>" and "consent:<purpose>" are parsed by TargetFromString.
 std::string_view ToString(Field f);
 
 enum class Preset : std::uint8_t { kGeneric, kHubSpot, kSalesforce, kPipedrive };
@@ -78,8 +79,13 @@ std::optional<DateOrder> DateOrderFromString(std::string_view text);
 struct ColumnTarget {
   Field field = Field::kIgnore;
   std::string custom_name;  // for kCustom
+  std::string purpose;      // for kConsent: what for; empty means kDefaultConsentPurpose
 };
-// "email", "custom:lead_score", "ignore"...; nothing for an unknown code.
+// The purpose of a consent read from a column mapped to plain "consent" (or headed "Consent").
+inline constexpr std::string_view kDefaultConsentPurpose = "marketing";
+// "email", "custom:lead_score", "consent", "consent:newsletter", "ignore"...; nothing for an
+// unknown code, an empty custom name, or a purpose empty or over 200 bytes. The prefixes and
+// codes are matched in any case; a custom name is lower-cased, a purpose kept as written.
 std::optional<ColumnTarget> TargetFromString(std::string_view text);
 
 // What a mapping file says; every part optional.
@@ -138,6 +144,13 @@ struct ImportedContact {
   // Dated milestones on the main path (lead .. customer), in path order.
   std::vector<std::pair<Stage, Instant>> milestones;
   std::vector<int> filled_columns;  // columns whose value went into the contact
+  // The consent columns that said yes (ParseConsentCell), in column order: each records one
+  // consent for its purpose (docs/privacy.md). A no or an empty cell records nothing.
+  struct GivenConsent {
+    int column = -1;
+    std::string purpose;  // never empty: the column's, or kDefaultConsentPurpose
+  };
+  std::vector<GivenConsent> consents;
 };
 
 struct CellError {
@@ -146,7 +159,8 @@ struct CellError {
 };
 
 // Converts one row. On failure returns nothing and appends at least one error to `errors`;
-// every cell problem of the row is reported, not only the first.
+// every cell problem of the row is reported, not only the first (a consent cell that is
+// neither a yes nor a no value is one).
 std::optional<ImportedContact> ConvertRow(const Mapping& mapping,
                                           const std::vector<std::string_view>& cells,
                                           std::vector<CellError>& errors);

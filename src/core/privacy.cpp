@@ -60,16 +60,16 @@ Result<void> ValidateConsent(const Consent& c) {
 
 Result<bool> ParseConsentCell(std::string_view cell) {
   const std::string v = Lower(cell);
-  static constexpr std::array<std::string_view, 6> kYes = {"yes", "y",       "true",
-                                                           "1",   "granted", "opt-in"};
-  static constexpr std::array<std::string_view, 7> kNo = {"",  "no",     "n",      "false",
-                                                          "0", "denied", "opt-out"};
+  static constexpr std::array<std::string_view, 9> kYes = {
+      "yes", "y", "true", "1", "granted", "opt-in", "opt in", "opted in", "opted-in"};
+  static constexpr std::array<std::string_view, 10> kNo = {
+      "", "no", "n", "false", "0", "denied", "opt-out", "opt out", "opted out", "opted-out"};
   if (std::find(kYes.begin(), kYes.end(), v) != kYes.end()) return true;
   if (std::find(kNo.begin(), kNo.end(), v) != kNo.end()) return false;
   return Fail(Error::Invalid(
       "consent",
-      "consent must be yes, y, true, 1, granted or opt-in (given) or no, n, false, 0, "
-      "denied, opt-out or empty (not given), not \"" +
+      "consent must be yes, y, true, 1, granted, opt-in or opted in (given) or no, n, false, "
+      "0, denied, opt-out, opted out or empty (not given), not \"" +
           std::string(cell.substr(0, 40)) + "\""));
 }
 

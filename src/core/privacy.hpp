@@ -50,8 +50,9 @@ struct Consent {
 Result<void> ValidateConsent(const Consent& c);
 
 // The values a CSV column mapped to consent accepts (case and surrounding spaces ignored):
-// "yes", "y", "true", "1", "granted", "opt-in" give consent; "no", "n", "false", "0", "denied",
-// "opt-out" and the empty cell record nothing. Anything else is an error for the row.
+// "yes", "y", "true", "1", "granted", "opt-in", "opt in", "opted in", "opted-in" give consent;
+// "no", "n", "false", "0", "denied", "opt-out", "opt out", "opted out", "opted-out" and the
+// empty cell record nothing. Anything else is an error for the row.
 Result<bool> ParseConsentCell(std::string_view cell);
 
 // One stored value: NULL, an integer, a real or text.

@@ -3,6 +3,8 @@
 #include <cctype>
 
 #include "api_fixture.hpp"
+#include "app/importer.hpp"
+#include "core/contact_import.hpp"
 
 namespace tandem::api::apitest {
 namespace {
@@ -239,6 +241,116 @@ TEST_F(ImportsApiTest, BadPreviewsAreRefused) {
                 .status(),
             415);
   EXPECT_EQ(Upload(marketer_, kCsv, "?mapping=" + Enc("[1]")).status(), 400);
+}
+
+}  // namespace
+}  // namespace tandem::api::apitest
+
+namespace tandem::api::apitest {
+namespace {
+
+// Consent columns (docs/import.md, docs/privacy.md), on both backends: an import job with a
+// column mapped to consent records one consent per yes row, naming the job and the row, which
+// the contact's consents and the privacy export show; the importer's bulk mode records the same.
+TEST_F(ImportsApiTest, ConsentColumnsRecordConsentsTheContactAndTheExportShow) {
+  const std::string csv =
+      "Email,GDPR opt-in,Newsletter\r\n"
+      "ann@x.example,Opted In,yes\r\n"
+      "bob@x.example,no,\r\n"
+      "cy@x.example,later,yes\r\n";
+  const std::string mapping =
+      "?mapping=" + Enc(R"({"GDPR opt-in":"consent","newsletter":"consent:Newsletter"})");
+  auto preview = Preview(marketer_, csv, mapping);
+  ASSERT_EQ(preview.status(), 200) << preview;
+  EXPECT_EQ(S(preview.obj().at("columns").at(1).at("target")), "consent");
+  EXPECT_EQ(S(preview.obj().at("columns").at(2).at("target")), "consent:Newsletter");
+
+  auto r = Upload(marketer_, csv, mapping + "&file_name=optins.csv");
+  ASSERT_EQ(r.status(), 202) << r;
+  const core::Id job_id = r.Int("id");
+  services_->imports.WaitIdle();
+  const std::string job_url = "/api/v1/imports/" + std::to_string(job_id);
+  auto job = As(marketer_, "GET", job_url);
+  EXPECT_EQ(job.Str("status"), "succeeded") << job;
+  EXPECT_EQ(job.obj().at("counts").at("created").as_int64(), 2);
+  EXPECT_EQ(job.obj().at("counts").at("skipped").as_int64(), 1);
+  auto errors = As(marketer_, "GET", job_url + "/errors");
+  ASSERT_EQ(errors.items().size(), 1u) << errors;
+  EXPECT_EQ(errors.items()[0].at("row").as_int64(), 4);
+  EXPECT_EQ(S(errors.items()[0].at("column")), "GDPR opt-in");
+  EXPECT_NE(S(errors.items()[0].at("reason")).find("later"), std::string::npos);
+
+  auto contact_id = [&](const std::string& email) -> core::Id {
+    auto list = As(manager_, "GET", "/api/v1/contacts?limit=100");
+    for (const auto& c : list.items()) {
+      if (S(c.at("email")) == email) return c.at("id").as_int64();
+    }
+    ADD_FAILURE() << "no contact " << email << ": " << list;
+    return 0;
+  };
+  const core::Id ann = contact_id("ann@x.example");
+  auto consents = As(rep1_, "GET", "/api/v1/contacts/" + std::to_string(ann) + "/consents");
+  ASSERT_EQ(consents.status(), 200) << consents;
+  ASSERT_EQ(consents.items().size(), 2u) << consents;
+  std::vector<std::string> purposes;
+  for (const auto& c : consents.items()) {
+    purposes.push_back(S(c.at("purpose")));
+    EXPECT_EQ(S(c.at("source")), "import");
+    EXPECT_EQ(c.at("import_job_id").as_int64(), job_id);
+    EXPECT_EQ(c.at("import_row").as_int64(), 2);
+    EXPECT_EQ(S(c.at("given_at")), core::FormatInstant(kT0));
+    EXPECT_TRUE(c.at("withdrawn_at").is_null());
+  }
+  std::sort(purposes.begin(), purposes.end());
+  EXPECT_EQ(purposes, (std::vector<std::string>{"Newsletter", "marketing"}));
+  const core::Id bob = contact_id("bob@x.example");
+  EXPECT_TRUE(
+      As(rep1_, "GET", "/api/v1/contacts/" + std::to_string(bob) + "/consents").items().empty());
+
+  auto doc = As(admin_, "GET", "/api/v1/privacy/export?email=ann%40x.example");
+  ASSERT_EQ(doc.status(), 200) << doc;
+  const auto& exported = doc.obj().at("consents").as_array();
+  ASSERT_EQ(exported.size(), 2u) << doc;
+  EXPECT_EQ(S(exported[0].at("source")), "import");
+  EXPECT_EQ(exported[0].at("import_job_id").as_int64(), job_id);
+  EXPECT_EQ(doc.obj().at("records").at("consents").as_array().size(), 2u);
+
+  // The importer's bulk mode (the CLI's, for large files) records the same on this backend.
+  app::ContactImporter importer(*store_, clock_);
+  app::ImportOptions options;
+  options.bulk = app::BulkMode::kOn;
+  options.job_id = job_id + 1;
+  options.overrides.columns["Newsletter"] = *core::imports::TargetFromString("consent:Newsletter");
+  std::string text =
+      "Email,Newsletter\n"
+      "bob@x.example,TRUE\n"
+      "dee@x.example,opted in\n"
+      "eve@x.example,\n";
+  bool served = false;
+  auto summary = importer.Run(
+      core::Principal{marketer_id_, "marketer@acme.example", core::Role::kMarketing, std::nullopt},
+      [&]() -> core::Result<std::string_view> {
+        if (served) return std::string_view();
+        served = true;
+        return std::string_view(text);
+      },
+      options);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_TRUE(summary->bulk);
+  EXPECT_EQ(summary->counts.created, 2);
+  for (const auto& [email, row] :
+       {std::pair<std::string, std::int64_t>{"bob@x.example", 2}, {"dee@x.example", 3}}) {
+    auto list =
+        As(rep1_, "GET", "/api/v1/contacts/" + std::to_string(contact_id(email)) + "/consents");
+    ASSERT_EQ(list.items().size(), 1u) << email << list;
+    EXPECT_EQ(S(list.items()[0].at("purpose")), "Newsletter");
+    EXPECT_EQ(list.items()[0].at("import_job_id").as_int64(), job_id + 1);
+    EXPECT_EQ(list.items()[0].at("import_row").as_int64(), row);
+  }
+  EXPECT_TRUE(As(rep1_, "GET",
+                 "/api/v1/contacts/" + std::to_string(contact_id("eve@x.example")) + "/consents")
+                  .items()
+                  .empty());
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "app/privacy.hpp"
 #include "app_fixture.hpp"
@@ -634,7 +636,7 @@ TEST_F(ImporterTest, AConsentColumnRecordsConsentsWithTheirJobAndRow) {
   const auto ada = consents("ada@example.com");
   ASSERT_EQ(ada.size(), 1u);
   EXPECT_EQ(ada[0].source, core::ConsentSource::kImport);
-  EXPECT_EQ(ada[0].purpose, "import");
+  EXPECT_EQ(ada[0].purpose, "marketing");  // the column is read as "consent" by default
   EXPECT_EQ(ada[0].text, "consent column \"Consent\" of import 42");
   EXPECT_EQ(ada[0].import_job_id, 42);
   EXPECT_EQ(ada[0].import_row, 2);
@@ -646,6 +648,76 @@ TEST_F(ImporterTest, AConsentColumnRecordsConsentsWithTheirJobAndRow) {
   ASSERT_EQ(old.size(), 1u);
   EXPECT_EQ(old[0].contact_id, existing.id);
   EXPECT_EQ(old[0].import_row, 6);
+}
+
+// A column of any header mapped to consent, with a purpose (docs/import.md): batch by batch
+// and in bulk mode the same consents, each naming the job, its row and the column.
+TEST_F(ImporterTest, ConsentColumnsMappedByHandRecordConsentsInBatchAndBulkMode) {
+  for (BulkMode mode : {BulkMode::kOff, BulkMode::kOn}) {
+    SCOPED_TRACE(std::string(ToString(mode)));
+    const std::string at = "@" + std::string(ToString(mode)) + ".example";  // new contacts
+    const std::string file =
+        "Email,GDPR opt-in,Newsletter\n"
+        "ada" +
+        at +
+        ",Opted In,yes\n"
+        "bob" +
+        at +
+        ",opted out,\n"
+        "cyd" +
+        at +
+        ",no,TRUE\n"
+        "dan" +
+        at +
+        ",si,yes\n"
+        "ada" +
+        at + ",yes,no\n";
+    ImportOptions options;
+    options.job_id = 7;
+    options.bulk = mode;
+    options.batch_rows = 2;  // several batches, the same email twice in the file
+    options.overrides.columns["gdpr OPT-IN"] = *core::imports::TargetFromString("consent");
+    options.overrides.columns["Newsletter"] =
+        *core::imports::TargetFromString("consent:Newsletter");
+    auto s = Import(file, options);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->bulk, mode == BulkMode::kOn);
+    EXPECT_EQ(s->counts.created, 3);
+    EXPECT_EQ(s->counts.skipped, 1);
+    const ImportIssue* bad = IssueAt(*s, 5);
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->column, "GDPR opt-in");
+    EXPECT_NE(bad->reason.find("\"si\""), std::string::npos) << bad->reason;
+    EXPECT_FALSE(ByEmail("dan" + at));
+    auto consents = [&](const std::string& email) {
+      auto c = ByEmail(email);
+      EXPECT_TRUE(c) << email;
+      auto list = PrivacyService(*store_, clock_).Consents(admin(), c ? c->id : 0);
+      EXPECT_TRUE(list) << list.error().message;
+      return list.value_or(std::vector<core::Consent>{});
+    };
+    // Ada: both columns on row 2, the first again on row 6 (each import row is evidence).
+    const auto ada = consents("ada" + at);
+    ASSERT_EQ(ada.size(), 3u);
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> got;
+    for (const auto& c : ada) {
+      EXPECT_EQ(c.source, core::ConsentSource::kImport);
+      EXPECT_EQ(c.import_job_id, 7);
+      EXPECT_EQ(c.given_at, kT0);
+      got.emplace_back(c.purpose, c.import_row.value_or(0), c.text);
+    }
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (decltype(got){
+                       {"Newsletter", 2, "consent column \"Newsletter\" of import 7"},
+                       {"marketing", 2, "consent column \"GDPR opt-in\" of import 7"},
+                       {"marketing", 6, "consent column \"GDPR opt-in\" of import 7"},
+                   }));
+    EXPECT_TRUE(consents("bob" + at).empty());  // a no and an empty cell: nothing
+    const auto cyd = consents("cyd" + at);
+    ASSERT_EQ(cyd.size(), 1u);
+    EXPECT_EQ(cyd[0].purpose, "Newsletter");
+    EXPECT_EQ(cyd[0].import_row, 4);
+  }
 }
 
 }  // namespace

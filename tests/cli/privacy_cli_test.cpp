@@ -3,6 +3,7 @@
 // are the same before and after erasing customers with deals, history and campaign touches.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -87,6 +88,32 @@ TEST_F(PrivacyCliTest, ExportEraseAndPurgeWithClearErrors) {
   auto bad = Tandem({"privacy", "purge-events", "--db", db_, "--months", "0"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_EQ(bad.err.rfind("error: months: ", 0), 0u) << bad.err;
+}
+
+// A consent recorded by `tandem import contacts` (a mapping file's `consent:<purpose>`, in bulk
+// mode) is in `tandem privacy export`, with the row it came from (docs/privacy.md).
+TEST_F(PrivacyCliTest, ImportedConsentsAreInTheExport) {
+  const std::string csv = (dir_ / "optins.csv").string();
+  std::ofstream(csv) << "Email,First Name,GDPR opt-in\n"
+                        "zoe@example.com,Zoe,Opted In\n"
+                        "yan@example.com,Yan,no\n";
+  const std::string mapping = (dir_ / "optins.toml").string();
+  std::ofstream(mapping) << "[columns]\n\"GDPR opt-in\" = \"consent:newsletter\"\n";
+  auto imported =
+      Tandem({"import", "contacts", csv, "--db", db_, "--mapping", mapping, "--bulk", "on"});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("created 2"), std::string::npos) << imported.out;
+
+  auto zoe = Tandem({"privacy", "export", "--db", db_, "--email", "zoe@example.com"});
+  ASSERT_EQ(zoe.code, 0) << zoe.err;
+  EXPECT_NE(zoe.out.find(R"("purpose":"newsletter")"), std::string::npos) << zoe.out;
+  EXPECT_NE(zoe.out.find(R"("source":"import")"), std::string::npos) << zoe.out;
+  EXPECT_NE(zoe.out.find(R"("import_row":2)"), std::string::npos) << zoe.out;
+  EXPECT_NE(zoe.out.find(R"(consent column \"GDPR opt-in\" of import )"), std::string::npos)
+      << zoe.out;
+  auto yan = Tandem({"privacy", "export", "--db", db_, "--email", "yan@example.com"});
+  ASSERT_EQ(yan.code, 0) << yan.err;
+  EXPECT_NE(yan.out.find(R"("consents":[])"), std::string::npos) << yan.out;
 }
 
 // Erasing customers keeps every count of the weekly packs: the tombstones keep their stage

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/import_mapping.hpp"
+#include "core/privacy.hpp"
+
 namespace tandem::core::imports {
 namespace {
 
@@ -275,6 +280,102 @@ TEST(ImportMergeTest, EmptyCellsNeverErase) {
   EXPECT_EQ(stored.phone, "+44 1");
   EXPECT_EQ(stored.title, "Countess");
   EXPECT_FALSE(MergeInto(stored, in)) << "the same data again changes nothing";
+}
+
+}  // namespace
+}  // namespace tandem::core::imports
+
+namespace tandem::core::imports {
+namespace {
+
+// The consent target (docs/import.md, docs/privacy.md): its codes, the cells it accepts and
+// what a row gives.
+TEST(ImportConsentTest, TheConsentCodesReadAndWriteBack) {
+  auto plain = TargetFromString(" Consent ");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->field, Field::kConsent);
+  EXPECT_EQ(plain->purpose, "");
+  EXPECT_EQ(TargetCode(*plain), "consent");
+  // The prefix in any case; the purpose kept as written, trimmed.
+  auto named = TargetFromString("CONSENT:  Newsletter DE ");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->field, Field::kConsent);
+  EXPECT_EQ(named->purpose, "Newsletter DE");
+  EXPECT_EQ(TargetCode(*named), "consent:Newsletter DE");
+  EXPECT_EQ(TargetFromString(TargetCode(*named))->purpose, "Newsletter DE");
+  EXPECT_FALSE(TargetFromString("consent:"));
+  EXPECT_FALSE(TargetFromString("consent:   "));
+  EXPECT_TRUE(TargetFromString("consent:" + std::string(200, 'p')));
+  EXPECT_FALSE(TargetFromString("consent:" + std::string(201, 'p')));
+  EXPECT_FALSE(TargetFromString("consents"));
+  const auto codes = TargetCodes();
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "consent"), codes.end());
+}
+
+TEST(ImportConsentTest, YesNoAndEverythingElse) {
+  for (std::string_view yes :
+       {"yes", "Y", "TRUE", "1", "granted", "Opt-In", "opt in", " Opted In ", "opted-in"}) {
+    auto v = ParseConsentCell(yes);
+    ASSERT_TRUE(v) << yes;
+    EXPECT_TRUE(*v) << yes;
+  }
+  for (std::string_view no : {"", "  ", "no", "N", "False", "0", "denied", "OPT-OUT", "opt out",
+                              "opted out", "Opted-Out"}) {
+    auto v = ParseConsentCell(no);
+    ASSERT_TRUE(v) << no;
+    EXPECT_FALSE(*v) << no;
+  }
+  for (std::string_view other : {"maybe", "2", "yes please", "oui", "opted"}) {
+    auto v = ParseConsentCell(other);
+    ASSERT_FALSE(v) << other;
+    EXPECT_EQ(v.error().field, "consent");
+    EXPECT_NE(v.error().message.find(std::string(other)), std::string::npos);
+  }
+}
+
+TEST(ImportConsentTest, EachConsentColumnThatSaysYesGivesAConsentForItsPurpose) {
+  MappingOverrides o;
+  o.columns["GDPR opt-in"] = *TargetFromString("consent");
+  o.columns["Newsletter"] = *TargetFromString("consent:newsletter");
+  // A column headed "Consent" reads as consent without a mapping.
+  Mapping m = MustMap({"Email", "GDPR opt-in", "Newsletter", "Consent"}, std::nullopt, o);
+  EXPECT_EQ(m.columns[1].field, Field::kConsent);
+  EXPECT_EQ(m.columns[2].purpose, "newsletter");
+  EXPECT_EQ(m.columns[3].field, Field::kConsent);
+  EXPECT_TRUE(m.unmapped.empty());
+
+  std::vector<CellError> errors;
+  auto row = ConvertRow(m, {"a@x.example", "Opted In", "yes", "no"}, errors);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(row->consents.size(), 2u);
+  EXPECT_EQ(row->consents[0].column, 1);
+  EXPECT_EQ(row->consents[0].purpose, "marketing");  // kDefaultConsentPurpose
+  EXPECT_EQ(row->consents[1].column, 2);
+  EXPECT_EQ(row->consents[1].purpose, "newsletter");
+
+  row = ConvertRow(m, {"b@x.example", "", "0", " "}, errors);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE(row->consents.empty());  // no and empty record nothing
+
+  // A value neither yes nor no is an error of the row naming the column, with every other.
+  row = ConvertRow(m, {"c@x.example", "perhaps", "yes", "nope"}, errors);
+  EXPECT_FALSE(row);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].column, 1);
+  EXPECT_NE(errors[0].reason.find("perhaps"), std::string::npos);
+  EXPECT_EQ(errors[1].column, 3);
+
+  // A mapping that sends the "Consent" column elsewhere wins.
+  MappingOverrides elsewhere;
+  elsewhere.columns["consent"] = *TargetFromString("custom:consent_note");
+  Mapping other = MustMap({"Email", "Consent"}, std::nullopt, elsewhere);
+  EXPECT_EQ(other.columns[1].field, Field::kCustom);
+  errors.clear();
+  row = ConvertRow(other, {"d@x.example", "maybe"}, errors);
+  ASSERT_TRUE(row);
+  EXPECT_TRUE(row->consents.empty());
+  EXPECT_EQ(row->contact.custom.at("consent_note"), "maybe");
 }
 
 }  // namespace

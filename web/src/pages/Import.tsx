@@ -71,10 +71,13 @@ const TARGET_WORDS: Record<string, string> = {
   became_mql_at: 'Became MQL at',
   became_sal_at: 'Became SAL at',
   became_sql_at: 'Became SQL at',
+  consent: 'Consent (for marketing)',
 };
-// "first_name" -> "First name"; "custom:score" -> "Custom field “score”".
+// "first_name" -> "First name"; "custom:score" -> "Custom field “score”";
+// "consent:newsletter" -> "Consent for “newsletter”".
 export function targetLabel(code: string): string {
   if (code.startsWith('custom:')) return `Custom field “${code.slice(7)}”`;
+  if (code.startsWith('consent:')) return `Consent for “${code.slice(8)}”`;
   const w = TARGET_WORDS[code];
   if (w) return w;
   const words = code.replace(/_at$/, ' at').replace(/_/g, ' ');
