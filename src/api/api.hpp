@@ -58,6 +58,9 @@ struct ApiSettings {
   bool trust_forwarded_for = false;
   // The weekly pack's PDF (GET /api/v1/reports/weekly?format=pdf) is printed by this browser.
   std::string chromium = "/usr/bin/chromium";
+  // Whether this server leads (runs the SLA scheduler and outbox delivery; jobs/leader.hpp),
+  // told by GET /healthz. Unset: it always leads (one server on the database).
+  std::function<bool()> leading;
   // Where errors are logged (500s, failures below the API); default: spdlog's logger.
   std::function<void(std::string_view)> log_error;
 };

@@ -19,12 +19,13 @@ void AddMetaRoutes(RouteTable& t, const Deps& d) {
          .reply = {.schema = "Health",
                    .doc = "Serving; 503 with status unavailable when the "
                           "database cannot be read."},
-         .fn = [&store](const Call&) -> core::Result<Response> {
+         .fn = [&store, &settings = d.settings](const Call&) -> core::Result<Response> {
            auto db = store.Read([](store::Tx&) -> core::Result<void> { return {}; });
            json::object body;
            body["status"] = db ? "ok" : "unavailable";
            body["db"] = std::string(store.Backend());
            body["schema_version"] = store.SchemaVersion();
+           body["leader"] = settings.leading ? settings.leading() : true;
            return JsonReply(db ? 200 : 503, body);
          }});
   t.Add({.method = "GET",
@@ -52,7 +53,11 @@ void AddMetaRoutes(RouteTable& t, const Deps& d) {
                "",
                {EnumField("status", {"ok", "unavailable"}, "").Required(),
                 EnumField("db", {"sqlite", "postgresql"}, "").Required(),
-                IntField("schema_version", 0, 0, "The highest migration applied.").Required()}});
+                IntField("schema_version", 0, 0, "The highest migration applied.").Required(),
+                BoolField("leader",
+                          "This server runs the SLA scheduler and outbox delivery (of several "
+                          "servers on one PostgreSQL database, one does at a time).")
+                    .Required()}});
   t.AddSchema({"OpenApi", "An OpenAPI 3.0 document.", {}, true});
 }
 

@@ -50,6 +50,8 @@ struct Options {
   std::string public_url;
   std::string web_root;
   int event_retention_months = 0;
+  int leader_check_ms = 1000;
+  int sla_resync_ms = 5000;
   // user
   std::string email, name, role = "sales";
   std::int64_t team_id = 0;
@@ -931,6 +933,8 @@ int Serve(const Options& o, std::ostream& out, std::ostream& err) {
   ss.behind_proxy = o.behind_proxy;
   ss.public_url = o.public_url;
   ss.event_retention_months = o.event_retention_months;
+  ss.leader_check = std::chrono::milliseconds(o.leader_check_ms);
+  ss.sla_resync = std::chrono::milliseconds(o.sla_resync_ms);
   ss.allow_private_webhooks = o.allow_private_webhooks;
   ss.smtp.url = o.smtp_url;
   ss.smtp.user = o.smtp_user;
@@ -965,6 +969,18 @@ int Run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
                    "PostgreSQL: connections to the database, 2 to 100 (default: the URL's "
                    "pool_size=N, else 8)")
       ->check(CLI::Range(0, 100));
+  serve
+      ->add_option("--leader-check-ms", o.leader_check_ms,
+                   "several servers on one PostgreSQL database: how often each asks for (or "
+                   "confirms) the leadership; the leader's lease is three checks")
+      ->check(CLI::Range(50, 60'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--sla-resync-ms", o.sla_resync_ms,
+                   "several servers on one PostgreSQL database: how often the leader reads the "
+                   "SLA clocks the other servers started")
+      ->check(CLI::Range(50, 3'600'000))
+      ->capture_default_str();
   serve->add_flag("--secure-cookies", o.secure_cookies,
                   "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--web-root", o.web_root, "folder of the built dashboard to serve");

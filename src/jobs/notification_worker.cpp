@@ -90,6 +90,13 @@ void NotificationWorker::Loop() {
       if (stop_) return;
     }
     auto wait = poll_;
+    if (may_send_ && !may_send_()) {
+      // Another server leads: it sends. Ask again after a poll (or a Wake).
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, wait, [this] { return stop_ || woken_; });
+      woken_ = false;
+      continue;
+    }
     auto sent = SendPass(clock_.Now());
     if (!sent) {
       wait = std::chrono::seconds(1);  // the store is away: try again shortly

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -38,6 +39,11 @@ class NotificationWorker {
   // deliveries attempted; errors are logged by the caller's loop and retried next pass.
   core::Result<int> Pass(core::Instant now);
 
+  // The thread sends only while `may_send()` answers true (the server gives its leader
+  // elector's Leading: on a shared database only the leader delivers, jobs/leader.hpp); it
+  // asks again every `poll`. Set before Start.
+  void SetGate(std::function<bool()> may_send) { may_send_ = std::move(may_send); }
+
   void Start();
   void Stop();
   void Wake();
@@ -51,6 +57,7 @@ class NotificationWorker {
   DeliveryWorker& deliveries_;
   const base::Clock& clock_;
   std::chrono::milliseconds poll_;
+  std::function<bool()> may_send_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -34,4 +34,9 @@ std::size_t Scheduler::Pending() const {
   return heap_.size();
 }
 
+void Scheduler::Clear() {
+  std::lock_guard lock(mu_);
+  heap_ = {};
+}
+
 }  // namespace tandem::jobs

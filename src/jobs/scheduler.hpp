@@ -30,6 +30,8 @@ class Scheduler {
   int RunDue(core::Instant now);
   std::optional<core::Instant> NextDue() const;
   std::size_t Pending() const;
+  // Drops every job (a server that stops leading leaves the periodic work to the new leader).
+  void Clear();
 
  private:
   struct Entry {

@@ -36,9 +36,16 @@ class SlaScheduler final : public app::SlaDueListener {
   SlaScheduler(app::HandoffService& handoff, const base::Clock& clock)
       : handoff_(handoff), clock_(clock) {}
 
-  // Replaces the heap with every open clock and pending escalation step of the store.
-  // Returns how many items it holds.
+  // Replaces the heap with every open clock and pending escalation step of the store (due
+  // times arriving meanwhile through OnDue are kept). Returns how many items it holds.
   core::Result<std::size_t> Rebuild();
+  // Adds the store's open clocks and pending steps the heap does not hold yet (those stored by
+  // other server processes on a shared database; docs/postgres.md, "Several app servers"),
+  // keeping what it holds. Returns how many were added.
+  core::Result<std::size_t> Resync();
+  // Empties the heap and ignores due times until the next Rebuild (a server that stops leading
+  // leaves the clocks to the new leader, and a follower holds none).
+  void Clear();
   // Acts on every item due at or before the clock's now. On a store error the item is put
   // back one second later and the error is returned (what ran before it stays done).
   core::Result<SlaRunStats> RunDue();
@@ -68,6 +75,7 @@ class SlaScheduler final : public app::SlaDueListener {
   std::function<void()> wake_;
   mutable std::mutex mu_;
   std::vector<Item> heap_;  // a min-heap under Later, guarded by mu_
+  bool active_ = true;      // OnDue adds to the heap; false after Clear; guarded by mu_
 };
 
 }  // namespace tandem::jobs

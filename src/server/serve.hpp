@@ -1,10 +1,13 @@
 // `tandem serve`: the HTTP API and the scheduler over a Runtime, until SIGINT or SIGTERM.
 //
 // The calling thread becomes the scheduler's thread: it waits for the next due job or a stop
-// signal (sigtimedwait), so periodic work (purging expired sessions today; SLA sweeps and
-// outbox delivery later) runs without a polling loop.
+// signal (sigtimedwait), so periodic work (SLA clocks, purging expired sessions, re-score jobs,
+// event retention, the weekly pack) runs without a polling loop. That work, and the outbox's
+// delivery, runs only while this server leads (jobs/leader.hpp): always on SQLite, on
+// PostgreSQL while it holds the database's leader lock; the HTTP API serves either way.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -35,6 +38,12 @@ struct ServeSettings {
   // Events older than this many calendar months are purged daily (docs/privacy.md); 0 keeps
   // every event.
   int event_retention_months = 0;
+  // Several servers on one PostgreSQL database (docs/postgres.md, "Several app servers"): each
+  // asks for the leadership every `leader_check` (the leader's lease is three checks); the leader
+  // reads the SLA clocks other servers started every `sla_resync`. On SQLite the one server
+  // always leads and neither applies.
+  std::chrono::milliseconds leader_check{1000};
+  std::chrono::milliseconds sla_resync{5000};
 };
 
 // "127.0.0.1:8080" -> host and port; kInvalidArgument on field "listen" otherwise.

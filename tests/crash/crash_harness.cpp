@@ -103,9 +103,11 @@ void ServerProcess::Start() {
     eof_ = false;
     url_.clear();
   }
-  pid_ = Spawn({"serve", "--db", db_.string(), "--listen", "127.0.0.1:0", "--threads", "8",
-                "--clock-file", clock_file_.string(), "--allow-private-webhooks"},
-               fds[1]);
+  std::vector<std::string> args = {
+      "serve",     "--db", db_.string(),   "--listen",           "127.0.0.1:0",
+      "--threads", "8",    "--clock-file", clock_file_.string(), "--allow-private-webhooks"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = Spawn(args, fds[1]);
   ::close(fds[1]);
   drain_ = std::thread([this, fd = fds[0]] { Drain(fd); });
   auto line = WaitForLog("Tandem is serving ");

@@ -60,6 +60,8 @@ class ServerProcess {
                 std::filesystem::path log_file);
   ~ServerProcess();
 
+  // Arguments added to `tandem serve`'s (e.g. "--leader-check-ms", "200").
+  void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
   // Starts the server and waits for the line naming its URL.
   void Start();
   void Kill(int sig);  // sends `sig` and waits for the process to end; returns at once if down
@@ -75,6 +77,7 @@ class ServerProcess {
   void Drain(int fd);
 
   std::filesystem::path db_, clock_file_, log_file_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   std::string url_;
   std::thread drain_;

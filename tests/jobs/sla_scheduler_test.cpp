@@ -184,3 +184,57 @@ TEST_F(SlaSchedulerTest, WakesWhenAnEarlierItemArrives) {
 
 }  // namespace
 }  // namespace tandem::jobs
+
+namespace tandem::jobs {
+namespace {
+
+// Several servers on one database (jobs/leader.hpp): the leader's heap learns of clocks another
+// server stored by Resync, which adds what it lacks and keeps what it holds; a follower's heap
+// (cleared) takes nothing until it is rebuilt on taking over.
+class SlaSchedulerSharedTest : public SlaSchedulerTest {};
+
+TEST_F(SlaSchedulerSharedTest, ResyncAddsClocksAnotherServerStoredOnceAndKeepsItsOwn) {
+  auto leader = Start();
+  auto own = Mql("own@client.example");
+  EXPECT_EQ(leader->Pending(), 3u);
+  // Another server's handoff: its clocks reach the database, not this heap.
+  svc().handoff.SetDueListener(nullptr);
+  auto other = Mql("other@client.example");
+  svc().handoff.SetDueListener(leader.get());
+  EXPECT_EQ(leader->Pending(), 3u);
+  auto added = leader->Resync();
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(*added, 3u);
+  EXPECT_EQ(leader->Pending(), 6u);
+  added = leader->Resync();
+  ASSERT_TRUE(added);
+  EXPECT_EQ(*added, 0u) << "what the heap holds is not added twice";
+  // Both leads' first touches breach at their due time, once each.
+  clock_.Set(Utc("2026-11-30T11:30:00Z"));
+  EXPECT_EQ(Run(*leader).fired, 4);  // two breaches and their notify-owner steps
+  EXPECT_EQ(ClockOf(ViewOf(own.id), SlaObligation::kFirstTouch)->state(), SlaState::kBreached);
+  EXPECT_EQ(ClockOf(ViewOf(other.id), SlaObligation::kFirstTouch)->state(), SlaState::kBreached);
+  EXPECT_EQ(Run(*leader).fired, 0);
+}
+
+TEST_F(SlaSchedulerSharedTest, AClearedHeapTakesNothingUntilRebuiltOnTakingOver) {
+  auto sched = Start();
+  sched->Clear();
+  auto c = Mql("follower@client.example");
+  EXPECT_EQ(sched->Pending(), 0u) << "a follower holds no clock";
+  auto added = sched->Resync();
+  ASSERT_TRUE(added);
+  EXPECT_EQ(*added, 0u);
+  auto n = sched->Rebuild();
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 3u);
+  auto d = Mql("leader@client.example");
+  EXPECT_EQ(sched->Pending(), 6u) << "once leading, new due times arrive again";
+  clock_.Set(Utc("2026-11-30T11:30:00Z"));
+  EXPECT_EQ(Run(*sched).fired, 4);
+  EXPECT_EQ(ClockOf(ViewOf(c.id), SlaObligation::kFirstTouch)->state(), SlaState::kBreached);
+  EXPECT_EQ(ClockOf(ViewOf(d.id), SlaObligation::kFirstTouch)->state(), SlaState::kBreached);
+}
+
+}  // namespace
+}  // namespace tandem::jobs

@@ -14,6 +14,7 @@
 #include "base/metrics.hpp"
 
 #include "store/bulk.hpp"
+#include "store/leadership.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/store.hpp"
 
@@ -67,7 +68,7 @@ class ScratchDatabase {
 };
 
 // A store on a database of its own, dropped with the store.
-class ScratchStore final : public Store, public BulkStore {
+class ScratchStore final : public Store, public BulkStore, public SharedStore {
  public:
   ScratchStore(std::unique_ptr<Store> inner, std::string database)
       : inner_(std::move(inner)), database_(std::move(database)) {}
@@ -78,6 +79,9 @@ class ScratchStore final : public Store, public BulkStore {
   Result<void> Write(const TxFn& fn) override { return inner_->Write(fn); }
   Result<void> Read(const TxFn& fn) override { return inner_->Read(fn); }
   Result<void> WriteBulk(const BulkFn& fn) override { return BulkOf(*inner_)->WriteBulk(fn); }
+  Result<std::unique_ptr<LeaderLock>> OpenLeaderLock() override {
+    return SharedOf(*inner_)->OpenLeaderLock();
+  }
   void SetOutboxListener(std::function<void()> listener) override {
     inner_->SetOutboxListener(std::move(listener));
   }

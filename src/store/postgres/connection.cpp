@@ -275,6 +275,11 @@ std::string UrlWithDatabase(const std::string& url, const std::string& database)
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  return Open(url, {});
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(
+    const std::string& url, const std::vector<std::pair<std::string, std::string>>& params) {
   char* parse_error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
   if (options == nullptr) {
@@ -283,7 +288,15 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
     return Fail(Error::Invalid("url", "not a PostgreSQL URL: " + message));
   }
   PQconninfoFree(options);
-  pg_conn* conn = PQconnectdb(url.c_str());
+  // The URL comes first as dbname (expanded by libpq); keywords after it override its values.
+  std::vector<const char*> keys{"dbname"}, values{url.c_str()};
+  for (const auto& [key, value] : params) {
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  pg_conn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     Error e{ErrorCode::kUnavailable,
             "cannot connect to PostgreSQL: " +

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -109,6 +110,9 @@ class Connection {
   // when the server cannot be reached or refuses; kInvalidArgument (field "url") for a URL
   // libpq cannot parse.
   static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  // The same with libpq connection parameters (keyword, value) that override the URL's.
+  static Result<std::unique_ptr<Connection>> Open(
+      const std::string& url, const std::vector<std::pair<std::string, std::string>>& options);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "store/bulk.hpp"
+#include "store/leadership.hpp"
 #include "store/not_ported.hpp"
 #include "store/postgres/bulk_load.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/leader_lock.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/repos.hpp"
 
@@ -88,11 +90,12 @@ Result<void> RunTx(Session& s, const char* begin, const SessionFn& fn, int attem
   return result;
 }
 
-class PostgresStore final : public Store, public BulkStore {
+class PostgresStore final : public Store, public BulkStore, public SharedStore {
  public:
   PostgresStore(std::vector<std::unique_ptr<Session>> sessions, int version,
                 const PostgresSettings& settings)
       : sessions_(std::move(sessions)),
+        url_(settings.url),
         version_(version),
         bulk_drop_indexes_(settings.bulk_drop_indexes) {
     base::Metrics* metrics = settings.metrics;
@@ -150,6 +153,11 @@ class PostgresStore final : public Store, public BulkStore {
   }
 
   std::string_view Backend() const override { return "postgresql"; }
+
+  Result<std::unique_ptr<LeaderLock>> OpenLeaderLock() override {
+    TANDEM_ASSIGN(auto lock, PostgresLeaderLock::Open(url_));
+    return std::unique_ptr<LeaderLock>(std::move(lock));
+  }
   int SchemaVersion() const override { return version_; }
 
  private:
@@ -197,6 +205,7 @@ class PostgresStore final : public Store, public BulkStore {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::mutex write_mu_;
+  const std::string url_;
   const int version_;
   const bool bulk_drop_indexes_;
   base::Histogram* read_timing_ = nullptr;
