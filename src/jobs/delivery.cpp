@@ -295,9 +295,11 @@ core::Result<int> DeliveryWorker::RunDue(core::Instant now) {
 
 core::Result<std::vector<Delivery>> DeliveryWorker::SendDue(core::Instant now) {
   std::size_t skip = 0;
+  std::uint64_t read_after = 0;
   {
     std::lock_guard lock(mu_);
-    skip = unrecorded_.size();
+    skip = unrecorded_.size() + just_recorded_.size();
+    read_after = records_ended_;
   }
   std::vector<Delivery> due;
   TANDEM_TRY(store_.Read([&](store::Tx& tx) -> core::Result<void> {
@@ -306,7 +308,13 @@ core::Result<std::vector<Delivery>> DeliveryWorker::SendDue(core::Instant now) {
   }));
   {
     std::lock_guard lock(mu_);
-    std::erase_if(due, [&](const Delivery& d) { return unrecorded_.contains(d.id); });
+    std::erase_if(due, [&](const Delivery& d) {
+      if (unrecorded_.contains(d.id)) return true;
+      auto it = just_recorded_.find(d.id);
+      return it != just_recorded_.end() && it->second > read_after;
+    });
+    // What was recorded before this read began, this read saw as it is: later reads will too.
+    std::erase_if(just_recorded_, [&](const auto& kv) { return kv.second <= read_after; });
     if (due.size() > static_cast<std::size_t>(settings_.batch)) {
       due.resize(static_cast<std::size_t>(settings_.batch));
     }
@@ -343,7 +351,11 @@ core::Result<void> DeliveryWorker::Record(const std::vector<Delivery>& sent) {
   // in the store, due as before.
   {
     std::lock_guard lock(mu_);
-    for (const auto& d : sent) unrecorded_.erase(d.id);
+    ++records_ended_;
+    for (const auto& d : sent) {
+      unrecorded_.erase(d.id);
+      just_recorded_[d.id] = records_ended_;
+    }
   }
   return written;
 }

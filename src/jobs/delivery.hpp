@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -156,6 +157,11 @@ class DeliveryWorker {
 
   mutable std::mutex mu_;
   std::unordered_set<core::Id> unrecorded_;  // guarded by mu_
+  // Records counted as they end, and the deliveries each ended with: a SendDue whose read began
+  // before a Record's commit may still see those deliveries pending (its snapshot is older), so
+  // it skips them; they are forgotten once a read begins after it. Guarded by mu_.
+  std::uint64_t records_ended_ = 0;
+  std::unordered_map<core::Id, std::uint64_t> just_recorded_;
 
   store::Store& store_;
   HttpSender& http_;

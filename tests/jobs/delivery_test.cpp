@@ -6,7 +6,9 @@
 #include "jobs/delivery.hpp"
 
 #include <gtest/gtest.h>
+
 #include <openssl/hmac.h>
+#include <utility>
 
 #include <random>
 
@@ -447,6 +449,49 @@ TEST_F(DeliveryTest, ASentDeliveryIsNotSentAgainBeforeItsOutcomeIsRecorded) {
   ASSERT_TRUE(after);
   EXPECT_EQ(*after, 0);
   EXPECT_EQ(http.posts.size(), 2u);
+}
+
+// A store whose next Read runs `after_read` once the read has returned: the recorder thread
+// committing while the sender's read of due deliveries holds an older snapshot.
+class RacingStore final : public store::Store {
+ public:
+  explicit RacingStore(store::Store& inner) : inner_(inner) {}
+  core::Result<void> Write(const store::TxFn& fn) override { return inner_.Write(fn); }
+  core::Result<void> Read(const store::TxFn& fn) override {
+    auto r = inner_.Read(fn);
+    if (auto hook = std::exchange(after_read, nullptr)) hook();
+    return r;
+  }
+  void SetOutboxListener(std::function<void()> l) override { inner_.SetOutboxListener(l); }
+  std::string_view Backend() const override { return inner_.Backend(); }
+  int SchemaVersion() const override { return inner_.SchemaVersion(); }
+  std::function<void()> after_read;
+
+ private:
+  store::Store& inner_;
+};
+
+TEST_F(DeliveryTest, AnOutcomeRecordedWhileTheNextReadWasUnderWayIsNotSentAgain) {
+  auto sub = Subscribe("http://127.0.0.1:9/hook");
+  Announce();
+  RecordingSender http;
+  RacingStore racing(*store_);
+  DeliveryWorker worker(racing, http, nullptr, system_resolver_, Settings());
+  auto first = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 1u);
+  // The next read sees the delivery pending; its outcome is recorded before the read's answer
+  // is looked at: the read's view is stale, and the delivery must not go out again.
+  racing.after_read = [&] { ASSERT_TRUE(worker.Record(*first)); };
+  auto second = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->empty()) << "sent twice: recorded as delivered while being read as pending";
+  EXPECT_EQ(http.posts.size(), 1u);
+  EXPECT_EQ(Deliveries(sub.id).at(0).status, DeliveryStatus::kDelivered);
+  auto third = worker.SendDue(clock_.Now());
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->empty());
+  EXPECT_EQ(http.posts.size(), 1u);
 }
 
 }  // namespace
