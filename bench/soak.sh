@@ -9,7 +9,9 @@
 # 16) with bench/wrk/soak_mix.lua for M minutes (default 10): reads, event ingest and leads
 # created, qualified and accepted or rejected (see the script's header). Meanwhile it samples
 # the server's memory every 15 s (VmRSS, RssAnon: private memory, RssFile: mapped database
-# pages) and the machine's load average into DIR/soak-rss.csv. Prints wrk's report, p50/p99,
+# pages, and SQLite's own heap from /metrics' tandem_sqlite_memory_bytes, so the page caches
+# filling up to their caps can be told from a leak) and the machine's load average into
+# DIR/soak-rss.csv. Prints wrk's report, p50/p99,
 # requests and errors, the memory samples and a summary line; exits 1 on any error answer or
 # socket error. Builds nothing: pass a Release or RelWithDebInfo `tandem` (default
 # build/release/src/tandem).
@@ -60,12 +62,21 @@ export TANDEM_TOKEN TANDEM_MAX_ID=$contacts TANDEM_RUN=$$
 TANDEM_TOKEN=$(grep -o '"token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
 
 kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+# SQLite's own heap (its page caches fill up to their caps over a run), from /metrics, in KiB.
+sqlite_kib() {
+  curl -s "$url/metrics" | awk '$1 == "tandem_sqlite_memory_bytes" { printf "%d", $2 / 1024 }'
+}
+sample() {
+  local anon sqlite
+  anon=$(kib RssAnon) sqlite=$(sqlite_kib)
+  echo "$1,$(kib VmRSS),$anon,$(kib RssFile),${sqlite:-0},$((anon - ${sqlite:-0})),$(cut -d' ' -f1 /proc/loadavg)"
+}
 csv="$data/soak-rss.csv"
-echo "seconds,vmrss_kib,rss_anon_kib,rss_file_kib,load1" >"$csv"
+echo "seconds,vmrss_kib,rss_anon_kib,rss_file_kib,sqlite_kib,anon_less_sqlite_kib,load1" >"$csv"
 (
   start=$SECONDS
   while kill -0 "$server_pid" 2>/dev/null; do
-    echo "$((SECONDS - start)),$(kib VmRSS),$(kib RssAnon),$(kib RssFile),$(cut -d' ' -f1 /proc/loadavg)" >>"$csv"
+    sample "$((SECONDS - start))" >>"$csv"
     sleep 15
   done
 ) &
@@ -75,7 +86,7 @@ echo "soak: $seconds s, $connections connections, against $url (server pid $serv
 report=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -s bench/wrk/soak_mix.lua "$url")
 kill "$sampler_pid" 2>/dev/null || true
 sampler_pid=""
-echo "$seconds,$(kib VmRSS),$(kib RssAnon),$(kib RssFile),$(cut -d' ' -f1 /proc/loadavg)" >>"$csv"
+sample "$seconds" >>"$csv"
 echo "$report"
 echo
 echo "memory samples ($csv):"
@@ -98,4 +109,6 @@ awk -v non2xx="${non2xx:-0}" -v socket="${socket:-0}" '
                n, rps, p50, p99, non2xx + socket, non2xx, socket }' <<<"$report"
 rss=$(awk -F, 'NR > 1 { print $3 }' "$csv")
 echo "RssAnon first/last/max KiB: $(head -1 <<<"$rss") / $(tail -1 <<<"$rss") / $(sort -n <<<"$rss" | tail -1)"
+rest=$(awk -F, 'NR > 1 { print $6 }' "$csv")
+echo "RssAnon less SQLite's heap first/last/max KiB: $(head -1 <<<"$rest") / $(tail -1 <<<"$rest") / $(sort -n <<<"$rest" | tail -1)"
 [ "${non2xx:-0}" -eq 0 ] && [ "${socket:-0}" -eq 0 ]

@@ -96,15 +96,27 @@ Histogram& Metrics::GetHistogram(const std::string& name, const Labels& labels,
   return *slot;
 }
 
+void Metrics::SetGauge(const std::string& name, const std::string& help,
+                       std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  Family& f = families_[name];
+  f.help = help;
+  f.gauge = std::move(read);
+}
+
 std::string Metrics::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [name, f] : families_) {
     if (!f.help.empty()) out += "# HELP " + name + " " + EscapeHelp(f.help) + "\n";
+    if (f.gauge) {
+      out += "# TYPE " + name + " gauge\n" + name + " " + Num(f.gauge()) + "\n";
+      continue;
+    }
     out += "# TYPE " + name + (f.histogram ? " histogram\n" : " counter\n");
     for (const auto& [labels, c] : f.counters) {
-      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
-             std::to_string(c->Value()) + "\n";
+      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(c->Value()) +
+             "\n";
     }
     for (const auto& [labels, h] : f.histograms) {
       std::uint64_t cumulative = 0;
@@ -115,8 +127,8 @@ std::string Metrics::Render() const {
       }
       out += name + "_bucket" + WithLabel(labels, "le=\"+Inf\"") + " " +
              std::to_string(h->Count()) + "\n";
-      out += name + "_sum" + (labels.empty() ? "" : "{" + labels + "}") + " " + Num(h->Sum()) +
-             "\n";
+      out +=
+          name + "_sum" + (labels.empty() ? "" : "{" + labels + "}") + " " + Num(h->Sum()) + "\n";
       out += name + "_count" + (labels.empty() ? "" : "{" + labels + "}") + " " +
              std::to_string(h->Count()) + "\n";
     }

@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,9 +33,8 @@ class Counter {
 // Fixed buckets in seconds, from 100 microseconds to 10 seconds.
 class Histogram {
  public:
-  static constexpr std::array<double, 14> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                     0.005,  0.01,    0.025,  0.05,  0.1,
-                                                     0.25,   0.5,     1.0,    10.0};
+  static constexpr std::array<double, 14> kBounds = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 10.0};
   void Observe(double seconds);
   std::uint64_t Count() const { return count_.load(std::memory_order_relaxed); }
   double Sum() const;
@@ -52,6 +52,11 @@ class Metrics {
                       const std::string& help = "");
   Histogram& GetHistogram(const std::string& name, const Labels& labels = {},
                           const std::string& help = "");
+  // A value read when the registry is rendered (memory in use, say), shown as a gauge. `read` is
+  // called under the registry's lock: it must be cheap, thread-safe, and must not use the
+  // registry. A second call with the same name replaces the first.
+  void SetGauge(const std::string& name, const std::string& help, std::function<double()> read);
+
   // The whole registry in Prometheus text format 0.0.4.
   std::string Render() const;
 
@@ -61,6 +66,7 @@ class Metrics {
     bool histogram = false;
     std::map<std::string, std::unique_ptr<Counter>> counters;      // by rendered label set
     std::map<std::string, std::unique_ptr<Histogram>> histograms;  // by rendered label set
+    std::function<double()> gauge;  // set for a gauge family (no counters nor histograms)
   };
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;

@@ -207,5 +207,19 @@ TEST(MetricsTest, CountsFromManyThreadsAddUp) {
   EXPECT_EQ(m.GetHistogram("work_seconds").Bucket(3), 20000u);
 }
 
+TEST(MetricsTest, GaugesAreReadWhenRenderedAndReplacedByName) {
+  Metrics m;
+  double value = 1.5;
+  m.SetGauge("memory_bytes", "Memory in use", [&value] { return value; });
+  EXPECT_EQ(m.Render(),
+            "# HELP memory_bytes Memory in use\n# TYPE memory_bytes gauge\nmemory_bytes 1.5\n");
+  value = 2048;
+  EXPECT_EQ(LinesStartingWith(m.Render(), "memory_bytes"),
+            std::vector<std::string>{"memory_bytes 2048"});
+  m.SetGauge("memory_bytes", "Memory in use", [] { return 7.0; });
+  EXPECT_EQ(LinesStartingWith(m.Render(), "memory_bytes"),
+            std::vector<std::string>{"memory_bytes 7"});
+}
+
 }  // namespace
 }  // namespace tandem::base

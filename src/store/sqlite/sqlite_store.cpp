@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -114,6 +116,11 @@ class SqliteStore final : public Store, public BulkStore {
       const std::string help = "Duration of database transactions";
       read_timing_ = &metrics->GetHistogram("tandem_db_seconds", {{"kind", "read"}}, help);
       write_timing_ = &metrics->GetHistogram("tandem_db_seconds", {{"kind", "write"}}, help);
+      // SQLite's own heap (page caches, statements, schemas: every connection of the process),
+      // so a rise in the process's memory can be told apart from the caches filling up.
+      metrics->SetGauge("tandem_sqlite_memory_bytes",
+                        "Memory SQLite holds (page caches, prepared statements), in bytes",
+                        [] { return static_cast<double>(sqlite3_memory_used()); });
     }
   }
 
